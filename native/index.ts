@@ -1,0 +1,154 @@
+/**
+ * Typed loader for gfs_native, our small N-API addon (native/src/*.c): the Linux syscalls Node's
+ * fs module lacks. Build it with `npm run build:native`.
+ *
+ * Every operation comes twice: `name(...)` returns a Promise and runs the syscall on the libuv
+ * thread pool (use it for anything that may block on disk); `nameSync(...)` runs inline (fine
+ * for quick metadata calls such as openat2 of an O_PATH fd or a small xattr read).
+ *
+ * Failures are Node-style errors: `err.code` ('ENODATA', 'ENOENT', ...), `err.errno` (negative,
+ * as in Node's fs), `err.syscall`, `err.path`; FopError.from() converts them.
+ *
+ * Paths given to the l*xattr, utimensat(nofollow) and mknod calls are used as they are: the
+ * l-prefixed calls never follow a trailing symlink.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** A timestamp for utimensat/futimens: seconds and nanoseconds, or UTIME_NOW / UTIME_OMIT. */
+export type TimeArg = { sec: number | bigint; nsec: number } | number;
+
+export interface DirentRaw {
+  name: string;
+  ino: bigint;
+  /** DT_* value from dirent(5). */
+  type: number;
+  /** d_off: the cookie to resume after this entry (pass it to getdents as offset). */
+  off: bigint;
+}
+
+export interface StatvfsRaw {
+  bsize: number;
+  frsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+  favail: number;
+  fsid: number;
+  flag: number;
+  namemax: number;
+}
+
+type Bytes = Buffer | Uint8Array | string;
+type Int = number | bigint;
+
+interface Ops {
+  lgetxattr(path: string, name: string): Buffer;
+  fgetxattr(fd: number, name: string): Buffer;
+  /** flags: 0, XATTR_CREATE or XATTR_REPLACE. */
+  lsetxattr(path: string, name: string, value: Bytes, flags?: number): void;
+  fsetxattr(fd: number, name: string, value: Bytes, flags?: number): void;
+  llistxattr(path: string): string[];
+  flistxattr(fd: number): string[];
+  lremovexattr(path: string, name: string): void;
+  fremovexattr(fd: number, name: string): void;
+  /** mode includes the S_IF* type bits; dev is makedev(major, minor) for devices. */
+  mknod(path: string, mode: number, dev?: Int): void;
+  utimensat(path: string, atime: TimeArg, mtime: TimeArg, nofollow?: boolean): void;
+  futimens(fd: number, atime: TimeArg, mtime: TimeArg): void;
+  /** mode: 0 or FALLOC_FL_* bits. */
+  fallocate(fd: number, mode: number, offset: Int, len: Int): void;
+  /** Returns the new offset; SEEK_DATA/SEEK_HOLE past the data fail with ENXIO. */
+  lseek(fd: number, offset: Int, whence: number): number;
+  /** Directory entries from the current position, or from `offset` (a d_off cookie) when given. */
+  getdents(fd: number, offset?: bigint | null, bufsize?: number): DirentRaw[];
+  /** openat2(2): `resolve` takes RESOLVE_* bits; O_CLOEXEC is always added. */
+  openat2(dirfd: number, path: string, flags: number, mode?: number, resolve?: number): number;
+  statvfs(path: string): StatvfsRaw;
+  mount(source: string, target: string, fstype: string, flags?: number, data?: string | null): void;
+  umount2(target: string, flags?: number): void;
+}
+
+type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+type Sync<T> = { [K in keyof T as `${K & string}Sync`]: T[K] };
+
+export interface NativeConstants {
+  XATTR_CREATE: number;
+  XATTR_REPLACE: number;
+  UTIME_NOW: number;
+  UTIME_OMIT: number;
+  FALLOC_FL_KEEP_SIZE: number;
+  FALLOC_FL_PUNCH_HOLE: number;
+  FALLOC_FL_ZERO_RANGE: number;
+  SEEK_SET: number;
+  SEEK_CUR: number;
+  SEEK_END: number;
+  SEEK_DATA: number;
+  SEEK_HOLE: number;
+  RESOLVE_BENEATH: number;
+  RESOLVE_NO_SYMLINKS: number;
+  RESOLVE_NO_MAGICLINKS: number;
+  RESOLVE_NO_XDEV: number;
+  RESOLVE_IN_ROOT: number;
+  O_PATH: number;
+  O_DIRECTORY: number;
+  O_NOFOLLOW: number;
+  O_RDONLY: number;
+  O_RDWR: number;
+  O_WRONLY: number;
+  O_CREAT: number;
+  O_EXCL: number;
+  O_TRUNC: number;
+  O_APPEND: number;
+  O_CLOEXEC: number;
+  AT_FDCWD: number;
+  MS_RDONLY: number;
+  MS_NOSUID: number;
+  MS_NODEV: number;
+  MS_NOEXEC: number;
+  MNT_FORCE: number;
+  MNT_DETACH: number;
+  UMOUNT_NOFOLLOW: number;
+}
+
+export type GfsNative = Async<Ops> & Sync<Ops> & { readonly constants: NativeConstants };
+
+const ADDON = 'build/Release/gfs_native.node';
+
+/** Where the addon may be: beside this file (source tree) or in the source tree from dist/native. */
+function candidates(): string[] {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return [`${here}${ADDON}`, `${here}../../native/${ADDON}`];
+}
+
+function load(): GfsNative {
+  const found = candidates().find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `the native addon gfs_native.node is not built (looked in ${candidates().join(', ')}): run \`npm run build:native\``,
+    );
+  }
+  return createRequire(import.meta.url)(found) as GfsNative;
+}
+
+/** The addon, loaded once when this module is first imported. */
+export const native: GfsNative = load();
+export const C: NativeConstants = native.constants;
+
+/** makedev(3): the dev_t of a device node from its major and minor numbers (glibc's layout). */
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
+
+export function major(dev: bigint): number {
+  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+}
+
+export function minor(dev: bigint): number {
+  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+}

@@ -1,0 +1,198 @@
+/*
+ * File operations Node lacks: mknod, utimensat/futimens with nanoseconds, fallocate, lseek
+ * (SEEK_DATA/SEEK_HOLE, and directory cookies), getdents64 with the real d_off cookies,
+ * openat2 (RESOLVE_BENEATH and friends) and statvfs.
+ */
+#include "common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* mknod(path, mode, dev) */
+static int parse_mknod(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 2, "mknod") || arg_string(env, argv[0], &r->str[0], "path") ||
+      arg_int64(env, argv[1], &r->num[0], "mode"))
+    return -1;
+  return argc > 2 ? arg_int64(env, argv[2], &r->num[1], "dev") : 0;
+}
+static void exec_mknod(req *r) {
+  r->syscall = "mknod";
+  if (mknod(r->str[0], (mode_t)r->num[0], (dev_t)r->num[1]) < 0) r->err = errno;
+}
+
+/* utimensat(path, atime, mtime, nofollow) */
+static int parse_utimensat(napi_env env, napi_value *argv, size_t argc, req *r) {
+  int nofollow = 0;
+  if (need_args(env, argc, 3, "utimensat") || arg_string(env, argv[0], &r->str[0], "path") ||
+      arg_timespec(env, argv[1], &r->ts[0], "atime") || arg_timespec(env, argv[2], &r->ts[1], "mtime"))
+    return -1;
+  if (argc > 3) arg_bool(env, argv[3], &nofollow);
+  r->num[0] = nofollow ? AT_SYMLINK_NOFOLLOW : 0;
+  return 0;
+}
+static void exec_utimensat(req *r) {
+  r->syscall = "utimensat";
+  if (utimensat(AT_FDCWD, r->str[0], r->ts, (int)r->num[0]) < 0) r->err = errno;
+}
+
+/* futimens(fd, atime, mtime) */
+static int parse_futimens(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 3, "futimens") || arg_int64(env, argv[0], &r->num[0], "fd") ||
+      arg_timespec(env, argv[1], &r->ts[0], "atime") || arg_timespec(env, argv[2], &r->ts[1], "mtime"))
+    return -1;
+  return 0;
+}
+static void exec_futimens(req *r) {
+  r->syscall = "futimens";
+  if (futimens((int)r->num[0], r->ts) < 0) r->err = errno;
+}
+
+/* fallocate(fd, mode, offset, len) */
+static int parse_fallocate(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 4, "fallocate")) return -1;
+  for (int i = 0; i < 4; i++)
+    if (arg_int64(env, argv[i], &r->num[i], (const char *[]){"fd", "mode", "offset", "len"}[i])) return -1;
+  return 0;
+}
+static void exec_fallocate(req *r) {
+  r->syscall = "fallocate";
+  if (fallocate((int)r->num[0], (int)r->num[1], (off_t)r->num[2], (off_t)r->num[3]) < 0) r->err = errno;
+}
+
+/* lseek(fd, offset, whence) -> new offset */
+static int parse_lseek(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 3, "lseek")) return -1;
+  for (int i = 0; i < 3; i++)
+    if (arg_int64(env, argv[i], &r->num[i], (const char *[]){"fd", "offset", "whence"}[i])) return -1;
+  return 0;
+}
+static void exec_lseek(req *r) {
+  r->syscall = "lseek";
+  off_t o = lseek((int)r->num[0], (off_t)r->num[1], (int)r->num[2]);
+  if (o < 0) r->err = errno;
+  else r->ret = o;
+}
+
+/*
+ * getdents(fd, offset | null, bufsize) -> [{name, ino, type, off}]. A non-null offset seeks
+ * first (seekdir), so callers resume from any d_off cookie they handed out earlier.
+ */
+static int parse_getdents(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 1, "getdents") || arg_int64(env, argv[0], &r->num[0], "fd")) return -1;
+  napi_valuetype t = napi_undefined;
+  if (argc > 1) napi_typeof(env, argv[1], &t);
+  r->num[1] = (t != napi_undefined && t != napi_null);
+  if (r->num[1] && arg_int64(env, argv[1], &r->num[2], "offset")) return -1;
+  r->num[3] = 32768;
+  if (argc > 2 && arg_int64(env, argv[2], &r->num[3], "bufsize")) return -1;
+  if (r->num[3] < 1024) r->num[3] = 1024;
+  if (r->num[3] > (1 << 22)) r->num[3] = 1 << 22;
+  return 0;
+}
+static void exec_getdents(req *r) {
+  if (r->num[1]) {
+    r->syscall = "lseek";
+    if (lseek((int)r->num[0], (off_t)r->num[2], SEEK_SET) < 0) { r->err = errno; return; }
+  }
+  r->syscall = "getdents64";
+  r->out = malloc((size_t)r->num[3]);
+  long n = syscall(SYS_getdents64, (int)r->num[0], r->out, (size_t)r->num[3]);
+  if (n < 0) r->err = errno;
+  else r->out_len = (size_t)n;
+}
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+static napi_value res_getdents(napi_env env, req *r) {
+  napi_value arr;
+  napi_create_array(env, &arr);
+  uint32_t i = 0;
+  for (size_t pos = 0; pos < r->out_len;) {
+    struct linux_dirent64 *d = (struct linux_dirent64 *)((char *)r->out + pos);
+    napi_value e, v;
+    napi_create_object(env, &e);
+    napi_create_string_utf8(env, d->d_name, NAPI_AUTO_LENGTH, &v);
+    napi_set_named_property(env, e, "name", v);
+    napi_create_bigint_uint64(env, d->d_ino, &v);
+    napi_set_named_property(env, e, "ino", v);
+    set_prop_int64(env, e, "type", d->d_type);
+    set_prop_bigint(env, e, "off", d->d_off);
+    napi_set_element(env, arr, i++, e);
+    pos += d->d_reclen;
+  }
+  return arr;
+}
+
+/* openat2(dirfd, path, flags, mode, resolve) -> fd */
+static int parse_openat2(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 3, "openat2") || arg_int64(env, argv[0], &r->num[0], "dirfd") ||
+      arg_string(env, argv[1], &r->str[0], "path") || arg_int64(env, argv[2], &r->num[1], "flags"))
+    return -1;
+  if (argc > 3 && arg_int64(env, argv[3], &r->num[2], "mode")) return -1;
+  if (argc > 4 && arg_int64(env, argv[4], &r->num[3], "resolve")) return -1;
+  return 0;
+}
+static void exec_openat2(req *r) {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)r->num[1] | O_CLOEXEC;
+  /* the kernel refuses a mode without O_CREAT/O_TMPFILE */
+  how.mode = (r->num[1] & (O_CREAT | __O_TMPFILE)) ? (uint64_t)r->num[2] : 0;
+  how.resolve = (uint64_t)r->num[3];
+  r->syscall = "openat2";
+  long fd = syscall(SYS_openat2, (int)r->num[0], r->str[0], &how, sizeof how);
+  if (fd < 0) r->err = errno;
+  else r->ret = fd;
+}
+
+/* statvfs(path) -> {bsize, frsize, blocks, ...} */
+static int parse_path1(napi_env env, napi_value *argv, size_t argc, req *r) {
+  return need_args(env, argc, 1, "statvfs") || arg_string(env, argv[0], &r->str[0], "path") ? -1 : 0;
+}
+static void exec_statvfs(req *r) {
+  r->syscall = "statvfs";
+  r->out = malloc(sizeof(struct statvfs));
+  if (statvfs(r->str[0], r->out) < 0) r->err = errno;
+}
+static napi_value res_statvfs(napi_env env, req *r) {
+  struct statvfs *s = r->out;
+  napi_value o;
+  napi_create_object(env, &o);
+  set_prop_int64(env, o, "bsize", (int64_t)s->f_bsize);
+  set_prop_int64(env, o, "frsize", (int64_t)s->f_frsize);
+  set_prop_int64(env, o, "blocks", (int64_t)s->f_blocks);
+  set_prop_int64(env, o, "bfree", (int64_t)s->f_bfree);
+  set_prop_int64(env, o, "bavail", (int64_t)s->f_bavail);
+  set_prop_int64(env, o, "files", (int64_t)s->f_files);
+  set_prop_int64(env, o, "ffree", (int64_t)s->f_ffree);
+  set_prop_int64(env, o, "favail", (int64_t)s->f_favail);
+  set_prop_int64(env, o, "fsid", (int64_t)s->f_fsid);
+  set_prop_int64(env, o, "flag", (int64_t)s->f_flag);
+  set_prop_int64(env, o, "namemax", (int64_t)s->f_namemax);
+  return o;
+}
+
+const op file_ops[] = {
+  {"mknod", parse_mknod, exec_mknod, NULL},
+  {"utimensat", parse_utimensat, exec_utimensat, NULL},
+  {"futimens", parse_futimens, exec_futimens, NULL},
+  {"fallocate", parse_fallocate, exec_fallocate, NULL},
+  {"lseek", parse_lseek, exec_lseek, res_int},
+  {"getdents", parse_getdents, exec_getdents, res_getdents},
+  {"openat2", parse_openat2, exec_openat2, res_int},
+  {"statvfs", parse_path1, exec_statvfs, res_statvfs},
+  {NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,39 @@
+import { constants } from 'node:os';
+
+const byNumber = new Map<number, string>(Object.entries(constants.errno).map(([k, v]) => [v, k]));
+
+/**
+ * The one error class for filesystem results: an errno value. Translators throw it; the FUSE
+ * bridge and the protocol server convert it once at the edge (FUSE negates it, the wire sends
+ * op_ret -1 with op_errno).
+ */
+export class FopError extends Error {
+  readonly errno: number;
+  readonly code: string;
+
+  constructor(errno: number, message?: string, options?: { cause?: unknown }) {
+    const code = byNumber.get(errno) ?? `E${errno}`;
+    super(message ? `${code}: ${message}` : code, options);
+    this.name = 'FopError';
+    this.errno = errno;
+    this.code = code;
+  }
+
+  /** Convert a Node system error (`err.code === 'ENOENT'`) or anything else into a FopError. */
+  static from(err: unknown): FopError {
+    if (err instanceof FopError) return err;
+    const e = err as { code?: unknown; errno?: unknown; message?: unknown };
+    if (typeof e?.code === 'string' && e.code in constants.errno) {
+      return new FopError(constants.errno[e.code as keyof typeof constants.errno], undefined, { cause: err });
+    }
+    if (typeof e?.errno === 'number' && e.errno !== 0) return new FopError(Math.abs(e.errno), undefined, { cause: err });
+    return new FopError(constants.errno.EIO, String(e?.message ?? err), { cause: err });
+  }
+}
+
+/** errno numbers by name, for `throw new FopError(E.ENOENT)`. */
+export const E = constants.errno;
+
+export function fopError(code: keyof typeof constants.errno, message?: string): FopError {
+  return new FopError(constants.errno[code], message);
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+
+/** A GlusterFS gfid in canonical text form (lowercase UUID). Buffers appear only at the edges. */
+export type Gfid = string;
+
+export const ROOT_GFID: Gfid = '00000000-0000-0000-0000-000000000001';
+export const NULL_GFID: Gfid = '00000000-0000-0000-0000-000000000000';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function newGfid(): Gfid {
+  return randomUUID();
+}
+
+export function isGfid(s: string): boolean {
+  return UUID_RE.test(s);
+}
+
+export function gfidToBuffer(g: Gfid): Buffer {
+  return Buffer.from(g.replace(/-/g, ''), 'hex');
+}
+
+export function gfidFromBuffer(b: Uint8Array): Gfid {
+  if (b.length !== 16) throw new RangeError(`a gfid is 16 bytes, got ${b.length}`);
+  const h = Buffer.from(b.buffer, b.byteOffset, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** GlusterFS derives ia_ino from the last 8 bytes of the gfid; the root is inode 1. */
+export function gfidToIno(g: Gfid): bigint {
+  if (g === ROOT_GFID) return 1n;
+  return gfidToBuffer(g).readBigUInt64BE(8);
+}

@@ -1,0 +1,209 @@
+import { NULL_GFID, ROOT_GFID, type Gfid } from './gfid.js';
+import { IaType } from './iatt.js';
+
+/**
+ * An in-memory inode, identified by gfid once a lookup has linked it. Translators keep per-inode
+ * state in `ctx`, keyed by the translator object, instead of GlusterFS's uint64 casts.
+ */
+export class Inode {
+  gfid: Gfid = NULL_GFID;
+  type: IaType = IaType.INVAL;
+  /** Lookups the kernel (or a remote client) holds; FORGET gives them back. */
+  nlookup = 0;
+  /** References held by in-flight calls and open fds. */
+  refs = 0;
+  readonly ctx = new Map<object, unknown>();
+  /** Names this inode is linked under: `parentGfid/name` keys. */
+  readonly dentries = new Set<string>();
+  /** Position in the LRU list (undefined when in use). */
+  lruAt: number | undefined;
+
+  constructor(readonly table: InodeTable) {}
+
+  get linked(): boolean {
+    return this.gfid !== NULL_GFID;
+  }
+
+  ctxGet<T>(owner: object): T | undefined {
+    return this.ctx.get(owner) as T | undefined;
+  }
+
+  ctxSet(owner: object, value: unknown): void {
+    this.ctx.set(owner, value);
+  }
+}
+
+export interface InodeTableOptions {
+  /** Unused inodes kept before the least recently used are purged (GlusterFS: 65536 fuse, 16384 server). */
+  lruLimit?: number;
+  /** Called once per purged inode, so translators can drop their ctx (cbks.forget). */
+  onForget?: (inode: Inode) => void;
+}
+
+const dentryKey = (parent: Gfid, name: string) => `${parent}/${name}`;
+
+/**
+ * gfid index plus parent+name index, as libglusterfs/src/inode.c keeps them. An inode is purged
+ * only when nothing refers to it (no refs, no kernel lookups) and the LRU is over its limit.
+ */
+export class InodeTable {
+  readonly root: Inode;
+  readonly lruLimit: number;
+  private readonly byGfid = new Map<Gfid, Inode>();
+  private readonly byDentry = new Map<string, Inode>();
+  /** Insertion-ordered: the first entry is the least recently used unused inode. */
+  private readonly lru = new Set<Inode>();
+  private readonly onForget?: (inode: Inode) => void;
+
+  constructor(opts: InodeTableOptions = {}) {
+    this.lruLimit = opts.lruLimit ?? 65536;
+    this.onForget = opts.onForget;
+    this.root = new Inode(this);
+    this.root.gfid = ROOT_GFID;
+    this.root.type = IaType.DIR;
+    this.root.nlookup = 1; // the root is never forgotten
+    this.byGfid.set(ROOT_GFID, this.root);
+  }
+
+  get size(): number { return this.byGfid.size; }
+  get lruSize(): number { return this.lru.size; }
+
+  /** A fresh inode not yet linked: its gfid comes from the lookup or create that follows. */
+  create(): Inode {
+    return new Inode(this);
+  }
+
+  find(gfid: Gfid): Inode | undefined {
+    const inode = this.byGfid.get(gfid);
+    if (inode) this.touch(inode);
+    return inode;
+  }
+
+  findDentry(parent: Inode | Gfid, name: string): Inode | undefined {
+    const p = typeof parent === 'string' ? parent : parent.gfid;
+    const inode = this.byDentry.get(dentryKey(p, name));
+    if (inode) this.touch(inode);
+    return inode;
+  }
+
+  /**
+   * Link an inode under parent/name with the gfid a lookup returned. When the table already has
+   * an inode for that gfid, that one is returned: callers must use the result.
+   */
+  link(inode: Inode, gfid: Gfid, type: IaType, parent?: Inode, name?: string): Inode {
+    let target = this.byGfid.get(gfid);
+    if (!target) {
+      target = inode;
+      target.gfid = gfid;
+      this.byGfid.set(gfid, target);
+    }
+    if (type !== IaType.INVAL) target.type = type;
+    if (parent && name !== undefined) {
+      const key = dentryKey(parent.gfid, name);
+      const old = this.byDentry.get(key);
+      if (old && old !== target) old.dentries.delete(key);
+      // A directory has one name: drop any older dentry (it was renamed behind our back).
+      if (target.type === IaType.DIR) for (const k of target.dentries) if (k !== key) this.byDentry.delete(k), target.dentries.delete(k);
+      this.byDentry.set(key, target);
+      target.dentries.add(key);
+    }
+    this.touch(target);
+    return target;
+  }
+
+  unlink(parent: Inode | Gfid, name: string): void {
+    const key = dentryKey(typeof parent === 'string' ? parent : parent.gfid, name);
+    const inode = this.byDentry.get(key);
+    if (!inode) return;
+    this.byDentry.delete(key);
+    inode.dentries.delete(key);
+    this.maybePurge(inode);
+  }
+
+  rename(oldParent: Inode, oldName: string, newParent: Inode, newName: string): void {
+    const inode = this.byDentry.get(dentryKey(oldParent.gfid, oldName));
+    this.unlink(newParent, newName);
+    if (!inode) return;
+    this.byDentry.delete(dentryKey(oldParent.gfid, oldName));
+    inode.dentries.delete(dentryKey(oldParent.gfid, oldName));
+    const key = dentryKey(newParent.gfid, newName);
+    this.byDentry.set(key, inode);
+    inode.dentries.add(key);
+  }
+
+  ref(inode: Inode): Inode {
+    inode.refs++;
+    this.lru.delete(inode);
+    return inode;
+  }
+
+  unref(inode: Inode): void {
+    if (inode.refs > 0) inode.refs--;
+    this.maybePurge(inode);
+  }
+
+  /** The kernel or a client looked this inode up once more. */
+  lookedUp(inode: Inode): void {
+    inode.nlookup++;
+    this.lru.delete(inode);
+  }
+
+  /** The kernel forgot `n` lookups. */
+  forget(inode: Inode, n: number): void {
+    if (inode === this.root) return;
+    inode.nlookup = Math.max(0, inode.nlookup - n);
+    this.maybePurge(inode);
+  }
+
+  /** A path for logs and for loc.path: `/a/b`, or `<gfid:...>` when the chain is not known. */
+  path(inode: Inode, name?: string): string {
+    const parts: string[] = [];
+    if (name !== undefined) parts.push(name);
+    let cur: Inode | undefined = inode;
+    for (let depth = 0; cur && cur !== this.root; depth++) {
+      const key: string | undefined = cur.dentries.values().next().value;
+      if (key === undefined || depth > 4096) return `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
+      const slash = key.indexOf('/');
+      parts.push(key.slice(slash + 1));
+      cur = this.byGfid.get(key.slice(0, slash));
+    }
+    return '/' + parts.reverse().join('/');
+  }
+
+  /** Parent inode of the first dentry, if known. */
+  parentOf(inode: Inode): Inode | undefined {
+    const key: string | undefined = inode.dentries.values().next().value;
+    return key === undefined ? undefined : this.byGfid.get(key.slice(0, key.indexOf('/')));
+  }
+
+  private touch(inode: Inode): void {
+    if (this.lru.has(inode)) {
+      this.lru.delete(inode);
+      this.lru.add(inode);
+    }
+  }
+
+  private maybePurge(inode: Inode): void {
+    if (inode === this.root || inode.refs > 0 || inode.nlookup > 0) return;
+    this.lru.delete(inode);
+    this.lru.add(inode);
+    while (this.lru.size > this.lruLimit) {
+      const victim = this.lru.values().next().value as Inode;
+      this.purge(victim);
+    }
+  }
+
+  /** Drop every unused inode now (used at teardown and by tests). */
+  prune(): void {
+    for (const inode of [...this.lru]) this.purge(inode);
+  }
+
+  private purge(inode: Inode): void {
+    this.lru.delete(inode);
+    for (const key of inode.dentries) this.byDentry.delete(key);
+    inode.dentries.clear();
+    if (this.byGfid.get(inode.gfid) === inode) this.byGfid.delete(inode.gfid);
+    this.onForget?.(inode);
+    inode.ctx.clear();
+  }
+}

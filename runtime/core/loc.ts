@@ -1,0 +1,24 @@
+import type { Gfid } from './gfid.js';
+import type { Inode } from './inode.js';
+
+/**
+ * loc_t: where a path-based fop applies. A named lookup gives parent (or pargfid) and name; a
+ * nameless lookup gives gfid alone. `path` is for logs and for translators that hash on it.
+ */
+export interface Loc {
+  path: string;
+  name?: string;
+  inode?: Inode;
+  parent?: Inode;
+  gfid?: Gfid;
+  pargfid?: Gfid;
+}
+
+/** The gfid a loc refers to, from the inode or the loc itself. */
+export function locGfid(loc: Loc): Gfid | undefined {
+  return loc.inode?.linked ? loc.inode.gfid : loc.gfid;
+}
+
+export function locParentGfid(loc: Loc): Gfid | undefined {
+  return loc.parent?.linked ? loc.parent.gfid : loc.pargfid;
+}

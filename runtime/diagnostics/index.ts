@@ -1,0 +1,3 @@
+export * from './location.js';
+export * from './diagnostic.js';
+export * from './codes.js';

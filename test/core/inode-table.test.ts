@@ -1,0 +1,70 @@
+import test from 'ava';
+import { InodeTable } from '../../runtime/core/inode.js';
+import { IaType } from '../../runtime/core/iatt.js';
+import { ROOT_GFID, newGfid } from '../../runtime/core/gfid.js';
+
+test('the root inode is linked with the root gfid and never forgotten', (t) => {
+  const table = new InodeTable({ lruLimit: 0 });
+  t.is(table.root.gfid, ROOT_GFID);
+  table.forget(table.root, 10);
+  table.prune();
+  t.is(table.find(ROOT_GFID), table.root);
+});
+
+test('a linked inode is found by gfid and by parent and name', (t) => {
+  const table = new InodeTable();
+  const g = newGfid();
+  const inode = table.link(table.create(), g, IaType.REG, table.root, 'a');
+  t.is(table.find(g), inode);
+  t.is(table.findDentry(table.root, 'a'), inode);
+  t.is(table.path(inode), '/a');
+});
+
+test('linking a gfid the table already knows returns the existing inode', (t) => {
+  const table = new InodeTable();
+  const g = newGfid();
+  const first = table.link(table.create(), g, IaType.REG, table.root, 'a');
+  const second = table.link(table.create(), g, IaType.REG, table.root, 'b');
+  t.is(second, first);
+  t.is(table.findDentry(table.root, 'b'), first);
+});
+
+test('rename moves the dentry and path follows it', (t) => {
+  const table = new InodeTable();
+  const dir = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'd');
+  const f = table.link(table.create(), newGfid(), IaType.REG, dir, 'f');
+  table.lookedUp(dir);
+  table.lookedUp(f);
+  table.rename(dir, 'f', table.root, 'g');
+  t.is(table.findDentry(dir, 'f'), undefined);
+  t.is(table.findDentry(table.root, 'g'), f);
+  t.is(table.path(f), '/g');
+});
+
+test('unused inodes beyond the LRU limit are purged oldest first and forget is called', (t) => {
+  const forgotten: string[] = [];
+  const table = new InodeTable({ lruLimit: 2, onForget: (i) => forgotten.push(i.gfid) });
+  const gfids = [newGfid(), newGfid(), newGfid()];
+  const inodes = gfids.map((g, i) => {
+    const inode = table.link(table.create(), g, IaType.REG, table.root, `f${i}`);
+    table.lookedUp(inode);
+    return inode;
+  });
+  for (const inode of inodes) table.forget(inode, 1);
+  t.deepEqual(forgotten, [gfids[0]]);
+  t.is(table.find(gfids[0]!), undefined);
+  t.is(table.findDentry(table.root, 'f0'), undefined);
+  t.truthy(table.find(gfids[2]!));
+});
+
+test('an inode with references or kernel lookups is never purged', (t) => {
+  const forgotten: string[] = [];
+  const table = new InodeTable({ lruLimit: 0, onForget: (i) => forgotten.push(i.gfid) });
+  const a = table.link(table.create(), newGfid(), IaType.REG, table.root, 'a');
+  table.ref(a);
+  table.lookedUp(a);
+  table.forget(a, 1);
+  t.deepEqual(forgotten, []);
+  table.unref(a);
+  t.deepEqual(forgotten, [a.gfid]);
+});

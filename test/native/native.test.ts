@@ -1,0 +1,218 @@
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FopError, E } from '../../runtime/core/fop-error.js';
+import { C, major, makedev, minor, native } from '../../native/index.js';
+
+function tmpdir(t: { teardown(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-native-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('path xattrs round-trip, list and remove, including trusted.*', async (t) => {
+  const dir = tmpdir(t);
+  const f = path.join(dir, 'f');
+  fs.writeFileSync(f, 'x');
+  await native.lsetxattr(f, 'trusted.k', Buffer.from([1, 2, 3]));
+  native.lsetxattrSync(f, 'user.s', 'text');
+  t.deepEqual(await native.lgetxattr(f, 'trusted.k'), Buffer.from([1, 2, 3]));
+  t.is(native.lgetxattrSync(f, 'user.s').toString(), 'text');
+  t.deepEqual((await native.llistxattr(f)).sort(), ['trusted.k', 'user.s']);
+  await native.lremovexattr(f, 'trusted.k');
+  t.deepEqual(await native.llistxattr(f), ['user.s']);
+});
+
+test('a missing xattr is an ENODATA error that FopError converts', async (t) => {
+  const dir = tmpdir(t);
+  const err = await t.throwsAsync(native.lgetxattr(dir, 'user.none'));
+  t.is((err as NodeJS.ErrnoException).code, 'ENODATA');
+  t.is((err as NodeJS.ErrnoException).errno, -E.ENODATA);
+  t.is((err as NodeJS.ErrnoException).syscall, 'lgetxattr');
+  t.is(FopError.from(err).errno, E.ENODATA);
+  const sync = t.throws(() => native.lgetxattrSync(path.join(dir, 'missing'), 'user.x'));
+  t.is((sync as NodeJS.ErrnoException).code, 'ENOENT');
+  t.regex(sync!.message, /ENOENT.*lgetxattr.*missing/);
+});
+
+test('XATTR_CREATE refuses an existing name and XATTR_REPLACE a missing one', async (t) => {
+  const dir = tmpdir(t);
+  await native.lsetxattr(dir, 'user.a', 'v1', C.XATTR_CREATE);
+  const e1 = await t.throwsAsync(native.lsetxattr(dir, 'user.a', 'v2', C.XATTR_CREATE));
+  t.is((e1 as NodeJS.ErrnoException).code, 'EEXIST');
+  const e2 = await t.throwsAsync(native.lsetxattr(dir, 'user.b', 'v', C.XATTR_REPLACE));
+  t.is((e2 as NodeJS.ErrnoException).code, 'ENODATA');
+  await native.lsetxattr(dir, 'user.a', 'v3', C.XATTR_REPLACE);
+  t.is((await native.lgetxattr(dir, 'user.a')).toString(), 'v3');
+});
+
+test('l*xattr calls act on a symlink itself, never its target', async (t) => {
+  const dir = tmpdir(t);
+  fs.writeFileSync(path.join(dir, 'target'), '');
+  const link = path.join(dir, 'link');
+  fs.symlinkSync('target', link);
+  await native.lsetxattr(link, 'trusted.on-link', 'L');
+  t.is((await native.lgetxattr(link, 'trusted.on-link')).toString(), 'L');
+  t.deepEqual(await native.llistxattr(path.join(dir, 'target')), []);
+});
+
+test('fd xattrs round-trip, list and remove', async (t) => {
+  const dir = tmpdir(t);
+  const fd = fs.openSync(path.join(dir, 'f'), 'w+');
+  t.teardown(() => fs.closeSync(fd));
+  await native.fsetxattr(fd, 'trusted.big', Buffer.alloc(3000, 7));
+  t.is((await native.fgetxattr(fd, 'trusted.big')).length, 3000);
+  t.deepEqual(await native.flistxattr(fd), ['trusted.big']);
+  native.fremovexattrSync(fd, 'trusted.big');
+  t.deepEqual(native.flistxattrSync(fd), []);
+  const err = await t.throwsAsync(native.fremovexattr(fd, 'trusted.big'));
+  t.is((err as NodeJS.ErrnoException).code, 'ENODATA');
+});
+
+test('mknod creates fifos and character devices with the given numbers', async (t) => {
+  const dir = tmpdir(t);
+  await native.mknod(path.join(dir, 'fifo'), fs.constants.S_IFIFO | 0o640);
+  const fifo = fs.lstatSync(path.join(dir, 'fifo'));
+  t.true(fifo.isFIFO());
+  t.is(fifo.mode & 0o777, 0o640 & ~process.umask());
+  await native.mknod(path.join(dir, 'null2'), fs.constants.S_IFCHR | 0o600, makedev(1, 3));
+  const chr = fs.lstatSync(path.join(dir, 'null2'), { bigint: true });
+  t.true(chr.isCharacterDevice());
+  t.is(major(chr.rdev), 1);
+  t.is(minor(chr.rdev), 3);
+  t.is(makedev(259, 70000), (((259n & 0xfffn) << 8n) | (70000n & 0xffn) | ((70000n & ~0xffn) << 12n)));
+  const err = await t.throwsAsync(native.mknod(path.join(dir, 'fifo'), fs.constants.S_IFIFO | 0o600));
+  t.is((err as NodeJS.ErrnoException).code, 'EEXIST');
+});
+
+test('utimensat and futimens keep nanoseconds, honour UTIME_OMIT and nofollow', async (t) => {
+  const dir = tmpdir(t);
+  const f = path.join(dir, 'f');
+  fs.writeFileSync(f, '');
+  await native.utimensat(f, { sec: 1_600_000_000, nsec: 123_456_789 }, { sec: 1_500_000_000n, nsec: 987_654_321 });
+  let st = fs.statSync(f, { bigint: true });
+  t.is(st.atimeNs, 1_600_000_000_123_456_789n);
+  t.is(st.mtimeNs, 1_500_000_000_987_654_321n);
+  const fd = fs.openSync(f, 'r+');
+  t.teardown(() => fs.closeSync(fd));
+  await native.futimens(fd, C.UTIME_OMIT, { sec: 42, nsec: 1 });
+  st = fs.statSync(f, { bigint: true });
+  t.is(st.atimeNs, 1_600_000_000_123_456_789n);
+  t.is(st.mtimeNs, 42_000_000_001n);
+  await native.futimens(fd, C.UTIME_NOW, C.UTIME_OMIT);
+  t.true(fs.statSync(f).atimeMs > Date.now() - 60_000);
+  const link = path.join(dir, 'l');
+  fs.symlinkSync('f', link);
+  native.utimensatSync(link, { sec: 7, nsec: 8 }, { sec: 9, nsec: 10 }, true);
+  t.is(fs.lstatSync(link, { bigint: true }).mtimeNs, 9_000_000_010n);
+  t.is(fs.statSync(f, { bigint: true }).mtimeNs, 42_000_000_001n);
+  t.throws(() => native.utimensatSync(f, { sec: 1, nsec: 2e9 }, C.UTIME_OMIT), { instanceOf: TypeError });
+});
+
+test('fallocate, punch hole and zero range shape a sparse file that SEEK_DATA/SEEK_HOLE see', async (t) => {
+  const dir = tmpdir(t);
+  const f = path.join(dir, 'sparse');
+  const fd = fs.openSync(f, 'w+');
+  t.teardown(() => fs.closeSync(fd));
+  const MB = 1 << 20;
+  await native.fallocate(fd, 0, 0, 4 * MB);
+  t.is(fs.fstatSync(fd).size, 4 * MB);
+  fs.writeSync(fd, Buffer.alloc(4 * MB, 0xaa), 0, 4 * MB, 0);
+  await native.fallocate(fd, C.FALLOC_FL_PUNCH_HOLE | C.FALLOC_FL_KEEP_SIZE, MB, MB);
+  t.is(fs.fstatSync(fd).size, 4 * MB);
+  t.is(await native.lseek(fd, 0, C.SEEK_HOLE), MB);
+  t.is(await native.lseek(fd, MB, C.SEEK_DATA), 2 * MB);
+  const hole = Buffer.alloc(16);
+  fs.readSync(fd, hole, 0, 16, MB + 100);
+  t.deepEqual(hole, Buffer.alloc(16));
+  await native.fallocate(fd, C.FALLOC_FL_ZERO_RANGE, 3 * MB, 2 * MB);
+  t.is(fs.fstatSync(fd).size, 5 * MB);
+  const z = Buffer.alloc(8);
+  fs.readSync(fd, z, 0, 8, 3 * MB);
+  t.deepEqual(z, Buffer.alloc(8));
+  fs.readSync(fd, z, 0, 8, 3 * MB - 8);
+  t.deepEqual(z, Buffer.alloc(8, 0xaa));
+  await native.fallocate(fd, C.FALLOC_FL_KEEP_SIZE, 5 * MB, MB);
+  t.is(fs.fstatSync(fd).size, 5 * MB);
+});
+
+test('SEEK_DATA past the last data fails with ENXIO', async (t) => {
+  const dir = tmpdir(t);
+  const fd = fs.openSync(path.join(dir, 'f'), 'w+');
+  t.teardown(() => fs.closeSync(fd));
+  fs.writeSync(fd, 'abc', 0);
+  fs.ftruncateSync(fd, 1 << 20);
+  const err = await t.throwsAsync(native.lseek(fd, 512 * 1024, C.SEEK_DATA));
+  t.is((err as NodeJS.ErrnoException).code, 'ENXIO');
+  t.is(FopError.from(err).errno, E.ENXIO);
+  t.is(native.lseekSync(fd, 0, C.SEEK_END), 1 << 20);
+});
+
+test('getdents returns every entry with cookies that resume the listing', async (t) => {
+  const dir = tmpdir(t);
+  const names = Array.from({ length: 50 }, (_, i) => `file-${i}`);
+  for (const n of names) fs.writeFileSync(path.join(dir, n), '');
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  t.teardown(() => fs.closeSync(fd));
+  const all = await native.getdents(fd, 0n);
+  t.deepEqual(all.map((e) => e.name).filter((n) => !n.startsWith('.')).sort(), [...names].sort());
+  t.true(all.every((e) => typeof e.off === 'bigint' && typeof e.ino === 'bigint'));
+  const cut = all[20]!;
+  const rest = await native.getdents(fd, cut.off);
+  t.deepEqual(rest.map((e) => e.name), all.slice(21).map((e) => e.name));
+  t.deepEqual(await native.getdents(fd, all.at(-1)!.off), []);
+});
+
+test('openat2 with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS refuses escapes and symlinks', async (t) => {
+  const dir = tmpdir(t);
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.symlinkSync('/etc', path.join(dir, 'out'));
+  fs.symlinkSync('sub', path.join(dir, 'in'));
+  const root = native.openat2Sync(C.AT_FDCWD, dir, C.O_PATH | C.O_DIRECTORY);
+  t.teardown(() => fs.closeSync(root));
+  const safe = C.RESOLVE_BENEATH | C.RESOLVE_NO_SYMLINKS | C.RESOLVE_NO_MAGICLINKS;
+  const sub = native.openat2Sync(root, 'sub', C.O_PATH | C.O_DIRECTORY, 0, safe);
+  fs.closeSync(sub);
+  t.is((t.throws(() => native.openat2Sync(root, '../', C.O_PATH, 0, safe)) as NodeJS.ErrnoException).code, 'EXDEV');
+  t.is((t.throws(() => native.openat2Sync(root, 'out/passwd', C.O_PATH, 0, safe)) as NodeJS.ErrnoException).code, 'ELOOP');
+  t.is((t.throws(() => native.openat2Sync(root, 'in', C.O_PATH | C.O_DIRECTORY, 0, safe)) as NodeJS.ErrnoException).code, 'ELOOP');
+  // O_PATH|O_NOFOLLOW opens the trailing symlink itself
+  const lfd = await native.openat2(root, 'out', C.O_PATH | C.O_NOFOLLOW, 0, safe);
+  t.true(fs.fstatSync(lfd).isSymbolicLink());
+  fs.closeSync(lfd);
+  const created = await native.openat2(root, 'sub/new', C.O_CREAT | C.O_EXCL | C.O_RDWR, 0o600, safe);
+  fs.closeSync(created);
+  t.is(fs.statSync(path.join(dir, 'sub/new')).mode & 0o777, 0o600 & ~process.umask());
+});
+
+test('statvfs reports the filesystem of a path', async (t) => {
+  const s = await native.statvfs(os.tmpdir());
+  const node = fs.statfsSync(os.tmpdir());
+  t.is(s.blocks, node.blocks);
+  t.is(s.bsize, node.bsize);
+  t.true(s.namemax >= 255);
+});
+
+test('mount and umount2 bind-mount a directory and detach it', async (t) => {
+  const dir = tmpdir(t);
+  fs.mkdirSync(path.join(dir, 'src'));
+  fs.mkdirSync(path.join(dir, 'dst'));
+  fs.writeFileSync(path.join(dir, 'src/marker'), 'm');
+  const MS_BIND = 4096;
+  await native.mount(path.join(dir, 'src'), path.join(dir, 'dst'), 'none', MS_BIND, null);
+  try {
+    t.is(fs.readFileSync(path.join(dir, 'dst/marker'), 'utf8'), 'm');
+  } finally {
+    await native.umount2(path.join(dir, 'dst'), C.MNT_DETACH);
+  }
+  t.false(fs.existsSync(path.join(dir, 'dst/marker')));
+  const err = await t.throwsAsync(native.umount2(path.join(dir, 'dst'), 0));
+  t.is((err as NodeJS.ErrnoException).code, 'EINVAL');
+});
+
+test('bad argument types are TypeErrors, not crashes', (t) => {
+  t.throws(() => native.lgetxattrSync(42 as unknown as string, 'user.x'), { instanceOf: TypeError });
+  t.throws(() => native.lgetxattrSync('/tmp\0evil', 'user.x'), { instanceOf: TypeError });
+  t.throws(() => (native.fallocateSync as unknown as (fd: number) => void)(1), { instanceOf: TypeError });
+});

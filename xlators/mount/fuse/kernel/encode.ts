@@ -1,0 +1,150 @@
+import { Size } from './abi.js';
+import type { Attr, DirEntryOut, DirList, Entry, FileLock, Statfs } from './types.js';
+
+/** Whole seconds and nanoseconds of a timeout given in (fractional) seconds. */
+function splitTimeout(seconds: number): [bigint, number] {
+  const s = Math.max(0, seconds);
+  const whole = Math.floor(s);
+  return [BigInt(whole), Math.min(999_999_999, Math.round((s - whole) * 1e9))];
+}
+
+/** struct fuse_attr at `at`. */
+export function writeAttr(b: Buffer, at: number, a: Attr): void {
+  b.writeBigUInt64LE(a.ino, at);
+  b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(a.size))), at + 8);
+  b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(a.blocks))), at + 16);
+  b.writeBigInt64LE(BigInt(a.atime.sec), at + 24);
+  b.writeBigInt64LE(BigInt(a.mtime.sec), at + 32);
+  b.writeBigInt64LE(BigInt(a.ctime.sec), at + 40);
+  b.writeUInt32LE(a.atime.nsec >>> 0, at + 48);
+  b.writeUInt32LE(a.mtime.nsec >>> 0, at + 52);
+  b.writeUInt32LE(a.ctime.nsec >>> 0, at + 56);
+  b.writeUInt32LE(a.mode >>> 0, at + 60);
+  b.writeUInt32LE(a.nlink >>> 0, at + 64);
+  b.writeUInt32LE(a.uid >>> 0, at + 68);
+  b.writeUInt32LE(a.gid >>> 0, at + 72);
+  b.writeUInt32LE(a.rdev >>> 0, at + 76);
+  b.writeUInt32LE(a.blksize >>> 0, at + 80);
+  b.writeUInt32LE(0, at + 84); // flags (submount, dax): never set
+}
+
+/** struct fuse_entry_out at `at`. */
+export function writeEntry(b: Buffer, at: number, e: Entry): void {
+  const [es, ens] = splitTimeout(e.entryValid);
+  const [as, ans] = splitTimeout(e.attrValid);
+  b.writeBigUInt64LE(e.nodeid, at);
+  b.writeBigUInt64LE(e.generation, at + 8);
+  b.writeBigUInt64LE(es, at + 16);
+  b.writeBigUInt64LE(as, at + 24);
+  b.writeUInt32LE(ens, at + 32);
+  b.writeUInt32LE(ans, at + 36);
+  writeAttr(b, at + 40, e.attr);
+}
+
+export function entryOut(e: Entry): Buffer {
+  const b = Buffer.alloc(Size.ENTRY_OUT);
+  writeEntry(b, 0, e);
+  return b;
+}
+
+export function attrOut(attr: Attr, validSeconds: number): Buffer {
+  const b = Buffer.alloc(Size.ATTR_OUT);
+  const [s, ns] = splitTimeout(validSeconds);
+  b.writeBigUInt64LE(s, 0);
+  b.writeUInt32LE(ns, 8);
+  writeAttr(b, 16, attr);
+  return b;
+}
+
+export function openOut(fh: bigint, openFlags: number): Buffer {
+  const b = Buffer.alloc(Size.OPEN_OUT);
+  b.writeBigUInt64LE(fh, 0);
+  b.writeUInt32LE(openFlags >>> 0, 8);
+  return b;
+}
+
+export function u32Out(n: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeUInt32LE(n >>> 0, 0);
+  return b;
+}
+
+export function u64Out(n: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt.asUintN(64, n), 0);
+  return b;
+}
+
+export function statfsOut(s: Statfs): Buffer {
+  const b = Buffer.alloc(Size.STATFS_OUT);
+  const u64 = (v: number, at: number) => b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(v))), at);
+  u64(s.blocks, 0);
+  u64(s.bfree, 8);
+  u64(s.bavail, 16);
+  u64(s.files, 24);
+  u64(s.ffree, 32);
+  b.writeUInt32LE(s.bsize >>> 0, 40);
+  b.writeUInt32LE(s.namelen >>> 0, 44);
+  b.writeUInt32LE(s.frsize >>> 0, 48);
+  return b;
+}
+
+export function lkOut(lk: FileLock): Buffer {
+  const b = Buffer.alloc(Size.LK_OUT);
+  b.writeBigUInt64LE(BigInt.asUintN(64, lk.start), 0);
+  b.writeBigUInt64LE(BigInt.asUintN(64, lk.end), 8);
+  b.writeUInt32LE(lk.type >>> 0, 16);
+  b.writeUInt32LE(lk.pid >>> 0, 20);
+  return b;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * Builds struct fuse_dirent / fuse_direntplus records into a buffer of the size the kernel asked
+ * for; an entry that does not fit is refused so the caller can stop (and not count its lookup).
+ */
+export class DirBuffer implements DirList {
+  private readonly buf: Buffer;
+  private used = 0;
+
+  constructor(readonly size: number, readonly plus: boolean) {
+    this.buf = Buffer.alloc(size);
+  }
+
+  add(d: DirEntryOut, entry?: Entry): boolean {
+    const name = Buffer.from(d.name, 'utf8');
+    const head = this.plus ? Size.ENTRY_OUT + Size.DIRENT_HEADER : Size.DIRENT_HEADER;
+    const rec = align8(head + name.length);
+    if (this.used + rec > this.size) return false;
+    let at = this.used;
+    if (this.plus) {
+      if (entry) writeEntry(this.buf, at, entry); // else all zero: nodeid 0 means "no entry"
+      at += Size.ENTRY_OUT;
+    }
+    this.buf.writeBigUInt64LE(d.ino, at);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, d.off), at + 8);
+    this.buf.writeUInt32LE(name.length, at + 16);
+    this.buf.writeUInt32LE(d.type >>> 0, at + 20);
+    name.copy(this.buf, at + 24);
+    this.used += rec;
+    return true;
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.used);
+  }
+}
+
+/** struct fuse_out_header followed by the payload pieces. */
+export function outHeader(unique: bigint, error: number, payloadLength: number): Buffer {
+  const b = Buffer.alloc(Size.OUT_HEADER);
+  b.writeUInt32LE(Size.OUT_HEADER + payloadLength, 0);
+  b.writeInt32LE(error, 4);
+  b.writeBigUInt64LE(unique, 8);
+  return b;
+}
