@@ -7,7 +7,7 @@
  * no type or two, statements may stand outside a volume. runtime/graph turns it into the
  * VolfileGraph model and its passes report what GlusterFS would refuse.
  */
-import type { SourceLocation } from '../runtime/diagnostics/location.js';
+import type { SourceLocation, SourcePoint } from '../runtime/diagnostics/location.js';
 
 /** A name, key or value: a bare run of characters or a quoted string (escapes processed). */
 export interface Word {
@@ -58,16 +58,22 @@ export interface VolfileAst {
   items: Item[];
 }
 
+/** What Peggy's `range()` gives: offsets into the text. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
 /** What the grammar's actions call. One method per node kind, no logic. */
 export interface AstBuilder {
   file(items: Item[]): VolfileAst;
-  volume(name: Word, body: Statement[], location: SourceLocation): VolumeBlock;
-  typeStmt(value: Word, location: SourceLocation): TypeStatement;
-  option(key: Word, value: Word, location: SourceLocation): OptionStatement;
-  subvolumes(names: Word[], location: SourceLocation): SubvolumesStatement;
-  strayEnd(location: SourceLocation): StrayEnd;
+  volume(name: Word, body: Statement[], range: Range): VolumeBlock;
+  typeStmt(value: Word, range: Range): TypeStatement;
+  option(key: Word, value: Word, range: Range): OptionStatement;
+  subvolumes(names: Word[], range: Range): SubvolumesStatement;
+  strayEnd(range: Range): StrayEnd;
   /** `raw` of a quoted string still holds its backslash escapes. */
-  word(raw: string, quoted: boolean, location: SourceLocation): Word;
+  word(raw: string, quoted: boolean, range: Range): Word;
 }
 
 /** `\x` means a literal x (graph.l's `\\.` rule). */
@@ -75,12 +81,33 @@ function unescape(raw: string): string {
   return raw.includes('\\') ? raw.replace(/\\(.)/g, '$1') : raw;
 }
 
-export const astBuilder: AstBuilder = {
-  file: (items) => ({ items }),
-  volume: (name, body, location) => ({ kind: 'volume', name, body, location }),
-  typeStmt: (value, location) => ({ kind: 'type', value, location }),
-  option: (key, value, location) => ({ kind: 'option', key, value, location }),
-  subvolumes: (names, location) => ({ kind: 'subvolumes', names, location }),
-  strayEnd: (location) => ({ kind: 'end-volume', location }),
-  word: (raw, quoted, location) => ({ text: quoted ? unescape(raw) : raw, quoted, location }),
-};
+/** Offsets to {offset, line, column}, by binary search over line starts. */
+export function lineIndex(text: string): (offset: number) => SourcePoint {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
+/** A builder for one text: every node gets a full SourceLocation. */
+export function createAstBuilder(text: string, source: string): AstBuilder {
+  const point = lineIndex(text);
+  const loc = (r: Range): SourceLocation => ({ source, start: point(r.start), end: point(r.end) });
+  return {
+    file: (items) => ({ items }),
+    volume: (name, body, r) => ({ kind: 'volume', name, body, location: loc(r) }),
+    typeStmt: (value, r) => ({ kind: 'type', value, location: loc(r) }),
+    option: (key, value, r) => ({ kind: 'option', key, value, location: loc(r) }),
+    subvolumes: (names, r) => ({ kind: 'subvolumes', names, location: loc(r) }),
+    strayEnd: (r) => ({ kind: 'end-volume', location: loc(r) }),
+    word: (raw, quoted, r) => ({ text: quoted ? unescape(raw) : raw, quoted, location: loc(r) }),
+  };
+}

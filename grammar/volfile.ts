@@ -4,7 +4,7 @@
  */
 import { gfsError } from '../runtime/diagnostics/codes.js';
 import type { SourceLocation, SourcePoint } from '../runtime/diagnostics/location.js';
-import { astBuilder, type VolfileAst } from './ast.js';
+import { createAstBuilder, type VolfileAst } from './ast.js';
 import { parse, SyntaxError as PeggySyntaxError, type PeggyExpectation } from './generated/volfile.js';
 
 /** A volfile may arrive over the network (GETSPEC): bound what we are willing to parse. */
@@ -23,7 +23,7 @@ export function parseVolfileAst(text: string, source: string, maxBytes = MAX_VOL
   }
   refuseBackticks(text, source);
   try {
-    return parse(text, { grammarSource: source, builder: astBuilder });
+    return parse(text, { grammarSource: source, builder: createAstBuilder(text, source) });
   } catch (err) {
     if (err instanceof PeggySyntaxError) throw toGfsError(err, text, source);
     throw err;

@@ -36,11 +36,17 @@ function readdirNames(dir: string): string[] {
   }
 }
 
+let ownRoot: { dir: string | undefined } | undefined;
+
 /**
  * The root of the gfs package this module belongs to (the folder with gfs's package.json):
- * plugins installed next to gfs itself are found from here.
+ * plugins installed next to gfs itself are found from here. Looked up once per process.
  */
 export function ownPackageRoot(): string | undefined {
+  return (ownRoot ??= { dir: findOwnRoot() }).dir;
+}
+
+function findOwnRoot(): string | undefined {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };

@@ -29,12 +29,13 @@ export function readPackageJson(dir: string): PackageJson | undefined {
   }
 }
 
-/** The `gfs` field with only its string entries kept, or undefined when absent or malformed. */
+/** The `gfs` field with only its string entries kept, or undefined when absent or not an object. */
 export function gfsField(pkg: PackageJson): GfsField | undefined {
   const g = pkg.gfs as { apiVersion?: unknown; xlators?: unknown } | undefined;
-  if (!g || typeof g !== 'object' || !g.xlators || typeof g.xlators !== 'object') return undefined;
+  if (!g || typeof g !== 'object') return undefined;
   const xlators: Record<string, string> = {};
-  for (const [k, v] of Object.entries(g.xlators)) if (typeof v === 'string') xlators[k] = v;
+  // A named-convention package may give only apiVersion; `xlators` is then empty.
+  if (g.xlators && typeof g.xlators === 'object') for (const [k, v] of Object.entries(g.xlators)) if (typeof v === 'string') xlators[k] = v;
   return { apiVersion: g.apiVersion, xlators };
 }
 

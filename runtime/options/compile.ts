@@ -8,7 +8,7 @@
  * `passContext`), so each value is parsed exactly once. Aliases are mapped to the canonical key
  * before ajv runs (resolveKey).
  */
-import { Ajv, type DataValidationCxt, type SchemaObject, type ValidateFunction } from 'ajv';
+import { Ajv, type SchemaObject, type ValidateFunction } from 'ajv';
 import { diagnostic, throwIfErrors, type DiagnosticData } from '../diagnostics/index.js';
 import { globRegExp, globSource, literalSource } from './glob.js';
 import { parsePrepared, type ParseResult } from './parse.js';
@@ -21,11 +21,15 @@ export interface Problem {
   result: Extract<ParseResult, { ok: false }>;
 }
 
-/** What the ajv keyword closures read and write during one validation call. */
-export interface RunContext {
-  values: Record<string, unknown>;
-  problems: Problem[];
-  volumeNames?: ReadonlySet<string>;
+/**
+ * What the ajv keyword closures read and write during one validation call
+ * (`validate.call(new RunContext(...), data)`). A class so that the keyword can tell it from
+ * whatever `this` a direct `compiled.validate(data)` call happens to pass.
+ */
+export class RunContext {
+  readonly values: Record<string, unknown> = {};
+  readonly problems: Problem[] = [];
+  constructor(readonly volumeNames?: ReadonlySet<string>) {}
 }
 
 export interface CompiledOptions {
@@ -54,16 +58,17 @@ ajv.addKeyword({
   compile(schema: { key: string }) {
     const p = compiling?.get(schema.key);
     if (!p) throw new Error(`gfsOption: no prepared option ${schema.key}`);
-    return function check(this: RunContext | undefined, data: unknown, cxt?: DataValidationCxt): boolean {
+    return function check(this: unknown, data: unknown, cxt?: { parentDataProperty?: string | number }): boolean {
       const concrete = String(cxt?.parentDataProperty ?? p.key);
-      const r = parsePrepared(p, concrete, String(data), this?.volumeNames);
-      if (!this) return r.ok; // called without a context: check only
+      const run = this instanceof RunContext ? this : undefined;
+      const r = parsePrepared(p, concrete, String(data), run?.volumeNames);
+      if (!run) return r.ok; // called without a context: check only
       if (!r.ok) {
-        this.problems.push({ key: concrete, result: r });
+        run.problems.push({ key: concrete, result: r });
         return false;
       }
-      if (p.wildcard) ((this.values[p.key] ??= {}) as Record<string, unknown>)[concrete] = r.value;
-      else this.values[p.key] = r.value;
+      if (p.wildcard) ((run.values[p.key] ??= {}) as Record<string, unknown>)[concrete] = r.value;
+      else run.values[p.key] = r.value;
       return true;
     };
   },

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { diagnostic, GfsError, type DiagnosticData, type SourceLocation } from '../diagnostics/index.js';
-import { compileOptionTable, type CompiledOptions, type RunContext } from './compile.js';
+import { compileOptionTable, RunContext, type CompiledOptions } from './compile.js';
 import { listForHint, nearest } from './parse.js';
 import type { OptionTable } from './types.js';
 
@@ -63,7 +63,7 @@ export function validateOptions(table: OptionTable, raw: ReadonlyArray<RawOption
     locations.set(key, o.location);
     given.set(key, o.key);
   }
-  const run: RunContext = { values: {}, problems: [], ...(ctx.volumeNames ? { volumeNames: ctx.volumeNames } : {}) };
+  const run = new RunContext(ctx.volumeNames);
   const diagnostics: DiagnosticData[] = [];
   const at = (key?: string) => {
     const loc = (key !== undefined ? locations.get(key) : undefined) ?? ctx.location;
@@ -96,8 +96,9 @@ export function validateOptions(table: OptionTable, raw: ReadonlyArray<RawOption
   }
   // Defaults: parsed once at compile time; objects are copied so no two volumes share one.
   const values = run.values;
+  const failed = new Set(run.problems.map((pr) => c.resolveKey(pr.key)));
   for (const p of c.options.values()) {
-    if (p.key in values) continue;
+    if (p.key in values || failed.has(p.key)) continue;
     if (p.wildcard) values[p.key] = {};
     else if (p.hasDefault) {
       const d = p.defaultValue;

@@ -22,10 +22,9 @@ export const subvolumeRefs: GraphPass = ({ graph }) => {
       } else if (defined === undefined) {
         const names = [...firstIndex.keys()];
         const near = names.length > 0 ? closest(sub, names) : undefined;
-        const hint =
-          near !== undefined && distance(sub, near) <= Math.max(2, Math.floor(sub.length / 3))
-            ? `did you mean \`${near}\`?`
-            : undefined;
+        const d = near === undefined ? Infinity : distance(sub, near);
+        // Only a near miss of a longer name is worth suggesting (`b` is not a typo of `a`).
+        const hint = d < sub.length && d <= Math.max(1, Math.floor(sub.length / 3)) ? `did you mean \`${near}\`?` : undefined;
         out.push(volumeDiagnostic('GRAPH_UNDEFINED_SUBVOLUME', v, `subvolume \`${sub}\` is not defined`, at, hint));
       } else if (defined > i) {
         const later = graph.volumes[defined]!;

@@ -93,6 +93,8 @@ export interface DirEntryOut {
  */
 export interface DirList {
   readonly plus: boolean;
+  /** Bytes the kernel asked for. */
+  readonly size: number;
   add(d: DirEntryOut, entry?: Entry): boolean;
 }
 

@@ -1,0 +1,172 @@
+import { Dict, type DictValue } from '../../runtime/core/dict.js';
+import { gfidFromBuffer, gfidToBuffer } from '../../runtime/core/gfid.js';
+import { iaTypeFromMode, modeTypeBits, type Iatt, type Statvfs } from '../../runtime/core/iatt.js';
+import type { DirEntry, Flock } from '../../runtime/fops/types.js';
+import { RpcDecodeError } from '../xdr/errors.js';
+import { array, encode, type Infer } from '../xdr/schema.js';
+import {
+  GF_DATA_TYPE, gf_statfs, gfx_dict_pair, gfx_dirplist, gfx_mdata_iatt, type GfProtoFlock, type GfxDict, type GfxIattx, type GfxValue,
+} from './gfx-types.js';
+
+/**
+ * Wire structures <-> runtime types, the counterpart of GlusterFS's gfx_stat_to_iattx /
+ * gfx_stat_from_iattx, dict_to_xdr / xdr_to_dict and gf_proto_flock_{to,from}_flock.
+ */
+
+/** iatt.h IATT_*: which fields of an iattx are valid. */
+export const IATT = {
+  TYPE: 0x1n, MODE: 0x2n, NLINK: 0x4n, UID: 0x8n, GID: 0x10n, ATIME: 0x20n, MTIME: 0x40n, CTIME: 0x80n,
+  INO: 0x100n, SIZE: 0x200n, BLOCKS: 0x400n, BTIME: 0x800n, GFID: 0x1000n,
+} as const;
+/** What a brick sets for a stat it filled from lstat (everything but btime): 0x17ff. */
+export const IATT_BASIC = 0x17ffn;
+
+export function iattFromWire(x: GfxIattx): Iatt {
+  const type = iaTypeFromMode(x.mode);
+  const iatt: Iatt = {
+    gfid: gfidFromBuffer(x.ia_gfid),
+    ino: x.ia_ino,
+    dev: x.ia_dev,
+    type,
+    // ia_type + ia_prot, as gfx_stat_to_iattx splits them, joined again into one st_mode.
+    mode: (x.mode & 0o7777) | modeTypeBits(type),
+    nlink: x.ia_nlink,
+    uid: x.ia_uid,
+    gid: x.ia_gid,
+    rdev: x.ia_rdev,
+    size: Number(x.ia_size),
+    blksize: x.ia_blksize,
+    blocks: Number(x.ia_blocks),
+    atime: { sec: Number(x.ia_atime), nsec: x.ia_atime_nsec },
+    mtime: { sec: Number(x.ia_mtime), nsec: x.ia_mtime_nsec },
+    ctime: { sec: Number(x.ia_ctime), nsec: x.ia_ctime_nsec },
+  };
+  if (x.ia_flags & IATT.BTIME) iatt.btime = { sec: Number(x.ia_btime), nsec: x.ia_btime_nsec };
+  return iatt;
+}
+
+/** `flags` defaults to what a brick reports (IATT_BASIC, plus BTIME when the iatt has one). */
+export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint; attributesMask?: bigint } = {}): GfxIattx {
+  return {
+    ia_gfid: gfidToBuffer(i.gfid),
+    ia_flags: opts.flags ?? (i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC),
+    ia_ino: BigInt.asUintN(64, i.ino),
+    ia_dev: BigInt.asUintN(64, i.dev),
+    ia_rdev: BigInt.asUintN(64, i.rdev),
+    ia_size: BigInt(i.size),
+    ia_blocks: BigInt(i.blocks),
+    ia_attributes: opts.attributes ?? 0n,
+    ia_attributes_mask: opts.attributesMask ?? 0n,
+    ia_atime: BigInt(i.atime.sec),
+    ia_mtime: BigInt(i.mtime.sec),
+    ia_ctime: BigInt(i.ctime.sec),
+    ia_btime: BigInt(i.btime?.sec ?? 0),
+    ia_atime_nsec: i.atime.nsec,
+    ia_mtime_nsec: i.mtime.nsec,
+    ia_ctime_nsec: i.ctime.nsec,
+    ia_btime_nsec: i.btime?.nsec ?? 0,
+    ia_nlink: i.nlink,
+    ia_uid: i.uid,
+    ia_gid: i.gid,
+    ia_blksize: i.blksize,
+    mode: (i.mode & 0o7777) | modeTypeBits(i.type),
+  };
+}
+
+/** The all-zero iattx GlusterFS sends where a reply has no stat (failed fops, absent postparent). */
+export function emptyIattx(): GfxIattx {
+  return {
+    ia_gfid: Buffer.alloc(16), ia_flags: 0n, ia_ino: 0n, ia_dev: 0n, ia_rdev: 0n, ia_size: 0n, ia_blocks: 0n, ia_attributes: 0n,
+    ia_attributes_mask: 0n, ia_atime: 0n, ia_mtime: 0n, ia_ctime: 0n, ia_btime: 0n, ia_atime_nsec: 0, ia_mtime_nsec: 0,
+    ia_ctime_nsec: 0, ia_btime_nsec: 0, ia_nlink: 0, ia_uid: 0, ia_gid: 0, ia_blksize: 0, mode: 0,
+  };
+}
+
+export function isEmptyIattx(x: GfxIattx): boolean {
+  return x.ia_gfid.every((b) => b === 0) && x.mode === 0 && x.ia_ino === 0n;
+}
+
+/** "No dict" on the wire: count -1, no pairs. */
+export const NO_DICT: GfxDict = Object.freeze({ xdr_size: 0, count: -1, pairs: [] }) as GfxDict;
+
+const pairsCodec = array(gfx_dict_pair);
+
+/** dict_to_xdr: keys carry their NUL, strings carry theirs, xdr_size is the pairs' encoded size. */
+export function dictToWire(d: Dict | undefined | null): GfxDict {
+  if (!d) return { xdr_size: 0, count: -1, pairs: [] };
+  const pairs = [...d].map(([key, v]) => ({ key: Buffer.from(`${key}\0`, 'utf8'), value: valueToWire(v) }));
+  return { xdr_size: encode(pairsCodec, pairs).length - 4, count: pairs.length, pairs };
+}
+
+function valueToWire(v: DictValue): GfxValue {
+  switch (v.type) {
+    case 'int': return { type: GF_DATA_TYPE.INT, value: BigInt.asIntN(64, v.value) };
+    case 'uint': return { type: GF_DATA_TYPE.UINT, value: BigInt.asUintN(64, v.value) };
+    case 'double': return { type: GF_DATA_TYPE.DOUBLE, value: v.value };
+    case 'str': return { type: GF_DATA_TYPE.STR, value: Buffer.from(`${v.value}\0`, 'utf8') };
+    case 'bin': return { type: GF_DATA_TYPE.PTR, value: v.value };
+    case 'gfuuid': return { type: GF_DATA_TYPE.GFUUID, value: gfidToBuffer(v.value) };
+    case 'iatt': return { type: GF_DATA_TYPE.IATT, value: iattToWire(v.value) };
+  }
+}
+
+/**
+ * xdr_to_dict. Lossy only where the Dict has no matching type: STR_OLD and PTR both read as
+ * `bin` (and go back as PTR), an MDATA value reads as `bin` holding its XDR encoding, and an
+ * iatt keeps only what Iatt holds.
+ */
+export function dictFromWire(w: GfxDict): Dict | undefined {
+  if (w.count < 0) return undefined;
+  const d = new Dict();
+  for (const { key, value } of w.pairs) {
+    const nul = key.indexOf(0);
+    d.set(key.toString('utf8', 0, nul < 0 ? key.length : nul), valueFromWire(value));
+  }
+  return d;
+}
+
+function valueFromWire(v: GfxValue): DictValue {
+  switch (v.type) {
+    case GF_DATA_TYPE.INT: return { type: 'int', value: v.value };
+    case GF_DATA_TYPE.UINT: return { type: 'uint', value: v.value };
+    case GF_DATA_TYPE.DOUBLE: return { type: 'double', value: v.value };
+    case GF_DATA_TYPE.STR: {
+      const b = v.value;
+      return { type: 'str', value: b.toString('utf8', 0, b.length && b[b.length - 1] === 0 ? b.length - 1 : b.length) };
+    }
+    case GF_DATA_TYPE.PTR:
+    case GF_DATA_TYPE.STR_OLD: return { type: 'bin', value: v.value };
+    case GF_DATA_TYPE.GFUUID: return { type: 'gfuuid', value: gfidFromBuffer(v.value) };
+    case GF_DATA_TYPE.IATT: return { type: 'iatt', value: iattFromWire(v.value) };
+    case GF_DATA_TYPE.MDATA: return { type: 'bin', value: encode(gfx_mdata_iatt, v.value) };
+  }
+  throw new RpcDecodeError(`unknown dict value type ${(v as { type: number }).type}`);
+}
+
+export function flockFromWire(f: GfProtoFlock): Flock {
+  return { type: f.type, whence: f.whence, start: BigInt.asIntN(64, f.start), len: BigInt.asIntN(64, f.len), pid: f.pid | 0, owner: f.lk_owner };
+}
+
+export function flockToWire(f: Flock): GfProtoFlock {
+  return { type: f.type, whence: f.whence, start: BigInt.asUintN(64, f.start), len: BigInt.asUintN(64, f.len), pid: f.pid >>> 0, lk_owner: f.owner };
+}
+
+type GfStatfs = Infer<typeof gf_statfs>;
+const STATFS_FIELDS = ['bsize', 'frsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree', 'favail', 'fsid', 'flag', 'namemax'] as const;
+
+export function statfsFromWire(s: GfStatfs): Statvfs {
+  return Object.fromEntries(STATFS_FIELDS.map((k) => [k, Number(s[k])])) as unknown as Statvfs;
+}
+
+export function statfsToWire(s: Statvfs): GfStatfs {
+  return Object.fromEntries(STATFS_FIELDS.map((k) => [k, BigInt(Math.trunc(s[k]))])) as unknown as GfStatfs;
+}
+
+/** A readdirp entry; the stat is absent when the brick sent an empty one. */
+export function direntFromWire(e: Infer<typeof gfx_dirplist>): DirEntry {
+  const out: DirEntry = { name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type };
+  if (!isEmptyIattx(e.stat)) out.stat = iattFromWire(e.stat);
+  const dict = dictFromWire(e.dict);
+  if (dict) out.dict = dict;
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './record.js';
+export * from './message.js';
+export * from './auth.js';

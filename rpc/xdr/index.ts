@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './io.js';
+export * from './schema.js';

@@ -1,0 +1,156 @@
+import { RpcDecodeError, RpcEncodeError } from './errors.js';
+
+const pad = (n: number): number => (4 - (n & 3)) & 3;
+const ZEROS = Buffer.alloc(4);
+
+/** Appends XDR units (RFC 4506: big-endian, 4-byte aligned) to a buffer that grows as needed. */
+export class XdrWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initial = 256) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  get length(): number { return this.pos; }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  int(v: number): void {
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RpcEncodeError(`int out of range: ${v}`);
+    this.room(4);
+    this.pos = this.buf.writeInt32BE(v, this.pos);
+  }
+
+  uint(v: number): void {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RpcEncodeError(`unsigned int out of range: ${v}`);
+    this.room(4);
+    this.pos = this.buf.writeUInt32BE(v, this.pos);
+  }
+
+  hyper(v: bigint): void {
+    if (typeof v !== 'bigint' || v < -(1n << 63n) || v >= 1n << 63n) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
+    this.room(8);
+    this.pos = this.buf.writeBigInt64BE(v, this.pos);
+  }
+
+  uhyper(v: bigint): void {
+    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
+    this.room(8);
+    this.pos = this.buf.writeBigUInt64BE(v, this.pos);
+  }
+
+  double(v: number): void {
+    this.room(8);
+    this.pos = this.buf.writeDoubleBE(v, this.pos);
+  }
+
+  /** Bytes followed by zero padding to the next 4-byte boundary (fixed-length opaque). */
+  bytes(b: Uint8Array): void {
+    const p = pad(b.length);
+    this.room(b.length + p);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    ZEROS.copy(this.buf, this.pos, 0, p);
+    this.pos += p;
+  }
+
+  /** Raw bytes, no padding: data that travels after an XDR body (read replies, write requests). */
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A copy of what was written. */
+  finish(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}
+
+/** Reads XDR units from a buffer; every read is checked against the bytes left. */
+export class XdrReader {
+  pos: number;
+  readonly end: number;
+
+  constructor(readonly buf: Buffer, start = 0, end = buf.length) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  get remaining(): number { return this.end - this.pos; }
+
+  need(n: number, what: string): void {
+    if (n > this.end - this.pos) throw new RpcDecodeError(`truncated ${what}: need ${n} bytes, ${this.end - this.pos} left`, this.pos);
+  }
+
+  int(): number {
+    this.need(4, 'int');
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  uint(): number {
+    this.need(4, 'unsigned int');
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  hyper(): bigint {
+    this.need(8, 'hyper');
+    const v = this.buf.readBigInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  uhyper(): bigint {
+    this.need(8, 'unsigned hyper');
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  double(): number {
+    this.need(8, 'double');
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /**
+   * `n` bytes plus their padding. The padding's content is not checked: libtirpc skips it
+   * unread, and refusing what GlusterFS accepts would only break interoperability.
+   */
+  bytes(n: number, what: string): Buffer {
+    const p = pad(n);
+    this.need(n + p, what);
+    const out = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n + p;
+    return out;
+  }
+
+  /** A length word, checked against a declared maximum and against the bytes left. */
+  length(max: number, what: string, unit = 1): number {
+    const at = this.pos;
+    const n = this.uint();
+    if (n > max) throw new RpcDecodeError(`${what} length ${n} exceeds its maximum ${max}`, at);
+    if (n * unit > this.end - this.pos) throw new RpcDecodeError(`${what} length ${n} exceeds the ${this.end - this.pos} bytes left`, at);
+    return n;
+  }
+
+  /** Everything left, unpadded (trailing payload). */
+  rest(): Buffer {
+    const out = Buffer.from(this.buf.subarray(this.pos, this.end));
+    this.pos = this.end;
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+import test from 'ava';
+import { InitFlag, Size } from '../../xlators/mount/fuse/kernel/abi.js';
+import { Reader } from '../../xlators/mount/fuse/kernel/decode.js';
+import { DirBuffer } from '../../xlators/mount/fuse/kernel/encode.js';
+import { negotiate } from '../../xlators/mount/fuse/kernel/init.js';
+import { devFromKernel, devToKernel, fromFlock, toFlock } from '../../xlators/mount/fuse/bridge/attr.js';
+
+function initRequest(minor: number, flags: number): Reader {
+  const b = Buffer.alloc(Size.IN_HEADER + 64);
+  b.writeUInt32LE(7, 40);
+  b.writeUInt32LE(minor, 44);
+  b.writeUInt32LE(131072, 48);
+  b.writeUInt32LE(flags >>> 0, 52);
+  return new Reader(b);
+}
+
+test('INIT keeps only flags the kernel offers and never enables the writeback cache', (t) => {
+  const offered = InitFlag.ASYNC_READ | InitFlag.MAX_PAGES | InitFlag.WRITEBACK_CACHE | InitFlag.BIG_WRITES;
+  const { conn, reply } = negotiate(initRequest(38, offered), { maxWrite: 1 << 20 });
+  t.is(conn.flags, InitFlag.ASYNC_READ | InitFlag.MAX_PAGES | InitFlag.BIG_WRITES);
+  t.is(reply.length, 64);
+  t.is(reply.readUInt32LE(20), 1 << 20); // max_write
+  t.is(reply.readUInt16LE(28), 256); // max_pages
+});
+
+test('without MAX_PAGES the write size falls back to 128 KiB and old kernels get a short reply', (t) => {
+  const { conn, reply } = negotiate(initRequest(22, InitFlag.BIG_WRITES), { maxWrite: 1 << 20 });
+  t.is(conn.maxWrite, 128 * 1024);
+  t.is(conn.minor, 22);
+  t.is(reply.length, 24);
+});
+
+test('a readdir reply refuses an entry that does not fit and records are 8-byte aligned', (t) => {
+  const list = new DirBuffer(64, false);
+  t.true(list.add({ name: 'a', ino: 1n, type: 8, off: 1n })); // 24 + 1 -> 32
+  t.true(list.add({ name: 'abcdefgh', ino: 2n, type: 8, off: 2n })); // 24 + 8 -> 32
+  t.false(list.add({ name: 'c', ino: 3n, type: 8, off: 3n }));
+  t.is(list.length, 64);
+  t.is(list.bytes().readUInt32LE(16), 1);
+  t.is(list.bytes().toString('utf8', 56, 64), 'abcdefgh');
+});
+
+test('device numbers convert between glibc dev_t and the kernel encoding', (t) => {
+  const makedev = (ma: bigint, mi: bigint) => ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+  for (const [ma, mi] of [[1n, 3n], [8n, 17n], [259n, 300000n], [4095n, 255n]] as const) {
+    const dev = makedev(ma, mi);
+    t.is(devFromKernel(devToKernel(dev)), dev);
+  }
+  t.is(devToKernel(makedev(1n, 3n)), 0x103);
+});
+
+test('a lock to end of file keeps len 0 in gf_flock and OFFSET_MAX for the kernel', (t) => {
+  const owner = Buffer.alloc(8, 1);
+  const whole = toFlock({ start: 10n, end: 0x7fffffffffffffffn, type: 1, pid: 5 }, owner);
+  t.is(whole.len, 0n);
+  t.is(fromFlock(whole).end, 0x7fffffffffffffffn);
+  const part = toFlock({ start: 10n, end: 19n, type: 0, pid: 5 }, owner);
+  t.is(part.len, 10n);
+  t.is(fromFlock(part).end, 19n);
+});

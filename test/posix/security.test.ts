@@ -1,0 +1,146 @@
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Dict } from '../../runtime/core/dict.js';
+import { Fd } from '../../runtime/core/fd.js';
+import { E } from '../../runtime/core/fop-error.js';
+import { gfidToBuffer, newGfid, ROOT_GFID } from '../../runtime/core/gfid.js';
+import { IaType } from '../../runtime/core/iatt.js';
+import { native } from '../../native/index.js';
+import { handlePath, locOf, posixGraph, type Ctx } from './helpers.js';
+
+const errno = (code: keyof typeof E) => ({ message: new RegExp(`^${code}`) });
+
+function outsideDir(t: Ctx): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-outside-'));
+  fs.writeFileSync(path.join(dir, 'secret'), 'secret');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Plant a handle for `gfid` whose content is chosen by the attacker. */
+function plantHandle(brick: string, gfid: string, target: string): void {
+  const h = handlePath(brick, gfid);
+  fs.mkdirSync(path.dirname(h), { recursive: true });
+  fs.symlinkSync(target, h);
+}
+
+const BAD_NAMES = ['', '.', '..', 'a/b', '../etc', 'x\0y'];
+
+test('names that are empty, . or .., or hold / or NUL are refused with EINVAL by every entry fop', async (t) => {
+  const g = await posixGraph(t);
+  await g.create('/f');
+  const root = await locOf(g, '/');
+  const base = { parent: root.inode, pargfid: ROOT_GFID };
+  for (const name of BAD_NAMES) {
+    const loc = { path: `/${name}`, name, ...base, inode: g.graph.itable.create() };
+    await t.throwsAsync(g.fops.lookup(g.frame(), { loc }), errno('EINVAL'), `lookup ${JSON.stringify(name)}`);
+    await t.throwsAsync(g.fops.mkdir(g.frame(), { loc, mode: 0o755, umask: 0 }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.mknod(g.frame(), { loc, mode: 0o10644, rdev: 0, umask: 0 }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.symlink(g.frame(), { linkname: 'x', loc, umask: 0 }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.create(g.frame(), { loc, flags: 0o101, mode: 0o644, umask: 0, fd: new Fd(loc.inode, 0) }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.unlink(g.frame(), { loc, xflag: 0 }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.rmdir(g.frame(), { loc, flags: 0 }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.rename(g.frame(), { oldloc: await locOf(g, '/f'), newloc: loc }), errno('EINVAL'));
+    await t.throwsAsync(g.fops.link(g.frame(), { oldloc: await locOf(g, '/f'), newloc: loc }), errno('EINVAL'));
+  }
+  t.deepEqual(fs.readdirSync(g.dir).sort(), ['.glusterfs', 'f']);
+});
+
+test('.glusterfs at the brick root cannot be looked up, created or renamed over', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  await t.throwsAsync(g.lookup('/.glusterfs'), errno('EPERM'));
+  await t.throwsAsync(g.mkdir('/.glusterfs'), errno('EPERM'));
+  await t.throwsAsync(g.fops.rename(g.frame(), { oldloc: await locOf(g, '/d'), newloc: await g.newLoc('/.glusterfs').catch(() => ({ path: '/.glusterfs', name: '.glusterfs', pargfid: ROOT_GFID })) }), errno('EPERM'));
+  // a .glusterfs deeper down is an ordinary name
+  await g.mkdir('/d/.glusterfs');
+});
+
+test('a path-only loc cannot climb out with ..', async (t) => {
+  const g = await posixGraph(t);
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: '/../../etc/passwd' } }), errno('EINVAL'));
+  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: { path: '/../escape' }, mode: 0o755, umask: 0 }), errno('EINVAL'));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: '/.glusterfs/00/00' } }), errno('EPERM'));
+});
+
+test('a symlink planted in the brick pointing outside is never followed', async (t) => {
+  const g = await posixGraph(t);
+  const out = outsideDir(t);
+  fs.symlinkSync(out, path.join(g.dir, 'evil'));
+  const { loc, buf } = await g.lookup('/evil');
+  t.is(buf.type, IaType.LNK);
+  // using the symlink as a parent directory
+  const child = { path: '/evil/secret', name: 'secret', parent: loc.inode, pargfid: buf.gfid, inode: g.graph.itable.create() };
+  await t.throwsAsync(g.fops.lookup(g.frame(), { loc: child }));
+  await t.throwsAsync(g.fops.create(g.frame(), { loc: { ...child, name: 'new' }, flags: 0o101, mode: 0o644, umask: 0, fd: new Fd(child.inode, 0) }));
+  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: { ...child, name: 'newdir' }, mode: 0o755, umask: 0 }));
+  // opening, truncating or setting xattrs on the symlink itself does not reach its target
+  await t.throwsAsync(g.fops.open(g.frame(), { loc, flags: fs.constants.O_RDWR, fd: new Fd(loc.inode!, 0) }), errno('ELOOP'));
+  await t.throwsAsync(g.fops.truncate(g.frame(), { loc, offset: 0 }), errno('EINVAL'));
+  await g.fops.setxattr(g.frame(), { loc, dict: new Dict().setStr('trusted.x', 'y'), flags: 0 });
+  t.deepEqual(native.llistxattrSync(out), []);
+  // path-only locs through it
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: '/evil/secret' } }), errno('ELOOP'));
+  t.deepEqual(fs.readdirSync(out), ['secret']);
+  t.is(fs.readFileSync(path.join(out, 'secret'), 'utf8'), 'secret');
+});
+
+test('a directory swapped for a symlink after it got its gfid cannot be reached through that gfid', async (t) => {
+  const g = await posixGraph(t);
+  const out = outsideDir(t);
+  const d = await g.mkdir('/d');
+  const sub = await g.mkdir('/d/sub');
+  const subLoc = await locOf(g, '/d/sub');
+  fs.renameSync(path.join(g.dir, 'd/sub'), path.join(g.dir, 'd/sub.real'));
+  fs.symlinkSync(out, path.join(g.dir, 'd/sub'));
+  const newLoc = { path: '/d/sub/x', name: 'x', parent: subLoc.inode, pargfid: sub.gfid, inode: g.graph.itable.create() };
+  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: newLoc, mode: 0o755, umask: 0 }), errno('ESTALE'));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
+  // also when the swapped directory is higher up the chain
+  fs.unlinkSync(path.join(g.dir, 'd/sub'));
+  fs.renameSync(path.join(g.dir, 'd/sub.real'), path.join(g.dir, 'd/sub'));
+  fs.renameSync(path.join(g.dir, 'd'), path.join(g.dir, 'd.real'));
+  fs.symlinkSync(path.join(g.dir, 'd.real'), path.join(g.dir, 'd'));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: d.gfid } }), errno('ESTALE'));
+  t.deepEqual(fs.readdirSync(out), ['secret']);
+});
+
+test('forged gfid handles pointing outside the brick, or at the wrong object, are refused', async (t) => {
+  const g = await posixGraph(t);
+  const out = outsideDir(t);
+  await g.mkdir('/real');
+  fs.symlinkSync(out, path.join(g.dir, 'inside-link'));
+  const cases: [string, string][] = [
+    ['absolute', out],
+    ['dot-dot escape', '../../../../../../../../../../' + out],
+    ['well-formed into a planted symlink', `../../00/00/${ROOT_GFID}/inside-link`],
+    ['well-formed but a name with a slash', `../../00/00/${ROOT_GFID}/real/../../..`],
+    ['well-formed to a directory with another gfid', `../../00/00/${ROOT_GFID}/real`],
+    ['root form for a non-root gfid', '../../..'],
+  ];
+  for (const [what, target] of cases) {
+    const gfid = newGfid();
+    plantHandle(g.dir, gfid, target);
+    await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid } }), errno('ESTALE'), what);
+    await t.throwsAsync(g.fops.lookup(g.frame(), { loc: { path: 'x', gfid } }), errno('ENOENT'), what);
+    const child = { path: 'x/new', name: 'new', pargfid: gfid };
+    await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: child, mode: 0o755, umask: 0 }), undefined, what);
+  }
+  // a hard link planted as a handle must carry the gfid it is filed under
+  const gfid = newGfid();
+  fs.mkdirSync(path.dirname(handlePath(g.dir, gfid)), { recursive: true });
+  fs.writeFileSync(path.join(g.dir, 'plain'), 'p');
+  fs.linkSync(path.join(g.dir, 'plain'), handlePath(g.dir, gfid));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid } }), errno('ESTALE'));
+  // a hash directory replaced by a symlink to outside
+  const gfid2 = 'abcdef01-0000-4000-8000-000000000000';
+  fs.mkdirSync(path.join(out, 'cd'));
+  native.lsetxattrSync(path.join(out, 'secret'), 'trusted.gfid', gfidToBuffer(gfid2));
+  fs.linkSync(path.join(out, 'secret'), path.join(out, 'cd', gfid2));
+  fs.symlinkSync(out, path.join(g.dir, '.glusterfs', 'ab'));
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: gfid2 } }), errno('ESTALE'));
+  t.deepEqual(fs.readdirSync(out).sort(), ['cd', 'secret']);
+});

@@ -1,0 +1,103 @@
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Dict } from '../../runtime/core/dict.js';
+import { E } from '../../runtime/core/fop-error.js';
+import { ROOT_GFID } from '../../runtime/core/gfid.js';
+import { native } from '../../native/index.js';
+import { diskGfid, locOf, openDir, openFile, posixGraph } from './helpers.js';
+
+const errno = (code: keyof typeof E) => ({ message: new RegExp(`^${code}`) });
+
+test('set, get, list and remove xattrs by path and by fd', async (t) => {
+  const g = await posixGraph(t);
+  await g.create('/f');
+  const loc = await locOf(g, '/f');
+  await g.fops.setxattr(g.frame(), { loc, dict: new Dict().setBin('user.a', Buffer.from('1')).setStr('trusted.b', 'two'), flags: 0 });
+  t.is((await g.fops.getxattr(g.frame(), { loc, name: 'user.a' })).dict.getStr('user.a'), '1');
+  const all = (await g.fops.getxattr(g.frame(), { loc })).dict;
+  t.deepEqual([...all.keys()].sort(), ['trusted.b', 'user.a']);
+  const fd = await openFile(t, g, '/f', fs.constants.O_RDWR);
+  await g.fops.fsetxattr(g.frame(), { fd, dict: new Dict().setStr('user.c', 'C'), flags: 0 });
+  t.is((await g.fops.fgetxattr(g.frame(), { fd, name: 'user.c' })).dict.getStr('user.c'), 'C');
+  await g.fops.fremovexattr(g.frame(), { fd, name: 'user.c' });
+  await g.fops.removexattr(g.frame(), { loc, name: 'user.a' });
+  await t.throwsAsync(g.fops.getxattr(g.frame(), { loc, name: 'user.a' }), errno('ENODATA'));
+  await t.throwsAsync(g.fops.fgetxattr(g.frame(), { fd, name: 'user.c' }), errno('ENODATA'));
+  t.is((await g.fops.getxattr(g.frame(), { loc, name: 'glusterfs.gfid.string' })).dict.getStr('glusterfs.gfid.string'), loc.inode!.gfid);
+});
+
+test('XATTR_CREATE and XATTR_REPLACE flags reach the filesystem', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  const loc = await locOf(g, '/d');
+  await g.fops.setxattr(g.frame(), { loc, dict: new Dict().setStr('user.k', 'v'), flags: 1 });
+  await t.throwsAsync(g.fops.setxattr(g.frame(), { loc, dict: new Dict().setStr('user.k', 'v'), flags: 1 }), errno('EEXIST'));
+  await t.throwsAsync(g.fops.setxattr(g.frame(), { loc, dict: new Dict().setStr('user.z', 'v'), flags: 2 }), errno('ENODATA'));
+});
+
+test('trusted.gfid and the volume-id cannot be set, removed or listed by clients', async (t) => {
+  const g = await posixGraph(t);
+  const buf = await g.create('/f');
+  const loc = await locOf(g, '/f');
+  await g.fops.setxattr(g.frame(), { loc, dict: new Dict().setBin('trusted.gfid', Buffer.alloc(16, 0xee)), flags: 0 });
+  t.is(diskGfid(path.join(g.dir, 'f')), buf.gfid);
+  await t.throwsAsync(g.fops.removexattr(g.frame(), { loc, name: 'trusted.gfid' }), errno('EPERM'));
+  const root = await locOf(g, '/');
+  await t.throwsAsync(g.fops.removexattr(g.frame(), { loc: root, name: 'trusted.glusterfs.volume-id' }), errno('EPERM'));
+  t.false((await g.fops.getxattr(g.frame(), { loc })).dict.has('trusted.gfid'));
+  t.is(diskGfid(path.join(g.dir, 'f')), buf.gfid);
+  // DHT's layout xattr is a legitimate trusted.glusterfs.* key and stays settable
+  await g.fops.setxattr(g.frame(), { loc: root, dict: new Dict().setBin('trusted.glusterfs.dht', Buffer.alloc(16, 1)), flags: 0 });
+  t.is(native.lgetxattrSync(g.dir, 'trusted.glusterfs.dht').length, 16);
+});
+
+test('readdir lists . and .. and every entry, hides .glusterfs at the root, and resumes from any offset', async (t) => {
+  const g = await posixGraph(t);
+  const names = Array.from({ length: 40 }, (_, i) => `entry-with-a-longish-name-${i}`);
+  for (const n of names) await g.create(`/${n}`);
+  const fd = await openDir(t, g, '/');
+  const all = [];
+  for (let offset = 0n; ; ) {
+    const { entries } = await g.fops.readdir(g.frame(), { fd, size: 512, offset });
+    if (entries.length === 0) break;
+    t.true(entries.length < 45);
+    all.push(...entries);
+    offset = entries.at(-1)!.offset;
+  }
+  const got = all.map((e) => e.name);
+  t.deepEqual(got.filter((n) => n !== '.' && n !== '..').sort(), [...names].sort());
+  t.true(got.includes('.') && got.includes('..'));
+  t.false(got.includes('.glusterfs'));
+  t.is(new Set(got).size, got.length);
+  // resuming from a cookie in the middle gives the same tail, also on another fd
+  const fd2 = await openDir(t, g, '/');
+  const again = await g.fops.readdir(g.frame(), { fd: fd2, size: 1 << 20, offset: all[9]!.offset });
+  t.deepEqual(again.entries.map((e) => e.name), got.slice(10));
+});
+
+test('readdirp gives each entry its iatt, gfid-derived ino and an inode', async (t) => {
+  const g = await posixGraph(t);
+  const d = await g.mkdir('/d');
+  const f = await g.create('/d/f', 'x');
+  await g.mkdir('/d/sub');
+  const fd = await openDir(t, g, '/d');
+  const { entries } = await g.fops.readdirp(g.frame(), { fd, size: 1 << 16, offset: 0n });
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  t.is(byName.get('f')!.stat!.gfid, f.gfid);
+  t.is(byName.get('f')!.ino, f.ino);
+  t.is(byName.get('f')!.stat!.size, 1);
+  t.truthy(byName.get('f')!.inode);
+  t.is(byName.get('.')!.stat!.gfid, d.gfid);
+  t.is(byName.get('..')!.stat!.gfid, ROOT_GFID);
+  const rfd = await openDir(t, g, '/');
+  const root = await g.fops.readdirp(g.frame(), { fd: rfd, size: 1 << 16, offset: 0n });
+  t.is(root.entries.find((e) => e.name === '..')!.stat, undefined);
+  await g.fops.fsyncdir(g.frame(), { fd, datasync: 0 });
+});
+
+test('opendir of a file is ENOTDIR', async (t) => {
+  const g = await posixGraph(t);
+  await g.create('/f');
+  await t.throwsAsync(openDir(t, g, '/f'), errno('ENOTDIR'));
+});

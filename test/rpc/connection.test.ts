@@ -1,0 +1,188 @@
+import test, { type ExecutionContext } from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setLogSink } from '../../runtime/log/logger.js';
+import { CALLBACK, DUMP, GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
+import { encodeCall, frameRecord, glusterfsCredential, RecordDecoder, decodeRecord } from '../../rpc/sunrpc/index.js';
+import { RpcConnection, RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, connectRpc, listenRpc, type RpcAddress } from '../../rpc/transport/index.js';
+
+const logs: string[] = [];
+setLogSink((line) => logs.push(line));
+
+/** A server on a free loopback port (or a unix socket) and one client, closed after the test. */
+async function pair(t: ExecutionContext, setup: (c: RpcConnection) => void, unix = false) {
+  let addr: RpcAddress = { host: '127.0.0.1', port: 0 };
+  if (unix) {
+    const dir = mkdtempSync(join(tmpdir(), 'gfs-rpc-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    addr = { path: join(dir, 'sock') };
+  }
+  const serverConns: RpcConnection[] = [];
+  const server = await listenRpc(addr, (c) => {
+    serverConns.push(c);
+    setup(c);
+  });
+  const where: RpcAddress = unix ? addr : { host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+  const client = await connectRpc(where, { frameTimeoutMs: 5000 });
+  t.teardown(() => {
+    client.close();
+    serverConns.forEach((c) => c.close());
+    server.close();
+  });
+  return { client, server, where, serverConns };
+}
+
+const lookupArgs = { gfid: Buffer.alloc(16), pargfid: Buffer.alloc(16, 1), flags: 0, bname: 'd', xdata: NO_DICT };
+const lookupReply = (ret: number) => ({ op_ret: ret, op_errno: 0, xdata: NO_DICT, prestat: emptyIattx(), poststat: emptyIattx() });
+
+test('a call over TCP reaches the handler with its credential and the reply comes back', async (t) => {
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      lookup: (args, ctx) => {
+        t.is(args.bname, 'd');
+        t.is(ctx.cred.flavor, 'glusterfs-v3');
+        return { value: lookupReply(0) };
+      },
+    }).serve(DUMP, { PING: () => ({ value: { op_ret: 0, op_errno: 0, xdata: Buffer.alloc(0) } }) }),
+  );
+  const cred = glusterfsCredential({ pid: 42, uid: 1000, gid: 1000, groups: [10, 20] });
+  const r = await client.call(GFS4, GFS4.procs.lookup, lookupArgs, { cred });
+  t.is((r.value as { op_ret: number }).op_ret, 0);
+  const ping = await client.call(DUMP, DUMP.procs.PING, undefined);
+  t.is(ping.value.op_ret, 0);
+});
+
+test('concurrent calls are matched to their replies by xid, whatever order the replies come in', async (t) => {
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      lookup: async (args) => {
+        const n = Number(args.bname);
+        await new Promise((r) => setTimeout(r, 50 - n * 5));
+        return { value: lookupReply(n) };
+      },
+    }),
+  );
+  const results = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => client.call(GFS4, GFS4.procs.lookup, { ...lookupArgs, bname: String(i) })),
+  );
+  t.deepEqual(results.map((r) => (r.value as { op_ret: number }).op_ret), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('a call with no reply times out and the connection stays usable', async (t) => {
+  let first = true;
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      lookup: () => {
+        if (first) {
+          first = false;
+          return new Promise<never>(() => {});
+        }
+        return { value: lookupReply(7) };
+      },
+    }),
+  );
+  await t.throwsAsync(client.call(GFS4, GFS4.procs.lookup, lookupArgs, { timeoutMs: 100 }), { instanceOf: RpcTimeoutError });
+  t.is(client.outstanding, 0);
+  const r = await client.call(GFS4, GFS4.procs.lookup, lookupArgs);
+  t.is((r.value as { op_ret: number }).op_ret, 7);
+});
+
+test('write data and read data travel after the body over a unix socket', async (t) => {
+  const stored: Buffer[] = [];
+  const { client } = await pair(
+    t,
+    (c) =>
+      c.serve(GFS4, {
+        writev: (args, ctx) => {
+          stored.push(ctx.payload!);
+          return { value: { op_ret: args.size, op_errno: 0, xdata: NO_DICT, prestat: emptyIattx(), poststat: emptyIattx() } };
+        },
+        readv: () => ({ value: { op_ret: stored[0]!.length, op_errno: 0, stat: emptyIattx(), size: stored[0]!.length, xdata: NO_DICT }, payload: stored[0]! }),
+      }),
+    true,
+  );
+  const data = Buffer.from('hello\n');
+  const w = await client.call(GFS4, GFS4.procs.writev, { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: 6, flag: 0, xdata: NO_DICT }, { payload: data });
+  t.is((w.value as { op_ret: number }).op_ret, 6);
+  const r = await client.call(GFS4, GFS4.procs.readv, { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: 4096, flag: 0, xdata: NO_DICT });
+  t.deepEqual(r.payload, data);
+});
+
+test('the server can call its client back on the same connection', async (t) => {
+  let fetched!: () => void;
+  const got = new Promise<void>((r) => (fetched = r));
+  const { client, serverConns } = await pair(t, () => {});
+  client.serve(CALLBACK, { FETCHSPEC: () => fetched() });
+  await client.call(GFS4, GFS4.procs.lookup, lookupArgs).catch(() => {}); // make sure the server side exists
+  serverConns[0]!.notify(CALLBACK, CALLBACK.procs.FETCHSPEC, undefined);
+  await got;
+  t.pass();
+});
+
+test('unknown programs and procedures are refused with the RPC status, not a hang', async (t) => {
+  const { client } = await pair(t, (c) => c.serve(GFS4, {}));
+  const e1 = await t.throwsAsync(client.call(GFS4, GFS4.procs.lookup, lookupArgs), { instanceOf: RpcRejectedError });
+  t.regex(e1!.message, /procedure unavailable/);
+  const e2 = await t.throwsAsync(client.call(DUMP, DUMP.procs.PING, undefined), { instanceOf: RpcRejectedError });
+  t.regex(e2!.message, /program unavailable/);
+});
+
+/** A raw socket to the server: send bytes, collect replies. */
+function raw(where: RpcAddress) {
+  const s = 'path' in where ? connect(where.path) : connect(where.port, where.host);
+  const dec = new RecordDecoder();
+  const records: Buffer[] = [];
+  s.on('data', (d) => records.push(...dec.push(d)));
+  const closed = new Promise<void>((r) => s.on('close', () => r()));
+  return { s, records, closed };
+}
+
+test('arguments that do not decode get GARBAGE_ARGS and the connection stays open', async (t) => {
+  const { where } = await pair(t, (c) => c.serve(GFS4, { lookup: () => ({ value: lookupReply(0) }) }));
+  const r = raw(where);
+  t.teardown(() => r.s.destroy());
+  r.s.write(frameRecord(encodeCall({ xid: 9, prog: GFS4.prog, vers: GFS4.vers, proc: 27 }, Buffer.alloc(6))));
+  while (!r.records.length) await new Promise((res) => setTimeout(res, 10));
+  const rec = decodeRecord(r.records[0]!);
+  t.is(rec.xid, 9);
+  t.like(rec.msg, { mtype: 1, value: { stat: 0, value: { data: { stat: 4 } } } });
+  t.false(r.s.destroyed);
+});
+
+test.serial('an oversized or malformed record closes only that connection, with a log line', async (t) => {
+  const { client, where } = await pair(t, (c) => c.serve(GFS4, { lookup: () => ({ value: lookupReply(3) }) }));
+  logs.length = 0;
+  const big = raw(where);
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(0x80000000 + 8 * 1024 * 1024, 0);
+  big.s.write(header);
+  await big.closed;
+  t.true(logs.some((l) => /refusing a record/.test(l) && /exceeds the limit/.test(l)));
+  const bad = raw(where);
+  bad.s.write(frameRecord(Buffer.from([0, 0, 0, 1, 0, 0, 0, 7])));
+  await bad.closed;
+  t.true(logs.some((l) => /malformed RPC message/.test(l)));
+  const r = await client.call(GFS4, GFS4.procs.lookup, lookupArgs);
+  t.is((r.value as { op_ret: number }).op_ret, 3, 'the other connection still works');
+});
+
+test.serial('a peer that stops in the middle of a record is logged', async (t) => {
+  const { where } = await pair(t, () => {});
+  logs.length = 0;
+  const r = raw(where);
+  r.s.end(frameRecord(Buffer.alloc(100)).subarray(0, 50));
+  await r.closed;
+  await new Promise((res) => setTimeout(res, 50));
+  t.true(logs.some((l) => /middle of a record/.test(l)));
+});
+
+test('closing a connection fails its outstanding calls', async (t) => {
+  const { client } = await pair(t, (c) => c.serve(GFS4, { lookup: () => new Promise<never>(() => {}) }));
+  const p = client.call(GFS4, GFS4.procs.lookup, lookupArgs);
+  setTimeout(() => client.close(), 20);
+  await t.throwsAsync(p, { instanceOf: RpcConnectionClosedError });
+  await t.throwsAsync(client.call(GFS4, GFS4.procs.lookup, lookupArgs), { instanceOf: RpcConnectionClosedError });
+});
+

@@ -1,0 +1,55 @@
+import test from 'ava';
+import { Dict } from '../../runtime/core/dict.js';
+import { IaType, type Iatt } from '../../runtime/core/iatt.js';
+import {
+  dictFromWire, dictToWire, flockFromWire, flockToWire, gfx_dict, iattFromWire, iattToWire, serializeDict, unserializeDict, GF_DATA_TYPE,
+} from '../../rpc/programs/index.js';
+import { decode, encode } from '../../rpc/xdr/index.js';
+
+const iatt: Iatt = {
+  gfid: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', ino: 0x8394a5b6c7d8e9f0n, dev: 0xfe00n, type: IaType.DIR, mode: 0o40755, nlink: 2,
+  uid: 1000, gid: 100, rdev: 0n, size: 4096, blksize: 4096, blocks: 8, atime: { sec: 1700000000, nsec: 5 },
+  mtime: { sec: 1700000001, nsec: 6 }, ctime: { sec: 1700000002, nsec: 7 },
+};
+
+test('an Iatt survives the wire, type bits and permissions in one st_mode', (t) => {
+  const w = iattToWire(iatt);
+  t.is(w.mode, 0o40755);
+  t.is(w.ia_flags, 0x17ffn);
+  t.deepEqual(iattFromWire(w), iatt);
+  const withBirth = { ...iatt, btime: { sec: 1, nsec: 2 } };
+  t.deepEqual(iattFromWire(iattToWire(withBirth)), withBirth);
+});
+
+test('a Dict becomes a gfx_dict with GlusterFS type numbers, NUL-terminated keys and strings', (t) => {
+  const d = new Dict().setStr('glusterfs.entrylk-count', 'x').setInt('n', -3n).setUint('u', 5n).setGfid('gfid-req', iatt.gfid).setBin('b', Buffer.from([1, 2]));
+  const w = dictToWire(d);
+  t.is(w.count, 5);
+  t.deepEqual(w.pairs.map((p) => p.value.type), [GF_DATA_TYPE.STR, GF_DATA_TYPE.INT, GF_DATA_TYPE.UINT, GF_DATA_TYPE.GFUUID, GF_DATA_TYPE.PTR]);
+  t.deepEqual(w.pairs[0]!.key, Buffer.from('glusterfs.entrylk-count\0'));
+  t.deepEqual(w.pairs[0]!.value.value, Buffer.from('x\0'));
+  t.is(w.xdr_size, encode(gfx_dict, w).length - 12);
+  t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w))), d);
+});
+
+test('no dict is count -1 on the wire', (t) => {
+  t.deepEqual(encode(gfx_dict, dictToWire(undefined)), Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]));
+  t.is(dictFromWire(dictToWire(undefined)), undefined);
+});
+
+test('the serialized (pre-4.x) dict keeps text with its NUL and numbers as text', (t) => {
+  const d = new Dict().setStr('process-uuid', 'abc').setInt('clnt-lk-version', 1n);
+  const b = serializeDict(d);
+  t.deepEqual(b.subarray(0, 4), Buffer.from([0, 0, 0, 2]));
+  const back = unserializeDict(b);
+  t.is(back.getStr('process-uuid'), 'abc');
+  t.is(back.getStr('clnt-lk-version'), '1');
+  t.true(serializeDict(back).equals(b));
+});
+
+test('a lock keeps its signed range and owner', (t) => {
+  const f = { type: 1, whence: 0, start: 0n, len: -1n, pid: 77, owner: Buffer.from('0102030405060708', 'hex') };
+  const w = flockToWire(f);
+  t.is(w.len, 0xffffffffffffffffn);
+  t.deepEqual(flockFromWire(w), f);
+});

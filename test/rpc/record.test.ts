@@ -1,0 +1,54 @@
+import test from 'ava';
+import { RecordDecoder, RecordTooLargeError, frameRecord, DEFAULT_MAX_RECORD } from '../../rpc/sunrpc/index.js';
+
+test('a record split into several fragments is reassembled', (t) => {
+  const body = Buffer.from('abcdefghijklmnopqrstuvwxyz');
+  const framed = frameRecord(body, 5);
+  t.is(framed.length, body.length + 6 * 4);
+  t.is(framed.readUInt32BE(0), 5, 'the first fragment is not the last');
+  const records = new RecordDecoder().push(framed);
+  t.deepEqual(records, [body]);
+});
+
+test('records arriving byte by byte, and several in one chunk, come out whole and in order', (t) => {
+  const a = Buffer.from('first record');
+  const b = Buffer.alloc(0);
+  const c = Buffer.from('third, in fragments of three');
+  const stream = Buffer.concat([frameRecord(a), frameRecord(b), frameRecord(c, 3)]);
+  const dec = new RecordDecoder();
+  const out: Buffer[] = [];
+  for (const byte of stream) out.push(...dec.push(Buffer.from([byte])));
+  t.deepEqual(out, [a, b, c]);
+  t.is(dec.pending, 0);
+  t.deepEqual(new RecordDecoder().push(stream), [a, b, c]);
+});
+
+test('a record past the size limit is refused from its header, before its body arrives', (t) => {
+  const dec = new RecordDecoder(1000);
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(0x80000000 + 1001, 0);
+  const err = t.throws(() => dec.push(header), { instanceOf: RecordTooLargeError });
+  t.is(err?.max, 1000);
+});
+
+test('fragments that together pass the limit are refused', (t) => {
+  const dec = new RecordDecoder(10);
+  const first = Buffer.alloc(12);
+  first.writeUInt32BE(8, 0); // 8 bytes, more fragments follow
+  t.deepEqual(dec.push(first), []);
+  const more = Buffer.alloc(4);
+  more.writeUInt32BE(0x80000000 + 3, 0);
+  t.throws(() => dec.push(more), { instanceOf: RecordTooLargeError });
+});
+
+test('the default limit admits a 1 MiB write with its headers', (t) => {
+  t.true(DEFAULT_MAX_RECORD >= 1024 * 1024 + 1024);
+  const body = Buffer.alloc(1024 * 1024 + 200, 7);
+  t.deepEqual(new RecordDecoder().push(frameRecord(body)), [body]);
+});
+
+test('an incomplete record is reported as pending', (t) => {
+  const dec = new RecordDecoder();
+  t.deepEqual(dec.push(frameRecord(Buffer.alloc(40)).subarray(0, 20)), []);
+  t.true(dec.pending > 0);
+});

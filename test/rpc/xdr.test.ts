@@ -1,0 +1,38 @@
+import test from 'ava';
+import { RpcDecodeError, RpcEncodeError, array, decode, encode, fixed, hyper, list, opaque, optional, string, struct, uhyper, uint, union, int } from '../../rpc/xdr/index.js';
+
+test('opaque data is padded to four bytes and its length comes first', (t) => {
+  t.deepEqual(encode(opaque(), Buffer.from('abcde')), Buffer.from('00000005616263646500000000'.slice(0, 24), 'hex'));
+  t.deepEqual(encode(fixed(3), Buffer.from('abc')), Buffer.from('61626300', 'hex'));
+  t.deepEqual(encode(string(), ''), Buffer.alloc(4));
+});
+
+test('hypers are 64-bit bigints, signed and unsigned', (t) => {
+  t.deepEqual(encode(hyper, -1n), Buffer.alloc(8, 0xff));
+  t.is(decode(uhyper, Buffer.alloc(8, 0xff)), 0xffffffffffffffffn);
+  t.throws(() => encode(uhyper, -1n), { instanceOf: RpcEncodeError });
+  t.throws(() => encode(int, 2 ** 31), { instanceOf: RpcEncodeError });
+});
+
+test('a length past its declared maximum or past the bytes left is a decode error', (t) => {
+  t.throws(() => decode(opaque(4), encode(opaque(), Buffer.alloc(8))), { instanceOf: RpcDecodeError, message: /maximum 4/ });
+  t.throws(() => decode(opaque(), Buffer.from('7fffffff', 'hex')), { instanceOf: RpcDecodeError, message: /bytes left/ });
+  t.throws(() => decode(array(uint), Buffer.from('10000000', 'hex')), { instanceOf: RpcDecodeError });
+  t.throws(() => encode(string(2), 'abc'), { instanceOf: RpcEncodeError });
+});
+
+test('leftover bytes after a message are refused', (t) => {
+  t.throws(() => decode(uint, Buffer.alloc(8)), { instanceOf: RpcDecodeError, message: /unexpected bytes/ });
+});
+
+test('unions, optional data and linked lists', (t) => {
+  const u = union({ 1: uint, 2: string() });
+  t.deepEqual(decode(u, encode(u, { type: 2, value: 'x' })), { type: 2, value: 'x' });
+  t.throws(() => decode(u, Buffer.from('0000000300000000', 'hex')), { instanceOf: RpcDecodeError, message: /no arm/ });
+  const o = optional(uint);
+  t.deepEqual(encode(o, null), Buffer.alloc(4));
+  const l = list(struct({ n: uint }));
+  t.deepEqual(encode(l, [{ n: 1 }, { n: 2 }]), Buffer.from('00000001000000010000000100000002' + '00000000', 'hex'));
+  t.deepEqual(decode(l, encode(l, [{ n: 1 }, { n: 2 }])), [{ n: 1 }, { n: 2 }]);
+  t.throws(() => decode(optional(uint), Buffer.from('00000002', 'hex')), { instanceOf: RpcDecodeError, message: /bool/ });
+});

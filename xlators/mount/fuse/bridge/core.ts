@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { FdTable, type Fd } from '../../../../runtime/core/fd.js';
+import { E, FopError } from '../../../../runtime/core/fop-error.js';
+import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
+import type { Iatt } from '../../../../runtime/core/iatt.js';
+import type { Inode } from '../../../../runtime/core/inode.js';
+import type { Loc } from '../../../../runtime/core/loc.js';
+import type { BoundFops } from '../../../../runtime/fops/signatures.js';
+import type { Graph } from '../../../../runtime/graph/graph.js';
+import type { Logger } from '../../../../runtime/log/logger.js';
+import type { Entry, RequestContext } from '../kernel/types.js';
+import { toAttr } from './attr.js';
+import { NodeMap } from './nodes.js';
+
+export interface BridgeOptions {
+  attributeTimeout: number;
+  entryTimeout: number;
+  negativeTimeout: number;
+  /** FOPEN_DIRECT_IO on every open. */
+  directIo: boolean;
+  /** Identifies this mount as a client (locks and fds are released by it). */
+  client: string;
+}
+
+type State = 'waiting' | 'up' | 'down';
+
+/** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
+class GroupCache {
+  private readonly cache = new Map<number, { groups: number[]; at: number }>();
+
+  get(pid: number): number[] {
+    if (pid <= 0) return [];
+    const now = Date.now();
+    const hit = this.cache.get(pid);
+    if (hit && now - hit.at < 1000) return hit.groups;
+    let groups: number[] = [];
+    try {
+      const line = /^Groups:(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      groups = (line?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      // the process is gone already: no groups
+    }
+    if (this.cache.size > 1024) this.cache.clear();
+    this.cache.set(pid, { groups, at: now });
+    return groups;
+  }
+}
+
+/**
+ * What every request handler needs: the graph's entry fops, nodeid and fh tables, loc and entry
+ * builders, frames, and the gate that holds requests until the graph reports CHILD_UP.
+ */
+export class BridgeCore {
+  readonly nodes: NodeMap;
+  readonly fds = new FdTable();
+  private state: State = 'waiting';
+  private waiters: (() => void)[] = [];
+  private readonly groups = new GroupCache();
+
+  constructor(
+    readonly graph: Graph,
+    readonly opts: BridgeOptions,
+    readonly log: Logger,
+  ) {
+    this.nodes = new NodeMap(graph.itable);
+  }
+
+  get fops(): BoundFops {
+    return this.graph.fops;
+  }
+
+  get itable() {
+    return this.graph.itable;
+  }
+
+  get childState(): State {
+    return this.state;
+  }
+
+  /** CHILD_UP opens the gate; CHILD_DOWN makes every request fail with ENOTCONN. */
+  setChildState(state: 'up' | 'down'): void {
+    this.state = state;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const wake of w) wake();
+  }
+
+  /** Wait for the graph (GlusterFS blocks fuse requests until the first CHILD_UP/CHILD_DOWN). */
+  async gate(signal: AbortSignal): Promise<void> {
+    while (this.state === 'waiting') {
+      if (signal.aborted) throw new FopError(E.EINTR);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    if (this.state === 'down') throw new FopError(E.ENOTCONN, 'the volume is not connected (CHILD_DOWN)');
+  }
+
+  frame(ctx: RequestContext, lkOwner?: Buffer, withGroups = true): Frame {
+    return createFrame({
+      uid: ctx.uid,
+      gid: ctx.gid,
+      pid: ctx.pid,
+      groups: withGroups ? this.groups.get(ctx.pid) : [],
+      lkOwner: lkOwner ?? Buffer.alloc(0),
+      signal: ctx.signal,
+      client: this.opts.client,
+    });
+  }
+
+  /** loc of an inode the kernel knows (getattr, open, setxattr, ...). */
+  locOf(inode: Inode): Loc {
+    const parent = this.itable.parentOf(inode);
+    const path = this.itable.path(inode);
+    const name = inode === this.itable.root ? '' : path.slice(path.lastIndexOf('/') + 1);
+    return { path, name, inode, gfid: inode.gfid, parent, pargfid: parent?.gfid };
+  }
+
+  /** loc of `name` in `parent`, with the inode it is known to have or a fresh one. */
+  entryLoc(parent: Inode, name: string, known = false): Loc {
+    const inode = known ? this.itable.findDentry(parent, name) : undefined;
+    return {
+      path: this.itable.path(parent, name),
+      name,
+      parent,
+      pargfid: parent.gfid,
+      inode: inode ?? this.itable.create(),
+      gfid: inode?.gfid,
+    };
+  }
+
+  /** Link what a lookup/create returned into the table; returns the table's inode. */
+  link(inode: Inode | undefined, buf: Iatt, parent: Inode, name: string): Inode {
+    return this.itable.link(inode ?? this.itable.create(), buf.gfid, buf.type, parent, name);
+  }
+
+  /** An entry reply: the kernel now holds one more lookup of the inode. */
+  entry(inode: Inode, buf: Iatt): Entry {
+    const e = this.entryFor(inode, buf);
+    this.nodes.handedOut(inode);
+    return e;
+  }
+
+  /** An entry for a readdirplus record; count it with `nodes.handedOut` only once it is sent. */
+  entryFor(inode: Inode, buf: Iatt): Entry {
+    return {
+      nodeid: this.nodes.idOf(inode),
+      generation: 0n,
+      entryValid: this.opts.entryTimeout,
+      attrValid: this.opts.attributeTimeout,
+      attr: toAttr(buf),
+    };
+  }
+
+  /** The fd behind a kernel fh. */
+  fd(fh: bigint): Fd {
+    const fd = this.fds.get(Number(fh));
+    if (!fd) throw new FopError(E.EBADF, `unknown file handle ${fh}`);
+    return fd;
+  }
+
+  /** Resolve an entry to a linked inode (looked up when the table does not know it yet). */
+  async resolveEntry(ctx: RequestContext, parent: Inode, name: string): Promise<{ loc: Loc; buf?: Iatt }> {
+    const known = this.itable.findDentry(parent, name);
+    if (known) return { loc: this.entryLoc(parent, name, true) };
+    const loc = this.entryLoc(parent, name);
+    const res = await this.fops.lookup(this.frame(ctx), { loc });
+    const inode = this.link(res.inode, res.buf, parent, name);
+    return { loc: { ...loc, inode, gfid: inode.gfid }, buf: res.buf };
+  }
+}

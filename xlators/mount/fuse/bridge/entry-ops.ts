@@ -1,0 +1,150 @@
+/** Requests on names and inodes: lookup, attributes, links, renames, xattrs, statfs. */
+import { Dict } from '../../../../runtime/core/dict.js';
+import { E, FopError } from '../../../../runtime/core/fop-error.js';
+import { ROOT_GFID } from '../../../../runtime/core/gfid.js';
+import type { Iatt } from '../../../../runtime/core/iatt.js';
+import type { Inode } from '../../../../runtime/core/inode.js';
+import type { Loc } from '../../../../runtime/core/loc.js';
+import { Fattr } from '../kernel/abi.js';
+import type { AttrReply, Entry, RequestContext, SetattrIn, Statfs } from '../kernel/types.js';
+import { devFromKernel, toAttr, toSetattr, toStatfs } from './attr.js';
+import type { BridgeCore } from './core.js';
+
+const RENAME_NOREPLACE = 1;
+
+const ZERO_ATTR = { ino: 0n, size: 0, blocks: 0, atime: { sec: 0, nsec: 0 }, mtime: { sec: 0, nsec: 0 }, ctime: { sec: 0, nsec: 0 }, mode: 0, nlink: 0, uid: 0, gid: 0, rdev: 0, blksize: 0 };
+
+export async function lookup(b: BridgeCore, ctx: RequestContext, name: string): Promise<Entry> {
+  const parent = b.nodes.inode(ctx.nodeid);
+  const loc = b.entryLoc(parent, name);
+  try {
+    const res = await b.fops.lookup(b.frame(ctx), { loc });
+    return b.entry(b.link(res.inode, res.buf, parent, name), res.buf);
+  } catch (err) {
+    if (!(err instanceof FopError) || err.errno !== E.ENOENT) throw err;
+    b.itable.unlink(parent, name); // the name is gone behind our back
+    if (b.opts.negativeTimeout > 0) return { nodeid: 0n, generation: 0n, entryValid: b.opts.negativeTimeout, attrValid: 0, attr: ZERO_ATTR };
+    throw err;
+  }
+}
+
+const attrReply = (b: BridgeCore, buf: Iatt): AttrReply => ({ attr: toAttr(buf), attrValid: b.opts.attributeTimeout });
+
+export async function getattr(b: BridgeCore, ctx: RequestContext, fh: bigint | undefined): Promise<AttrReply> {
+  const frame = b.frame(ctx, undefined, false);
+  if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
+  const inode = b.nodes.inode(ctx.nodeid);
+  return attrReply(b, (await b.fops.stat(frame, { loc: b.locOf(inode) })).buf);
+}
+
+/** SIZE goes as (f)truncate first, the rest as one (f)setattr, as GlusterFS's fuse_setattr does. */
+export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn): Promise<AttrReply> {
+  const inode = b.nodes.inode(ctx.nodeid);
+  const frame = b.frame(ctx);
+  const fd = s.valid & Fattr.FH ? b.fds.get(Number(s.fh)) : undefined;
+  const loc = b.locOf(inode);
+  let buf: Iatt | undefined;
+  if (s.valid & Fattr.SIZE) {
+    buf = fd
+      ? (await b.fops.ftruncate(frame, { fd, offset: s.size })).postbuf
+      : (await b.fops.truncate(frame, { loc, offset: s.size })).postbuf;
+  }
+  const rest = s.valid & ~(Fattr.SIZE | Fattr.FH | Fattr.LOCKOWNER | Fattr.KILL_SUIDGID);
+  if (rest !== 0) {
+    const base = buf ?? (fd ? (await b.fops.fstat(frame, { fd })).buf : (await b.fops.stat(frame, { loc })).buf);
+    const { valid, stbuf } = toSetattr(s, base);
+    buf = fd
+      ? (await b.fops.fsetattr(frame, { fd, stbuf, valid })).statpost
+      : (await b.fops.setattr(frame, { loc, stbuf, valid })).statpost;
+  }
+  buf ??= (await b.fops.stat(frame, { loc })).buf;
+  return attrReply(b, buf);
+}
+
+export async function readlink(b: BridgeCore, ctx: RequestContext): Promise<string> {
+  const res = await b.fops.readlink(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), size: 4096 });
+  return res.path;
+}
+
+/** The shared tail of mkdir, mknod, symlink: link the new inode and answer with an entry. */
+async function made(b: BridgeCore, ctx: RequestContext, name: string, make: (loc: Loc) => Promise<{ inode: Inode; buf: Iatt }>): Promise<Entry> {
+  const parent = b.nodes.inode(ctx.nodeid);
+  const loc = b.entryLoc(parent, name);
+  const res = await make(loc);
+  return b.entry(b.link(res.inode, res.buf, parent, name), res.buf);
+}
+
+export const symlink = (b: BridgeCore, ctx: RequestContext, name: string, target: string) =>
+  made(b, ctx, name, (loc) => b.fops.symlink(b.frame(ctx), { linkname: target, loc, umask: 0 }));
+
+export const mknod = (b: BridgeCore, ctx: RequestContext, name: string, mode: number, rdev: number, umask: number) =>
+  made(b, ctx, name, (loc) => b.fops.mknod(b.frame(ctx), { loc, mode, rdev: Number(devFromKernel(rdev)), umask }));
+
+export const mkdir = (b: BridgeCore, ctx: RequestContext, name: string, mode: number, umask: number) =>
+  made(b, ctx, name, (loc) => b.fops.mkdir(b.frame(ctx), { loc, mode: mode | 0o040000, umask }));
+
+export async function unlink(b: BridgeCore, ctx: RequestContext, name: string, dir: boolean): Promise<void> {
+  const parent = b.nodes.inode(ctx.nodeid);
+  const { loc } = await b.resolveEntry(ctx, parent, name);
+  if (dir) await b.fops.rmdir(b.frame(ctx), { loc, flags: 0 });
+  else await b.fops.unlink(b.frame(ctx), { loc, xflag: 0 });
+  b.itable.unlink(parent, name);
+}
+
+export async function rename(b: BridgeCore, ctx: RequestContext, name: string, newdir: bigint, newname: string, flags: number): Promise<void> {
+  if (flags & ~RENAME_NOREPLACE) throw new FopError(E.EINVAL, 'RENAME_EXCHANGE and RENAME_WHITEOUT are not supported');
+  const oldParent = b.nodes.inode(ctx.nodeid);
+  const newParent = b.nodes.inode(newdir);
+  const { loc: oldloc } = await b.resolveEntry(ctx, oldParent, name);
+  let newloc = b.entryLoc(newParent, newname, true);
+  if (flags & RENAME_NOREPLACE || !newloc.gfid) {
+    // NOREPLACE has no fop flag: a lookup decides (racy across mounts, as in GlusterFS).
+    const found = await b.resolveEntry(ctx, newParent, newname).catch((err: unknown) => {
+      if (err instanceof FopError && err.errno === E.ENOENT) return undefined;
+      throw err;
+    });
+    if (found && flags & RENAME_NOREPLACE) throw new FopError(E.EEXIST);
+    if (found) newloc = found.loc;
+  }
+  await b.fops.rename(b.frame(ctx), { oldloc, newloc });
+  b.itable.rename(oldParent, name, newParent, newname);
+}
+
+export async function link(b: BridgeCore, ctx: RequestContext, oldnodeid: bigint, newname: string): Promise<Entry> {
+  const inode = b.nodes.inode(oldnodeid);
+  const parent = b.nodes.inode(ctx.nodeid);
+  const newloc = b.entryLoc(parent, newname);
+  const res = await b.fops.link(b.frame(ctx), { oldloc: b.locOf(inode), newloc: { ...newloc, inode, gfid: inode.gfid } });
+  return b.entry(b.link(res.inode ?? inode, res.buf, parent, newname), res.buf);
+}
+
+export async function statfs(b: BridgeCore, ctx: RequestContext): Promise<Statfs> {
+  const root = b.itable.root;
+  const res = await b.fops.statfs(b.frame(ctx, undefined, false), { loc: { path: '/', name: '', inode: root, gfid: ROOT_GFID } });
+  return toStatfs(res.buf);
+}
+
+export async function access(b: BridgeCore, ctx: RequestContext, mask: number): Promise<void> {
+  await b.fops.access(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), mask });
+}
+
+export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string, value: Buffer, flags: number): Promise<void> {
+  const dict = new Dict().setBin(name, Buffer.from(value));
+  await b.fops.setxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), dict, flags });
+}
+
+export async function getxattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<Buffer> {
+  const res = await b.fops.getxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
+  const v = res.dict.getBin(name);
+  if (v === undefined) throw new FopError(E.ENODATA);
+  return v;
+}
+
+export async function listxattr(b: BridgeCore, ctx: RequestContext): Promise<string[]> {
+  const res = await b.fops.getxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)) });
+  return [...res.dict.keys()];
+}
+
+export async function removexattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<void> {
+  await b.fops.removexattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
+}

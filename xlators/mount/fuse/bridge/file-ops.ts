@@ -1,0 +1,124 @@
+/** Requests on open files: open/create, I/O, sync, locks, fallocate, lseek, copy_file_range. */
+import { Dict } from '../../../../runtime/core/dict.js';
+import { Fd } from '../../../../runtime/core/fd.js';
+import { E, FopError } from '../../../../runtime/core/fop-error.js';
+import { Fopen, LK_FLOCK, RELEASE_FLOCK_UNLOCK } from '../kernel/abi.js';
+import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel/types.js';
+import { fromFlock, ownerBytes, toFlock } from './attr.js';
+import type { BridgeCore } from './core.js';
+
+const F_GETLK = 5;
+const F_SETLK = 6;
+const F_SETLKW = 7;
+const F_UNLCK = 2;
+const FALLOC_FL_KEEP_SIZE = 0x01;
+const FALLOC_FL_PUNCH_HOLE = 0x02;
+const FALLOC_FL_ZERO_RANGE = 0x10;
+
+function openReply(b: BridgeCore, fd: Fd): OpenReply {
+  return { fh: BigInt(b.fds.add(fd)), openFlags: b.opts.directIo ? Fopen.DIRECT_IO : 0 };
+}
+
+export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
+  const inode = b.nodes.inode(ctx.nodeid);
+  const fd = new Fd(inode, flags, ctx.pid);
+  const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
+  return openReply(b, res.fd ?? fd);
+}
+
+export async function create(b: BridgeCore, ctx: RequestContext, name: string, flags: number, mode: number, umask: number): Promise<{ entry: Entry; open: OpenReply }> {
+  const parent = b.nodes.inode(ctx.nodeid);
+  const loc = b.entryLoc(parent, name);
+  const fd = new Fd(loc.inode!, flags, ctx.pid);
+  const res = await b.fops.create(b.frame(ctx), { loc, flags, mode, umask, fd });
+  const inode = b.link(res.inode, res.buf, parent, name);
+  // In the rare race where the table already knew the gfid, the fd keeps the fresh inode
+  // object: give it the gfid, which is what translators key on.
+  if (fd.inode !== inode && !fd.inode.linked) (fd.inode.gfid = inode.gfid), (fd.inode.type = inode.type);
+  return { entry: b.entry(inode, res.buf), open: openReply(b, res.fd ?? fd) };
+}
+
+export async function read(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, size: number, lockOwner: bigint | undefined): Promise<Buffer> {
+  const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
+  return (await b.fops.readv(frame, { fd: b.fd(fh), size, offset, flags: 0 })).data;
+}
+
+export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, data: Buffer, _wf: number, lockOwner: bigint | undefined): Promise<number> {
+  const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
+  await b.fops.writev(frame, { fd: b.fd(fh), data, offset, flags: 0 });
+  return data.length;
+}
+
+/** flush carries the lock owner: close(2) drops that owner's POSIX locks. */
+export async function flush(b: BridgeCore, ctx: RequestContext, fh: bigint, lockOwner: bigint): Promise<void> {
+  await b.fops.flush(b.frame(ctx, ownerBytes(lockOwner), false), { fd: b.fd(fh) });
+}
+
+export async function release(b: BridgeCore, ctx: RequestContext, fh: bigint, _flags: number, releaseFlags: number, lockOwner: bigint): Promise<void> {
+  const fd = b.fds.remove(Number(fh));
+  if (!fd) return;
+  if (releaseFlags & RELEASE_FLOCK_UNLOCK) {
+    // The last close of a file holding a flock(2) lock: unlock it, as GlusterFS's fuse_release does.
+    const owner = ownerBytes(lockOwner);
+    const flock = { type: F_UNLCK, whence: 0, start: 0n, len: 0n, pid: ctx.pid, owner };
+    await b.fops.lk(b.frame(ctx, owner, false), { fd, cmd: F_SETLK, flock, xdata: flockXdata() }).catch((err: unknown) => {
+      b.log.debug(`flock unlock on release failed: ${(err as Error).message}`);
+    });
+  }
+  await b.graph.release(fd);
+}
+
+export async function fsync(b: BridgeCore, ctx: RequestContext, fh: bigint, datasync: boolean): Promise<void> {
+  await b.fops.fsync(b.frame(ctx, undefined, false), { fd: b.fd(fh), datasync: datasync ? 1 : 0 });
+}
+
+/** flock(2) and fcntl locks do not conflict on Linux: tell a locks translator which one it is. */
+const flockXdata = () => new Dict().setInt('gfs.flock', 1);
+
+export async function getlk(b: BridgeCore, ctx: RequestContext, inp: LkIn): Promise<FileLock> {
+  const owner = ownerBytes(inp.owner);
+  const xdata = inp.lkFlags & LK_FLOCK ? flockXdata() : undefined;
+  const res = await b.fops.lk(b.frame(ctx, owner, false), { fd: b.fd(inp.fh), cmd: F_GETLK, flock: toFlock(inp.lk, owner), xdata });
+  return fromFlock(res.flock);
+}
+
+export async function setlk(b: BridgeCore, ctx: RequestContext, inp: LkIn, sleep: boolean): Promise<void> {
+  const owner = ownerBytes(inp.owner);
+  const xdata = inp.lkFlags & LK_FLOCK ? flockXdata() : undefined;
+  const cmd = sleep ? F_SETLKW : F_SETLK;
+  await b.fops.lk(b.frame(ctx, owner, false), { fd: b.fd(inp.fh), cmd, flock: toFlock(inp.lk, owner), xdata });
+}
+
+export async function fallocate(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, len: number, mode: number): Promise<void> {
+  const fd = b.fd(fh);
+  const frame = b.frame(ctx, undefined, false);
+  if (mode & FALLOC_FL_PUNCH_HOLE) {
+    if (!(mode & FALLOC_FL_KEEP_SIZE)) throw new FopError(E.EINVAL, 'PUNCH_HOLE needs KEEP_SIZE');
+    await b.fops.discard(frame, { fd, offset, len });
+  } else if (mode & FALLOC_FL_ZERO_RANGE) {
+    await b.fops.zerofill(frame, { fd, offset, len });
+  } else if ((mode & ~FALLOC_FL_KEEP_SIZE) === 0) {
+    await b.fops.fallocate(frame, { fd, keepSize: mode & FALLOC_FL_KEEP_SIZE, offset, len });
+  } else {
+    throw new FopError(E.EOPNOTSUPP, `fallocate mode 0x${mode.toString(16)}`);
+  }
+}
+
+/** The kernel answers SEEK_SET/CUR/END itself; only SEEK_DATA and SEEK_HOLE arrive here. */
+export async function lseek(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, whence: number): Promise<number> {
+  const res = await b.fops.seek(b.frame(ctx, undefined, false), { fd: b.fd(fh), offset, what: whence });
+  return res.offset;
+}
+
+export async function copyFileRange(
+  b: BridgeCore,
+  ctx: RequestContext,
+  inp: { fhIn: bigint; offIn: number; nodeidOut: bigint; fhOut: bigint; offOut: number; len: number; flags: number },
+): Promise<number> {
+  const fdIn = b.fd(inp.fhIn);
+  const fdOut = b.fd(inp.fhOut);
+  const res = await b.fops.copy_file_range(b.frame(ctx, undefined, false), { fdIn, offIn: inp.offIn, fdOut, offOut: inp.offOut, len: inp.len, flags: inp.flags });
+  // The fop reports attributes, not a count: everything up to the source's end was copied.
+  const copied = Math.max(0, Math.min(inp.len, res.stbuf.size - inp.offIn));
+  return Math.min(copied, 0xffffffff);
+}

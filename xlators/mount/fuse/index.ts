@@ -1,0 +1,130 @@
+import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import { createFrame } from '../../../runtime/core/frame.js';
+import { defineXlator } from '../../../runtime/xlator/define.js';
+import type { Xlator } from '../../../runtime/xlator/xlator.js';
+import { createBridge, type BridgeCore } from './bridge/index.js';
+import { FuseSession } from './kernel/session.js';
+import { kernelUnmount } from './kernel/mount.js';
+
+const options = {
+  mountpoint: { type: 'path', required: true, description: 'Directory the volume is mounted on.' },
+  'attribute-timeout': { type: 'double', default: '1.0', min: 0, description: 'Seconds the kernel caches attributes.' },
+  'entry-timeout': { type: 'double', default: '1.0', min: 0, description: 'Seconds the kernel caches names.' },
+  'negative-timeout': { type: 'double', default: '0', min: 0, description: 'Seconds the kernel caches "no such file" answers (0: never).' },
+  'direct-io-mode': {
+    type: 'str',
+    values: ['auto', 'enable', 'disable', 'on', 'off', 'yes', 'no', 'true', 'false'],
+    default: 'auto',
+    description: 'Bypass the kernel page cache for every open file (auto: use the page cache).',
+  },
+  'lru-limit': { type: 'int', default: '65536', min: 0, description: 'Unused inodes kept in the inode table (gfs-mount passes it to the graph).' },
+  'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
+  'read-only': { type: 'bool', default: 'off', description: 'Mount read-only in the kernel (gfs-mount -o ro also inserts features/read-only).' },
+  fsname: { type: 'str', default: 'gfs', description: 'Mount source shown in /proc/mounts.' },
+} as const;
+
+export interface FusePriv {
+  session: FuseSession;
+  bridge: BridgeCore;
+  /** Resolves when the kernel connection ended (umount, abort). */
+  ended: Promise<void>;
+  rootLookedUp: boolean;
+}
+
+type Self = Xlator<typeof options, FusePriv>;
+
+const DIRECT_ON = new Set(['enable', 'on', 'yes', 'true']);
+
+/** The mount state of a mount/fuse translator (gfs-mount waits on `ended`). */
+export function fusePriv(xl: Xlator): FusePriv | undefined {
+  return xl.type === 'mount/fuse' && xl.initialised ? (xl.priv as FusePriv) : undefined;
+}
+
+/** After the first CHILD_UP, look the root up as GlusterFS's mount does (creates nothing; warms posix). */
+async function lookupRoot(self: Self): Promise<void> {
+  const itable = self.graph.itable;
+  try {
+    await self.graph.fops.lookup(createFrame({ client: self.priv.bridge.opts.client }), { loc: { path: '/', name: '', inode: itable.root, gfid: ROOT_GFID } });
+  } catch (err) {
+    self.log.warn(`lookup of the volume root failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * mount/fuse: the parent of the volfile's top volume. It mounts in init (as GlusterFS's fuse
+ * translator does), holds kernel requests until CHILD_UP, and answers ENOTCONN after CHILD_DOWN.
+ */
+export default defineXlator({
+  apiVersion: 1,
+  type: 'mount/fuse',
+  description: 'Serves the graph to the Linux kernel through /dev/fuse.',
+  options,
+  children: { min: 1, max: 1 },
+  async init(self: Self): Promise<FusePriv> {
+    const o = self.options;
+    const mountpoint = o.mountpoint;
+    const { core, fs } = createBridge(
+      self.graph,
+      {
+        attributeTimeout: o['attribute-timeout'],
+        entryTimeout: o['entry-timeout'],
+        negativeTimeout: o['negative-timeout'],
+        directIo: DIRECT_ON.has(o['direct-io-mode']),
+        client: `fuse:${process.pid}:${mountpoint}`,
+      },
+      self.log,
+    );
+    const session = await FuseSession.mount({
+      mountpoint,
+      fs,
+      fsname: o.fsname,
+      subtype: 'gfs',
+      readOnly: o['read-only'],
+      maxWrite: o['max-write'],
+      maxRead: o['max-write'],
+      onError: (err, what) => self.log.error(`${what}: ${(err as Error)?.stack ?? String(err)}`),
+    });
+    self.log.info(`mounted on ${mountpoint}`, { ...session.conn });
+    const ended = session.done.then(
+      () => self.log.info(`the kernel closed the connection of ${mountpoint}`),
+      (err: unknown) => self.log.error(`reading /dev/fuse failed: ${(err as Error).message}`),
+    );
+    return { session, bridge: core, ended, rootLookedUp: false };
+  },
+  async notify(self: Self, event) {
+    const priv = self.priv;
+    if (event.type === 'CHILD_UP') {
+      priv.bridge.setChildState('up');
+      if (!priv.rootLookedUp) {
+        priv.rootLookedUp = true;
+        await lookupRoot(self);
+      }
+    } else if (event.type === 'CHILD_DOWN') {
+      priv.bridge.setChildState('down');
+    }
+    await self.defaultNotify(event);
+  },
+  async fini(self: Self) {
+    const { session } = self.priv;
+    self.priv.bridge.setChildState('down');
+    try {
+      await session.unmount();
+    } catch (err) {
+      self.log.warn(`${(err as Error).message}; detaching lazily`);
+      await kernelUnmount(session.mountpoint, { lazy: true });
+    }
+    await Promise.race([session.done.catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+  },
+  dump(self: Self) {
+    const { session, bridge } = self.priv;
+    return {
+      mountpoint: session.mountpoint,
+      childState: bridge.childState,
+      nodeids: bridge.nodes.size,
+      openFds: bridge.fds.size,
+      requestsInFlight: session.inflightCount,
+      requests: Object.fromEntries(session.counts),
+      negotiated: session.conn,
+    };
+  },
+});

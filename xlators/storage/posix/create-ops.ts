@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { C, native } from '../../../native/index.js';
+import type { Dict } from '../../../runtime/core/dict.js';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import type { Loc } from '../../../runtime/core/loc.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import { linkHandle, openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { statIatt, toIatt } from './iatt.js';
+import type { EntryRef } from './resolve.js';
+import { replyInode, setFdCtx, type PosixSelf } from './state.js';
+import { gfidFor, setCreateXattrs } from './xdata.js';
+
+type EntryResult = FopResult<'mkdir'>;
+const S_ISGID = 0o2000;
+
+/** A gfid must not already name another object on this brick (its handle exists). */
+async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {
+  let hfd: number;
+  try {
+    hfd = await openHandleDir(self.priv.brick, gfid, false);
+  } catch {
+    return;
+  }
+  try {
+    const exists = await fsp.lstat(self.priv.brick.proc(hfd, gfid)).then(() => true, () => false);
+    if (exists) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
+  } finally {
+    fs.closeSync(hfd);
+  }
+}
+
+/**
+ * What every entry creation shares (posix_gfid_set and friends): pin the parent, create the
+ * object, give it its gfid, owner and exact mode, link its handle, set the xattrs the caller
+ * sent, and reply with the iatts. A failure after the object exists removes it again.
+ */
+async function makeEntry(
+  self: PosixSelf,
+  frame: Frame,
+  loc: Loc,
+  xdata: Dict | undefined,
+  isDir: boolean,
+  mode: number | undefined,
+  create: (e: EntryRef) => Promise<void>,
+): Promise<EntryResult & { entry?: EntryRef; gfid: string }> {
+  const { resolver, brick } = self.priv;
+  const e = await resolver.locEntry(loc);
+  try {
+    const parentSt = await fsp.lstat(e.parentPath, { bigint: true });
+    const preparent = toIatt(parentSt, e.pargfid);
+    const gfid = gfidFor(xdata);
+    await checkGfidFree(self, gfid);
+    await create(e);
+    try {
+      await writeGfid(e.path, gfid);
+      const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
+      await fsp.lchown(e.path, frame.uid, gid);
+      if (mode !== undefined) await fsp.chmod(e.path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
+      if (isDir) await symlinkHandle(brick, gfid, e.pargfid, e.name);
+      else await linkHandle(brick, gfid, e.path);
+      await setCreateXattrs(e.path, xdata);
+    } catch (err) {
+      await (isDir ? fsp.rmdir(e.path) : fsp.unlink(e.path)).catch(() => undefined);
+      throw err;
+    }
+    const buf = await statIatt(e.path, gfid);
+    const postparent = await statIatt(e.parentPath, e.pargfid);
+    return { inode: replyInode(self, loc), buf, preparent, postparent, gfid };
+  } finally {
+    e.close();
+  }
+}
+
+function fileMode(self: PosixSelf, mode: number, umask: number): number {
+  const m = self.priv.modes;
+  return ((mode & 0o7777 & ~umask) & (m.createMask | 0o7000)) | m.forceCreate;
+}
+
+function dirMode(self: PosixSelf, mode: number, umask: number): number {
+  const m = self.priv.modes;
+  return ((mode & 0o7777 & ~umask) & (m.dirMask | 0o7000)) | m.forceDir;
+}
+
+const strip = ({ gfid: _g, entry: _e, ...r }: EntryResult & { gfid: string; entry?: EntryRef }) => r;
+
+export async function mkdir(self: PosixSelf, frame: Frame, a: FopArgs<'mkdir'>): Promise<FopResult<'mkdir'>> {
+  const mode = dirMode(self, a.mode, a.umask ?? 0);
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, true, mode, (e) => fsp.mkdir(e.path, 0o700)));
+}
+
+export async function mknod(self: PosixSelf, frame: Frame, a: FopArgs<'mknod'>): Promise<FopResult<'mknod'>> {
+  const perm = fileMode(self, a.mode, a.umask ?? 0);
+  const type = a.mode & 0o170000;
+  if (![0o010000, 0o140000, 0o020000, 0o060000, 0o100000].includes(type)) throw new FopError(E.EINVAL, 'mknod of an unsupported file type');
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, perm, (e) => native.mknod(e.path, type | 0o600, BigInt(a.rdev))));
+}
+
+export async function symlink(self: PosixSelf, frame: Frame, a: FopArgs<'symlink'>): Promise<FopResult<'symlink'>> {
+  if (a.linkname === '' || a.linkname.includes('\0')) throw new FopError(E.EINVAL, 'invalid symlink target');
+  // The target is stored as given: it is data, resolved only by clients, never by posix.
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, undefined, (e) => fsp.symlink(a.linkname, e.path)));
+}
+
+/** Open flags posix passes to the kernel: creation is its own business, O_DIRECT is not supported. */
+export function openFlags(flags: number): number {
+  const O_DIRECT = 0o40000;
+  const O_NOCTTY = 0o400;
+  return flags & ~(C.O_CREAT | C.O_EXCL | O_NOCTTY | O_DIRECT | C.O_CLOEXEC);
+}
+
+export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>): Promise<FopResult<'create'>> {
+  const perm = fileMode(self, a.mode, a.umask ?? 0);
+  const flags = openFlags(a.flags);
+  let kfd = -1;
+  try {
+    const r = await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (e) => {
+      kfd = await self.priv.brick.openAt(e.dirFd, e.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
+    });
+    setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false });
+    return { fd: a.fd, ...strip(r) };
+  } catch (err) {
+    if (kfd >= 0) fs.closeSync(kfd);
+    // Without O_EXCL an existing file is opened, as open(2) with O_CREAT does.
+    if (err instanceof FopError || (err as NodeJS.ErrnoException).code !== 'EEXIST' || a.flags & C.O_EXCL) throw err;
+    return openExisting(self, a);
+  }
+}
+
+async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopResult<'create'>> {
+  const e = await self.priv.resolver.locEntry(a.loc);
+  try {
+    const preparent = await statIatt(e.parentPath, e.pargfid);
+    const gfid = await readGfid(e.path);
+    if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
+    const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
+    setFdCtx(self, a.fd, { kfd, gfid, isDir: false });
+    const buf = toIatt(await fsp.lstat(e.path, { bigint: true }), gfid);
+    return { fd: a.fd, inode: replyInode(self, a.loc), buf, preparent, postparent: preparent };
+  } finally {
+    e.close();
+  }
+}
+
+export async function link(self: PosixSelf, _frame: Frame, a: FopArgs<'link'>): Promise<FopResult<'link'>> {
+  const { resolver, maxHardlinks } = self.priv;
+  const src = await resolver.locObject(a.oldloc);
+  try {
+    if (src.st.isDirectory()) throw new FopError(E.EPERM, 'hard links to directories are not allowed');
+    const links = Number(src.st.nlink) - 1;
+    if (maxHardlinks > 0 && links >= maxHardlinks) throw new FopError(E.EMLINK, `inode has ${links} links (max-hardlinks ${maxHardlinks})`);
+    const e = await resolver.locEntry(a.newloc);
+    try {
+      const preparent = await statIatt(e.parentPath, e.pargfid);
+      await fsp.link(src.path, e.path);
+      const buf = await statIatt(e.path, src.gfid);
+      const postparent = await statIatt(e.parentPath, e.pargfid);
+      return { inode: a.oldloc.inode ?? replyInode(self, a.newloc), buf, preparent, postparent };
+    } finally {
+      e.close();
+    }
+  } finally {
+    src.close();
+  }
+}

@@ -1,0 +1,92 @@
+import fsp from 'node:fs/promises';
+import { C, native, type DirentRaw } from '../../../native/index.js';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import type { DirEntry } from '../../../runtime/fops/types.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import { readGfid } from './handles.js';
+import { toIatt } from './iatt.js';
+import { kfd } from './kfd.js';
+import { HIDDEN_DIR } from './names.js';
+import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
+import { fillRequestedXattrs } from './xdata.js';
+
+export async function opendir(self: PosixSelf, _f: Frame, a: FopArgs<'opendir'>): Promise<FopResult<'opendir'>> {
+  const r = await self.priv.resolver.locObject(a.loc);
+  try {
+    if (!r.st.isDirectory()) throw new FopError(E.ENOTDIR);
+    const name = r.path.slice(r.path.lastIndexOf('/') + 1);
+    const k = await self.priv.brick.openAt(r.fd, name, C.O_RDONLY | C.O_DIRECTORY);
+    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: true });
+    return { fd: a.fd };
+  } finally {
+    r.close();
+  }
+}
+
+/** Bytes one entry costs against the caller's size budget (GlusterFS counts gf_dirent_t + name). */
+const entryCost = (name: string) => 64 + Buffer.byteLength(name) + 1;
+
+/**
+ * Entries from `offset` on, at most `size` bytes' worth (always at least one, so a listing
+ * progresses). Offsets are the kernel's own d_off cookies (what telldir returns), so any offset
+ * handed out earlier resumes the listing, from any fd on the same directory. `.` and `..` are
+ * listed, as posix does; `.glusterfs` is hidden in the brick root.
+ */
+async function readEntries(c: PosixFd, size: number, offset: bigint): Promise<DirentRaw[]> {
+  const raw = await native.getdents(c.kfd, offset, Math.min(Math.max(size, 4096), 1 << 20));
+  const out: DirentRaw[] = [];
+  let used = 0;
+  for (const d of raw) {
+    used += entryCost(d.name);
+    if (out.length > 0 && used > size) break;
+    if (c.gfid === ROOT_GFID && d.name === HIDDEN_DIR) continue;
+    out.push(d);
+  }
+  // Hidden entries may end a batch: keep reading so the caller never mistakes it for EOF.
+  if (out.length === 0 && raw.length > 0) return readEntries(c, size, raw.at(-1)!.off);
+  return out;
+}
+
+function toEntry(d: DirentRaw): DirEntry {
+  return { name: d.name, offset: d.off, ino: d.ino, type: d.type };
+}
+
+export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>): Promise<FopResult<'readdir'>> {
+  const c = fdCtx(self, a.fd);
+  return { entries: (await readEntries(c, a.size, a.offset)).map(toEntry) };
+}
+
+/** readdir plus each entry's iatt and inode (and requested xattrs), as posix_readdirp_fill does. */
+export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
+  const c = fdCtx(self, a.fd);
+  const table = a.fd.inode.table;
+  const entries: DirEntry[] = [];
+  for (const d of await readEntries(c, a.size, a.offset)) {
+    const entry = toEntry(d);
+    entries.push(entry);
+    // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
+    if (d.name === '..' && c.gfid === ROOT_GFID) continue;
+    const path = `/proc/self/fd/${c.kfd}/${d.name}`;
+    try {
+      const st = await fsp.lstat(path, { bigint: true });
+      const gfid = d.name === '.' ? c.gfid : await readGfid(path);
+      if (!gfid) continue;
+      entry.stat = toIatt(st, gfid);
+      entry.ino = entry.stat.ino;
+      entry.inode = table.find(gfid) ?? table.create();
+      const dict = await fillRequestedXattrs(path, a.xdata);
+      if (dict) entry.dict = dict;
+    } catch {
+      // vanished meanwhile: listed without a stat
+    }
+  }
+  return { entries };
+}
+
+export async function fsyncdir(self: PosixSelf, _f: Frame, a: FopArgs<'fsyncdir'>): Promise<FopResult<'fsyncdir'>> {
+  const c = fdCtx(self, a.fd);
+  await (a.datasync ? kfd.fdatasync(c.kfd) : kfd.fsync(c.kfd));
+  return {};
+}

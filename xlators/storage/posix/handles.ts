@@ -1,0 +1,126 @@
+import fsp from 'node:fs/promises';
+import { C, native } from '../../../native/index.js';
+import { gfidFromBuffer, gfidToBuffer, isGfid, ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
+import { withFd, type Brick } from './brick.js';
+import { HIDDEN_DIR } from './names.js';
+
+/**
+ * GlusterFS's on-disk identity of an entry (posix-handle.c): xattr `trusted.gfid` (16 raw bytes)
+ * on the entry, and a handle `.glusterfs/<g0g1>/<g2g3>/<gfid>` that is a hard link for anything
+ * but a directory, and for a directory a symlink `../../<p0p1>/<p2p3>/<pgfid>/<name>` naming its
+ * parent's handle and its own name. The root's handle is the symlink `../../..`.
+ */
+export const GFID_XATTR = 'trusted.gfid';
+export const VOLUME_ID_XATTR = 'trusted.glusterfs.volume-id';
+
+/** `.glusterfs/ab/cd` for gfid abcd....: the directory holding the handle. */
+export function handleDirRel(gfid: Gfid): string {
+  return `${HIDDEN_DIR}/${gfid.slice(0, 2)}/${gfid.slice(2, 4)}`;
+}
+
+/** What a directory handle symlink contains for a directory `name` inside `pargfid`. */
+export function dirHandleTarget(pargfid: Gfid, name: string): string {
+  return `../../${pargfid.slice(0, 2)}/${pargfid.slice(2, 4)}/${pargfid}/${name}`;
+}
+
+const DIR_HANDLE_RE = /^\.\.\/\.\.\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f-]{36})\/([^/\0]+)$/;
+
+/**
+ * Parse a directory handle symlink. Anything but the exact GlusterFS form is refused (null): the
+ * two hash levels must match the parent gfid and the name must be one plain component, so a
+ * forged handle cannot lead anywhere but to `<parent dir>/<name>`.
+ */
+export function parseDirHandle(link: string): { pargfid: Gfid; name: string } | 'root' | null {
+  if (link === '../../..') return 'root';
+  const m = DIR_HANDLE_RE.exec(link);
+  if (!m) return null;
+  const [, h1, h2, pargfid, name] = m as unknown as [string, string, string, string, string];
+  if (!isGfid(pargfid) || pargfid.slice(0, 2) !== h1 || pargfid.slice(2, 4) !== h2) return null;
+  if (name === '.' || name === '..') return null;
+  return { pargfid, name };
+}
+
+/** trusted.gfid of a path (not following a trailing symlink), or undefined when it has none. */
+export async function readGfid(path: string): Promise<Gfid | undefined> {
+  try {
+    const b = await native.lgetxattr(path, GFID_XATTR);
+    return b.length === 16 ? gfidFromBuffer(b) : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENODATA') return undefined;
+    throw err;
+  }
+}
+
+export async function writeGfid(path: string, gfid: Gfid): Promise<void> {
+  await native.lsetxattr(path, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
+}
+
+/** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
+export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): Promise<number> {
+  const rel = handleDirRel(gfid);
+  try {
+    return brick.openDir(rel);
+  } catch (err) {
+    if (!create || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // Create each level through the fd of the level above, so a planted symlink is never followed.
+  const parts = rel.split('/');
+  let sofar = '';
+  for (const part of parts) {
+    const parent = brick.openDir(sofar);
+    await withFd(parent, async (pfd) => {
+      await fsp.mkdir(brick.proc(pfd, part), 0o700).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+    });
+    sofar = sofar ? `${sofar}/${part}` : part;
+  }
+  return brick.openDir(rel);
+}
+
+/** Hard-link a non-directory at `entryPath` as its gfid handle (an existing identical handle is kept). */
+export async function linkHandle(brick: Brick, gfid: Gfid, entryPath: string): Promise<void> {
+  await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+    try {
+      await fsp.link(entryPath, brick.proc(hfd, gfid));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const [a, b] = await Promise.all([fsp.lstat(entryPath), fsp.lstat(brick.proc(hfd, gfid))]);
+      if (a.ino !== b.ino) throw err;
+    }
+  });
+}
+
+/** Create (or repoint) the symlink handle of a directory named `name` in `pargfid`. */
+export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, name: string): Promise<void> {
+  const target = gfid === ROOT_GFID ? '../../..' : dirHandleTarget(pargfid, name);
+  await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+    const p = brick.proc(hfd, gfid);
+    try {
+      await fsp.symlink(target, p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((await fsp.readlink(p).catch(() => '')) === target) return;
+      // A stale handle from before a rename: replace it atomically.
+      const tmp = `${gfid}.tmp-${process.pid}`;
+      await fsp.symlink(target, brick.proc(hfd, tmp));
+      await fsp.rename(brick.proc(hfd, tmp), p);
+    }
+  });
+}
+
+/** Remove a gfid handle; a missing one is not an error. */
+export async function removeHandle(brick: Brick, gfid: Gfid): Promise<void> {
+  if (gfid === ROOT_GFID) return;
+  let hfd: number;
+  try {
+    hfd = await openHandleDir(brick, gfid, false);
+  } catch {
+    return;
+  }
+  await withFd(hfd, async (fd) => {
+    await fsp.unlink(brick.proc(fd, gfid)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import type { BigIntStats } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
+import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
+
+function ts(ns: bigint): Timespec {
+  return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
+}
+
+/**
+ * struct iatt from an lstat, as posix_pstat builds it: ia_ino from the gfid, nanosecond times,
+ * and for a non-directory one link fewer, because the gfid handle is a hard link the client
+ * must not count.
+ */
+export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
+  const mode = Number(st.mode);
+  const nlink = Number(st.nlink);
+  const iatt: Iatt = {
+    gfid,
+    ino: gfidToIno(gfid),
+    dev: st.dev,
+    type: iaTypeFromMode(mode),
+    mode,
+    nlink: !st.isDirectory() && nlink > 1 ? nlink - 1 : nlink,
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    rdev: st.rdev,
+    size: Number(st.size),
+    blksize: Number(st.blksize),
+    blocks: Number(st.blocks),
+    atime: ts(st.atimeNs),
+    mtime: ts(st.mtimeNs),
+    ctime: ts(st.ctimeNs),
+  };
+  if (st.birthtimeNs > 0n) iatt.btime = ts(st.birthtimeNs);
+  return iatt;
+}
+
+/** lstat a path and convert it. */
+export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
+  return toIatt(await fsp.lstat(path, { bigint: true }), gfid);
+}

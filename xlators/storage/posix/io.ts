@@ -1,0 +1,132 @@
+import { C, native } from '../../../native/index.js';
+import type { Fd } from '../../../runtime/core/fd.js';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import { openFlags } from './create-ops.js';
+import { toIatt } from './iatt.js';
+import { timesFor } from './inode-ops.js';
+import { kfd } from './kfd.js';
+import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
+
+async function fdIatt(c: PosixFd): Promise<Iatt> {
+  return toIatt(await kfd.fstat(c.kfd), c.gfid);
+}
+
+/** Run a change on an fd and answer with the iatt before and after, as most fd fops do. */
+async function prePost(self: PosixSelf, fd: Fd, change: (c: PosixFd) => Promise<unknown>): Promise<{ prebuf: Iatt; postbuf: Iatt }> {
+  const c = fdCtx(self, fd);
+  const prebuf = await fdIatt(c);
+  await change(c);
+  return { prebuf, postbuf: await fdIatt(c) };
+}
+
+export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Promise<FopResult<'open'>> {
+  const r = await self.priv.resolver.locObject(a.loc);
+  try {
+    if (r.st.isDirectory() && (a.flags & 3) !== C.O_RDONLY) throw new FopError(E.EISDIR);
+    if (r.st.isSymbolicLink()) throw new FopError(E.ELOOP, 'a symlink cannot be opened');
+    const name = r.path.slice(r.path.lastIndexOf('/') + 1);
+    const k = await self.priv.brick.openAt(r.fd, name, openFlags(a.flags));
+    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: r.st.isDirectory() });
+    return { fd: a.fd };
+  } finally {
+    r.close();
+  }
+}
+
+export async function readv(self: PosixSelf, _f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
+  const c = fdCtx(self, a.fd);
+  if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
+  const buf = Buffer.allocUnsafe(a.size);
+  let got = 0;
+  // A short read before EOF is retried so callers see a full buffer or the end of the file.
+  while (got < a.size) {
+    const n = await kfd.read(c.kfd, buf.subarray(got), a.offset + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return { data: buf.subarray(0, got), stbuf: await fdIatt(c) };
+}
+
+export async function writev(self: PosixSelf, _f: Frame, a: FopArgs<'writev'>): Promise<FopResult<'writev'>> {
+  if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
+  return prePost(self, a.fd, async (c) => {
+    for (let done = 0; done < a.data.length; ) done += await kfd.write(c.kfd, a.data, done, a.offset + done);
+  });
+}
+
+/** flush is a no-op on the brick, as in GlusterFS: data is written through on every writev. */
+export async function flush(self: PosixSelf, _f: Frame, a: FopArgs<'flush'>): Promise<FopResult<'flush'>> {
+  fdCtx(self, a.fd);
+  return {};
+}
+
+export async function fsync(self: PosixSelf, _f: Frame, a: FopArgs<'fsync'>): Promise<FopResult<'fsync'>> {
+  return prePost(self, a.fd, (c) => (a.datasync ? kfd.fdatasync(c.kfd) : kfd.fsync(c.kfd)));
+}
+
+export async function fstat(self: PosixSelf, _f: Frame, a: FopArgs<'fstat'>): Promise<FopResult<'fstat'>> {
+  return { buf: await fdIatt(fdCtx(self, a.fd)) };
+}
+
+export async function ftruncate(self: PosixSelf, _f: Frame, a: FopArgs<'ftruncate'>): Promise<FopResult<'ftruncate'>> {
+  if (a.offset < 0) throw new FopError(E.EINVAL, 'negative size');
+  return prePost(self, a.fd, (c) => kfd.ftruncate(c.kfd, a.offset));
+}
+
+export async function fsetattr(self: PosixSelf, _f: Frame, a: FopArgs<'fsetattr'>): Promise<FopResult<'fsetattr'>> {
+  const { prebuf, postbuf } = await prePost(self, a.fd, async (c) => {
+    const v = a.valid;
+    if (v & SetAttr.MODE) await kfd.fchmod(c.kfd, a.stbuf.mode & 0o7777);
+    if (v & (SetAttr.UID | SetAttr.GID)) await kfd.fchown(c.kfd, v & SetAttr.UID ? a.stbuf.uid : -1, v & SetAttr.GID ? a.stbuf.gid : -1);
+    if (v & SetAttr.SIZE && !c.isDir) await kfd.ftruncate(c.kfd, a.stbuf.size);
+    if (v & (SetAttr.ATIME | SetAttr.MTIME | SetAttr.ATIME_NOW | SetAttr.MTIME_NOW)) {
+      const [at, mt] = timesFor(a.stbuf, v);
+      await native.futimens(c.kfd, at, mt);
+    }
+  });
+  return { statpre: prebuf, statpost: postbuf };
+}
+
+export async function fallocate(self: PosixSelf, _f: Frame, a: FopArgs<'fallocate'>): Promise<FopResult<'fallocate'>> {
+  return prePost(self, a.fd, (c) => native.fallocate(c.kfd, a.keepSize ? C.FALLOC_FL_KEEP_SIZE : 0, a.offset, a.len));
+}
+
+export async function discard(self: PosixSelf, _f: Frame, a: FopArgs<'discard'>): Promise<FopResult<'discard'>> {
+  return prePost(self, a.fd, (c) => native.fallocate(c.kfd, C.FALLOC_FL_PUNCH_HOLE | C.FALLOC_FL_KEEP_SIZE, a.offset, a.len));
+}
+
+/** zerofill: ZERO_RANGE, or writing zeros where the filesystem lacks it (as posix_do_zerofill falls back). */
+export async function zerofill(self: PosixSelf, _f: Frame, a: FopArgs<'zerofill'>): Promise<FopResult<'zerofill'>> {
+  return prePost(self, a.fd, async (c) => {
+    try {
+      await native.fallocate(c.kfd, C.FALLOC_FL_ZERO_RANGE, a.offset, a.len);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EOPNOTSUPP') throw err;
+      const zeros = Buffer.alloc(Math.min(a.len, 1 << 20));
+      for (let done = 0; done < a.len; ) {
+        const chunk = zeros.subarray(0, Math.min(zeros.length, a.len - done));
+        done += await kfd.write(c.kfd, chunk, 0, a.offset + done);
+      }
+    }
+  });
+}
+
+/** gf_seek_what_t: GF_SEEK_DATA 0, GF_SEEK_HOLE 1. */
+export async function seek(self: PosixSelf, _f: Frame, a: FopArgs<'seek'>): Promise<FopResult<'seek'>> {
+  const c = fdCtx(self, a.fd);
+  const whence = a.what === 0 ? C.SEEK_DATA : a.what === 1 ? C.SEEK_HOLE : -1;
+  if (whence < 0) throw new FopError(E.EINVAL, `unknown seek type ${a.what}`);
+  return { offset: await native.lseek(c.kfd, a.offset, whence) };
+}
+
+/** release/releasedir: close the kernel fd. */
+export async function releaseFd(self: PosixSelf, fd: Fd): Promise<void> {
+  const c = fd.ctxGet<PosixFd>(self);
+  if (!c) return;
+  fd.ctx.delete(self);
+  self.priv.openFds.delete(c.kfd);
+  await kfd.close(c.kfd).catch(() => undefined);
+}

@@ -1,0 +1,58 @@
+import fsp from 'node:fs/promises';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { statIatt, toIatt } from './iatt.js';
+import { replyInode, type PosixSelf } from './state.js';
+import { fillRequestedXattrs, gfidFor } from './xdata.js';
+
+/**
+ * Named lookup (parent gfid + name) or nameless lookup (gfid alone). A named entry without a
+ * gfid (data placed in the brick by hand) gets one, the xdata `gfid-req` when sent, and a
+ * missing handle is recreated, as posix_gfid_heal and the handle heal of GlusterFS do.
+ */
+export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'>): Promise<FopResult<'lookup'>> {
+  const { loc, xdata } = a;
+  // Named when a parent is given (an empty name is then refused as invalid), as MAKE_ENTRY_HANDLE.
+  const named = locParentGfid(loc) !== undefined ? loc.name !== undefined : !locGfid(loc) && loc.path !== '/';
+  if (!named) {
+    const gfid = locGfid(loc) ?? (loc.path === '/' ? ROOT_GFID : undefined);
+    if (!gfid) throw new FopError(E.EINVAL, 'lookup needs a gfid or a parent and a name');
+    let r;
+    try {
+      r = await self.priv.resolver.byGfid(gfid);
+    } catch (err) {
+      // A gfid the brick does not know is simply absent.
+      if (err instanceof FopError && err.errno === E.ESTALE) throw new FopError(E.ENOENT, err.message, { cause: err });
+      throw err;
+    }
+    try {
+      return { inode: replyInode(self, loc), buf: toIatt(r.st, gfid), xdata: await fillRequestedXattrs(r.path, xdata) };
+    } finally {
+      r.close();
+    }
+  }
+  const e = await self.priv.resolver.locEntry(loc);
+  try {
+    const st = await fsp.lstat(e.path, { bigint: true });
+    let gfid = await readGfid(e.path);
+    if (!gfid) {
+      gfid = gfidFor(xdata);
+      await writeGfid(e.path, gfid);
+    }
+    if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
+    else if (st.nlink < 2n) await linkHandle(self.priv.brick, gfid, e.path);
+    const buf = toIatt(await fsp.lstat(e.path, { bigint: true }), gfid);
+    return {
+      inode: replyInode(self, loc),
+      buf,
+      postparent: await statIatt(e.parentPath, e.pargfid),
+      xdata: await fillRequestedXattrs(e.path, xdata),
+    };
+  } finally {
+    e.close();
+  }
+}

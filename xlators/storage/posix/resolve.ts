@@ -1,0 +1,220 @@
+import fs, { type BigIntStats } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
+import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
+import type { Brick } from './brick.js';
+import { openHandleDir, parseDirHandle, readGfid } from './handles.js';
+import { checkName, checkNotHidden } from './names.js';
+
+/** An object on the brick, pinned: `path` is valid until `close()`. */
+export interface Ref {
+  /** O_PATH fd of the directory the path starts from. */
+  readonly fd: number;
+  /** `/proc/self/fd/<fd>/<name>`: hand this to fs and native calls (l* variants for xattrs). */
+  readonly path: string;
+  readonly gfid: Gfid;
+  /** lstat taken when resolving. */
+  readonly st: BigIntStats;
+  close(): void;
+}
+
+/** A name inside a pinned parent directory; the entry itself may not exist yet. */
+export interface EntryRef {
+  readonly dirFd: number;
+  readonly name: string;
+  readonly path: string;
+  readonly parentPath: string;
+  readonly pargfid: Gfid;
+  close(): void;
+}
+
+const MAX_DEPTH = 4096;
+const CACHE_LIMIT = 16384;
+
+/** Errors that mean "this gfid does not lead to a valid object inside the brick". */
+const STALE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EXDEV', 'EINVAL', 'ENODATA']);
+
+function stale(gfid: Gfid, why: string, cause?: unknown): FopError {
+  return new FopError(E.ESTALE, `gfid ${gfid}: ${why}`, { cause });
+}
+
+function rethrowStale(gfid: Gfid, err: unknown): never {
+  if (err instanceof FopError) throw err;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (STALE_CODES.has(code)) throw stale(gfid, `no valid handle (${code})`, err);
+  throw err;
+}
+
+const closeFd = (fd: number) => () => fs.closeSync(fd);
+
+/**
+ * Resolves gfids and (parent gfid, name) pairs to pinned objects inside the brick.
+ *
+ * A directory gfid is turned into a path relative to the brick root by reading the chain of
+ * handle symlinks in user space ("pumping" them, as posix_handle_pump does), each link checked
+ * against the exact GlusterFS form. The path is then opened with openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS, and the directory reached must carry the requested trusted.gfid. A
+ * non-directory gfid is its hard-link handle, whose trusted.gfid must match too. So a forged or
+ * planted handle can neither leave the brick nor name another object. Resolved directory paths
+ * are cached; a cached path is used only after the same open-and-verify step.
+ */
+export class Resolver {
+  private readonly dirCache = new Map<Gfid, string>();
+
+  constructor(private readonly brick: Brick) {}
+
+  /** Forget cached directory paths (after rename/rmdir of a directory). */
+  invalidate(gfid?: Gfid): void {
+    if (gfid === undefined) this.dirCache.clear();
+    else this.dirCache.delete(gfid);
+  }
+
+  /** Path of a directory relative to the brick root, by pumping its handle symlinks. */
+  private async pump(gfid: Gfid): Promise<string> {
+    const names: string[] = [];
+    let g = gfid;
+    for (let depth = 0; g !== ROOT_GFID; depth++) {
+      if (depth > MAX_DEPTH) throw stale(gfid, 'handle chain too deep');
+      const hfd = await openHandleDir(this.brick, g, false);
+      let link: string;
+      try {
+        link = await fsp.readlink(this.brick.proc(hfd, g));
+      } catch (err) {
+        // EINVAL: the handle is a hard link, i.e. not a directory.
+        if ((err as NodeJS.ErrnoException).code === 'EINVAL') throw new FopError(E.ENOTDIR, `gfid ${g} is not a directory`);
+        throw err;
+      } finally {
+        fs.closeSync(hfd);
+      }
+      const parsed = parseDirHandle(link);
+      if (parsed === null || parsed === 'root') throw stale(gfid, `malformed directory handle ${JSON.stringify(link)}`);
+      names.push(parsed.name);
+      g = parsed.pargfid;
+    }
+    return names.reverse().join('/');
+  }
+
+  /** Open `rel` and check it is the directory with trusted.gfid `gfid`; the fd, or undefined. */
+  private async openVerified(rel: string, gfid: Gfid): Promise<number | undefined> {
+    let fd: number;
+    try {
+      fd = this.brick.openDir(rel);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (STALE_CODES.has(code)) return undefined;
+      throw err;
+    }
+    const found = gfid === ROOT_GFID && rel === '' ? ROOT_GFID : await readGfid(this.brick.proc(fd)).catch(() => undefined);
+    if (found === gfid) return fd;
+    fs.closeSync(fd);
+    return undefined;
+  }
+
+  /** O_PATH fd of the directory with this gfid. */
+  async dirFd(gfid: Gfid): Promise<number> {
+    if (gfid === ROOT_GFID) return this.brick.openDir('');
+    const cached = this.dirCache.get(gfid);
+    if (cached !== undefined) {
+      const fd = await this.openVerified(cached, gfid);
+      if (fd !== undefined) return fd;
+      this.dirCache.delete(gfid);
+    }
+    let rel: string;
+    try {
+      rel = await this.pump(gfid);
+    } catch (err) {
+      rethrowStale(gfid, err);
+    }
+    const fd = await this.openVerified(rel, gfid);
+    if (fd === undefined) throw stale(gfid, `directory handle leads to ${JSON.stringify(rel)}, which is not that directory inside the brick`);
+    if (this.dirCache.size >= CACHE_LIMIT) this.dirCache.delete(this.dirCache.keys().next().value as Gfid);
+    this.dirCache.set(gfid, rel);
+    return fd;
+  }
+
+  /** Any object by gfid: a directory through its resolved path, anything else through its hard-link handle. */
+  async byGfid(gfid: Gfid): Promise<Ref> {
+    if (gfid !== ROOT_GFID) {
+      let hfd: number;
+      try {
+        hfd = await openHandleDir(this.brick, gfid, false);
+      } catch (err) {
+        rethrowStale(gfid, err);
+      }
+      const path = this.brick.proc(hfd, gfid);
+      try {
+        const st = await fsp.lstat(path, { bigint: true });
+        const own = st.isSymbolicLink() || !st.isDirectory() ? await readGfid(path) : undefined;
+        if (!st.isSymbolicLink() || own === gfid) {
+          // A hard link (or a hard-linked user symlink): it must carry the gfid it is filed under.
+          if (own !== gfid) throw stale(gfid, 'handle does not carry this gfid');
+          return { fd: hfd, path, gfid, st, close: closeFd(hfd) };
+        }
+      } catch (err) {
+        fs.closeSync(hfd);
+        rethrowStale(gfid, err);
+      }
+      fs.closeSync(hfd);
+    }
+    const fd = await this.dirFd(gfid);
+    const path = this.brick.proc(fd);
+    try {
+      return { fd, path, gfid, st: await fsp.lstat(path, { bigint: true }), close: closeFd(fd) };
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** A name in a parent directory, checked and pinned. */
+  async entry(pargfid: Gfid, name: string | undefined): Promise<EntryRef> {
+    const n = checkName(name);
+    checkNotHidden(pargfid, n);
+    const dirFd = await this.dirFd(pargfid);
+    return { dirFd, name: n, path: this.brick.proc(dirFd, n), parentPath: this.brick.proc(dirFd), pargfid, close: closeFd(dirFd) };
+  }
+
+  /** The entry named by a loc: parent gfid + name, or (for callers without gfids) an absolute path. */
+  async locEntry(loc: Loc): Promise<EntryRef> {
+    const pargfid = locParentGfid(loc);
+    if (pargfid) return this.entry(pargfid, loc.name ?? loc.path.split('/').pop());
+    const parts = pathParts(loc.path);
+    const name = parts.pop();
+    if (name === undefined) throw new FopError(E.EINVAL, 'the root has no parent entry');
+    const dirFd = this.brick.openDir(parts.join('/'));
+    const gfid = parts.length === 0 ? ROOT_GFID : await readGfid(this.brick.proc(dirFd));
+    if (!gfid) {
+      fs.closeSync(dirFd);
+      throw new FopError(E.ESTALE, `${loc.path}: parent has no gfid`);
+    }
+    checkNotHidden(gfid, name);
+    return { dirFd, name, path: this.brick.proc(dirFd, name), parentPath: this.brick.proc(dirFd), pargfid: gfid, close: closeFd(dirFd) };
+  }
+
+  /** The object a loc names: by gfid when known, else by its entry. */
+  async locObject(loc: Loc): Promise<Ref> {
+    const gfid = locGfid(loc);
+    if (gfid) return this.byGfid(gfid);
+    if (loc.path === '/' && !loc.name) return this.byGfid(ROOT_GFID);
+    const e = await this.locEntry(loc);
+    try {
+      const st = await fsp.lstat(e.path, { bigint: true });
+      const g = await readGfid(e.path);
+      if (!g) throw new FopError(E.ESTALE, `${loc.path} has no gfid`);
+      return { fd: e.dirFd, path: e.path, gfid: g, st, close: e.close };
+    } catch (err) {
+      e.close();
+      throw err;
+    }
+  }
+}
+
+/** Components of an absolute path from a caller without gfids, each checked as a name. */
+export function pathParts(path: string): string[] {
+  if (!path.startsWith('/')) throw new FopError(E.EINVAL, `a loc without gfids needs an absolute path, got ${JSON.stringify(path)}`);
+  const parts = path.split('/').filter((p) => p !== '');
+  for (const p of parts) checkName(p);
+  if (parts.length > 0) checkNotHidden(ROOT_GFID, parts[0]!);
+  return parts;
+}

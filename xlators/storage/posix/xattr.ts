@@ -1,0 +1,120 @@
+import { native } from '../../../native/index.js';
+import { Dict } from '../../../runtime/core/dict.js';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import type { Ref } from './resolve.js';
+import { fdCtx, type PosixSelf } from './state.js';
+import { isGfid2Path, isInternalXattr, PROTECTED_XATTRS } from './xattr-policy.js';
+import { xattrBytes } from './xdata.js';
+
+/** One object's xattrs, by path (l* calls: never following a symlink) or by kernel fd. */
+interface XattrTarget {
+  get(name: string): Promise<Buffer>;
+  set(name: string, value: Buffer, flags: number): Promise<void>;
+  list(): Promise<string[]>;
+  remove(name: string): Promise<void>;
+  gfid: string;
+}
+
+function byPath(r: Ref): XattrTarget {
+  return {
+    get: (n) => native.lgetxattr(r.path, n),
+    set: (n, v, f) => native.lsetxattr(r.path, n, v, f),
+    list: () => native.llistxattr(r.path),
+    remove: (n) => native.lremovexattr(r.path, n),
+    gfid: r.gfid,
+  };
+}
+
+function byFd(self: PosixSelf, fd: FopArgs<'fgetxattr'>['fd']): XattrTarget {
+  const c = fdCtx(self, fd);
+  return {
+    get: (n) => native.fgetxattr(c.kfd, n),
+    set: (n, v, f) => native.fsetxattr(c.kfd, n, v, f),
+    list: () => native.flistxattr(c.kfd),
+    remove: (n) => native.fremovexattr(c.kfd, n),
+    gfid: c.gfid,
+  };
+}
+
+async function withLoc<T>(self: PosixSelf, loc: FopArgs<'getxattr'>['loc'], fn: (t: XattrTarget) => Promise<T>): Promise<T> {
+  const r = await self.priv.resolver.locObject(loc);
+  try {
+    return await fn(byPath(r));
+  } finally {
+    r.close();
+  }
+}
+
+/**
+ * setxattr: trusted.gfid and the volume-id are dropped from the dict, as posix_setxattr does,
+ * so a client can never re-identify an entry; the other internal keys likewise.
+ */
+async function doSet(t: XattrTarget, dict: Dict, flags: number): Promise<void> {
+  for (const key of dict.keys()) {
+    if (isInternalXattr(key)) continue;
+    if (key === '' || key.includes('\0')) throw new FopError(E.EINVAL, 'invalid xattr name');
+    await t.set(key, xattrBytes(dict, key), flags);
+  }
+}
+
+/** Virtual keys answered by posix itself. */
+function virtual(t: XattrTarget, name: string): Buffer | undefined {
+  if (name === 'glusterfs.gfid.string') return Buffer.from(t.gfid);
+  return undefined;
+}
+
+/** getxattr: one key, or every key but posix's own (the full dict, as posix_getxattr returns it). */
+async function doGet(t: XattrTarget, name: string | undefined): Promise<Dict> {
+  const dict = new Dict();
+  if (name) {
+    const v = virtual(t, name);
+    if (v) return dict.setBin(name, v);
+    if (isGfid2Path(name)) throw new FopError(E.ENODATA);
+    return dict.setBin(name, await t.get(name));
+  }
+  for (const key of await t.list()) {
+    if (isInternalXattr(key)) continue;
+    try {
+      dict.setBin(key, await t.get(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENODATA') throw err;
+    }
+  }
+  return dict;
+}
+
+async function doRemove(t: XattrTarget, name: string): Promise<void> {
+  if (PROTECTED_XATTRS.has(name)) throw new FopError(E.EPERM, `${name} belongs to the brick`);
+  if (isInternalXattr(name)) throw new FopError(E.ENODATA);
+  await t.remove(name);
+}
+
+export async function setxattr(self: PosixSelf, _f: Frame, a: FopArgs<'setxattr'>): Promise<FopResult<'setxattr'>> {
+  await withLoc(self, a.loc, (t) => doSet(t, a.dict, a.flags));
+  return {};
+}
+
+export async function fsetxattr(self: PosixSelf, _f: Frame, a: FopArgs<'fsetxattr'>): Promise<FopResult<'fsetxattr'>> {
+  await doSet(byFd(self, a.fd), a.dict, a.flags);
+  return {};
+}
+
+export async function getxattr(self: PosixSelf, _f: Frame, a: FopArgs<'getxattr'>): Promise<FopResult<'getxattr'>> {
+  return { dict: await withLoc(self, a.loc, (t) => doGet(t, a.name)) };
+}
+
+export async function fgetxattr(self: PosixSelf, _f: Frame, a: FopArgs<'fgetxattr'>): Promise<FopResult<'fgetxattr'>> {
+  return { dict: await doGet(byFd(self, a.fd), a.name) };
+}
+
+export async function removexattr(self: PosixSelf, _f: Frame, a: FopArgs<'removexattr'>): Promise<FopResult<'removexattr'>> {
+  await withLoc(self, a.loc, (t) => doRemove(t, a.name));
+  return {};
+}
+
+export async function fremovexattr(self: PosixSelf, _f: Frame, a: FopArgs<'fremovexattr'>): Promise<FopResult<'fremovexattr'>> {
+  await doRemove(byFd(self, a.fd), a.name);
+  return {};
+}

@@ -1,0 +1,63 @@
+import { native } from '../../../native/index.js';
+import { Dict } from '../../../runtime/core/dict.js';
+import { gfidFromBuffer, isGfid, newGfid, NULL_GFID, type Gfid } from '../../../runtime/core/gfid.js';
+import { isInternalXattr } from './xattr-policy.js';
+
+/** The gfid a client asks a new entry to get (xdata `gfid-req`), else a fresh one. */
+export function gfidFor(xdata: Dict | undefined): Gfid {
+  const req = requestedGfid(xdata);
+  return req ?? newGfid();
+}
+
+export function requestedGfid(xdata: Dict | undefined): Gfid | undefined {
+  const v = xdata?.get('gfid-req');
+  if (!v) return undefined;
+  let g: string | undefined;
+  if (v.type === 'gfuuid') g = v.value;
+  else if (v.type === 'bin' && v.value.length === 16) g = gfidFromBuffer(v.value);
+  else if (v.type === 'str') g = v.value.toLowerCase();
+  return g && isGfid(g) && g !== NULL_GFID ? g : undefined;
+}
+
+const XATTR_NS = /^(user|trusted|security|system)\.[^\0]+$/;
+
+/** A dict value as the bytes an xattr stores. */
+export function xattrBytes(d: Dict, key: string): Buffer {
+  const v = d.get(key)!;
+  if (v.type === 'bin') return v.value;
+  if (v.type === 'str') return Buffer.from(v.value, 'utf8');
+  if (v.type === 'gfuuid') return Buffer.from(v.value.replace(/-/g, ''), 'hex');
+  if (v.type === 'iatt') return Buffer.alloc(0);
+  return Buffer.from(String(v.value), 'utf8');
+}
+
+/**
+ * posix_xattr_fill: a lookup (or readdirp) may name xattrs in xdata (DHT asks for its layout,
+ * AFR for its changelog); those present on the entry come back in the reply's xdata.
+ */
+export async function fillRequestedXattrs(path: string, req: Dict | undefined): Promise<Dict | undefined> {
+  if (!req || req.size === 0) return undefined;
+  let out: Dict | undefined;
+  for (const key of req.keys()) {
+    if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
+    try {
+      const value = await native.lgetxattr(path, key);
+      (out ??= new Dict()).setBin(key, value);
+    } catch {
+      // absent or not allowed: simply not returned, as GlusterFS does
+    }
+  }
+  return out;
+}
+
+/**
+ * posix_entry_create_xattr_set: xattrs a parent sends with mkdir/create/mknod/symlink (DHT's
+ * layout, ACLs) are set on the new entry. gfid-req and posix's own keys are skipped.
+ */
+export async function setCreateXattrs(path: string, xdata: Dict | undefined): Promise<void> {
+  if (!xdata) return;
+  for (const key of xdata.keys()) {
+    if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
+    await native.lsetxattr(path, key, xattrBytes(xdata, key)).catch(() => undefined);
+  }
+}
