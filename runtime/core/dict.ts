@@ -3,7 +3,7 @@ import type { Iatt } from './iatt.js';
 
 /**
  * GlusterFS dict_t values keep their type (gf_dict_data_type_t) because the GFS4 wire format
- * sends it. The numbers below are the wire discriminants.
+ * sends it; rpc/programs/convert.ts maps these to the wire discriminants.
  */
 export type DictValue =
   | { type: 'int'; value: bigint }
@@ -14,7 +14,6 @@ export type DictValue =
   | { type: 'gfuuid'; value: Gfid }
   | { type: 'iatt'; value: Iatt };
 
-export const DICT_WIRE_TYPE = { int: 1, uint: 2, double: 3, str: 4, bin: 5, gfuuid: 6, iatt: 7 } as const;
 
 /** xdata and xattr dictionaries: an ordered map of typed values with typed accessors. */
 export class Dict implements Iterable<[string, DictValue]> {

@@ -47,6 +47,8 @@ export const CODES = {
   XLATOR_CHILDREN: { severity: 'error', summary: 'the translator has the wrong number of subvolumes' },
   GRAPH_NOT_ACTIVE: { severity: 'error', summary: 'the graph is not active' },
   GRAPH_RECONFIGURE_INCOMPATIBLE: { severity: 'error', summary: 'the new graph differs in names or types' },
+  // gfs-brick (scripts/brick/)
+  BRICK_TOP_NOT_SERVER: { severity: 'error', summary: 'the top volume of a brick volfile is not protocol/server' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type Code = keyof typeof CODES;

@@ -9,13 +9,13 @@ import type { FieldSpec } from './types.js';
  * `modifies`: the fop can change the filesystem (features/read-only refuses these with EROFS).
  * `cbk`: not a fop but a callback (cbks table): forget, release, releasedir.
  */
-const entry = <const A extends FieldSpec, const R extends FieldSpec>(e: {
+const entry = <const A extends FieldSpec, const R extends FieldSpec, const C extends boolean = false>(e: {
   id: number;
   args: A;
   result: R;
   modifies?: boolean;
-  cbk?: boolean;
-}) => ({ modifies: false, cbk: false, ...e });
+  cbk?: C;
+}) => ({ ...e, modifies: e.modifies ?? false, cbk: (e.cbk ?? false) as C });
 
 const ENTRY_RESULT = { inode: 'inode', buf: 'iatt', preparent: 'iatt', postparent: 'iatt', xdata: 'xdata?' } as const;
 const PREPOST = { prebuf: 'iatt', postbuf: 'iatt', xdata: 'xdata?' } as const;

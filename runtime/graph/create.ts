@@ -18,26 +18,28 @@ export interface CreateGraphOptions extends GraphOptions {
 export async function resolveDefinitions(spec: GraphSpec, opts: CreateGraphOptions = {}) {
   const defs = new Map<string, XlatorDefinition<any, any>>();
   const diagnostics: DiagnosticData[] = [];
-  const byType = new Map<string, Promise<XlatorDefinition<any, any>>>();
+  const volfile = spec.source.startsWith('<') ? undefined : spec.source;
   for (const vol of spec.volumes) {
     const given = opts.xlators?.[vol.type];
     if (given) {
       defs.set(vol.name, given);
       continue;
     }
-    const p = byType.get(vol.type) ?? resolveXlator(vol.type, { paths: opts.searchPaths });
-    byType.set(vol.type, p);
+    const location = vol.typeLocation ?? vol.location;
     try {
-      defs.set(vol.name, await p);
+      // The loader caches per type, so a type used by many volumes loads once.
+      defs.set(vol.name, await resolveXlator(vol.type, { paths: opts.searchPaths, volfile, volume: vol.name, location }));
     } catch (err) {
-      const e = err instanceof GfsError ? err : undefined;
+      if (err instanceof GfsError) {
+        diagnostics.push(...err.diagnostics.map((d) => ({ ...d, location: d.location ?? location, volume: vol.name, xlatorType: vol.type })));
+        continue;
+      }
       diagnostics.push(
-        diagnostic(e ? (e.code as never) : 'XLATOR_IMPORT_FAILED', {
-          message: e?.message ?? `cannot load type ${vol.type}: ${(err as Error)?.message ?? String(err)}`,
-          location: vol.typeLocation ?? vol.location,
+        diagnostic('XLATOR_IMPORT_FAILED', {
+          message: `cannot load type ${vol.type}: ${(err as Error)?.message ?? String(err)}`,
+          location,
           volume: vol.name,
           xlatorType: vol.type,
-          hint: e?.hint,
         }),
       );
     }

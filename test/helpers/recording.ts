@@ -34,6 +34,7 @@ export function recordingXlators(journal: Journal, opts: { failInit?: string; sl
       note(`init ${self.name}`);
       if (opts.failInit === self.name) throw new Error('disk on fire');
       const timer = setInterval(() => {}, 60_000);
+      timer.unref(); // a failing test must not keep the worker alive
       return { timer };
     },
     fini(self) {

@@ -49,6 +49,11 @@ export class Brick {
   openAt(dirFd: number, name: string, flags: number, mode = 0): Promise<number> {
     return native.openat2(dirFd, name, flags | C.O_NOFOLLOW, mode, SAFE_RESOLVE);
   }
+
+  /** openAt inline, for opens that cannot block (a new file created with O_EXCL). */
+  openAtSync(dirFd: number, name: string, flags: number, mode = 0): number {
+    return native.openat2Sync(dirFd, name, flags | C.O_NOFOLLOW, mode, SAFE_RESOLVE);
+  }
 }
 
 /** Run `fn` with an fd and close the fd afterwards, whatever happens. */

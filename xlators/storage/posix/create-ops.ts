@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import { C, native } from '../../../native/index.js';
 import type { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
@@ -8,6 +7,7 @@ import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
 import { statIatt, toIatt } from './iatt.js';
+import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, setFdCtx, type PosixSelf } from './state.js';
 import { gfidFor, setCreateXattrs } from './xdata.js';
@@ -24,8 +24,7 @@ async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {
     return;
   }
   try {
-    const exists = await fsp.lstat(self.priv.brick.proc(hfd, gfid)).then(() => true, () => false);
-    if (exists) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
+    if (meta.lstatOrNull(self.priv.brick.proc(hfd, gfid))) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
   } finally {
     fs.closeSync(hfd);
   }
@@ -48,7 +47,7 @@ async function makeEntry(
   const { resolver, brick } = self.priv;
   const e = await resolver.locEntry(loc);
   try {
-    const parentSt = await fsp.lstat(e.parentPath, { bigint: true });
+    const parentSt = meta.lstat(e.parentPath);
     const preparent = toIatt(parentSt, e.pargfid);
     const gfid = gfidFor(xdata);
     await checkGfidFree(self, gfid);
@@ -56,8 +55,8 @@ async function makeEntry(
     try {
       await writeGfid(e.path, gfid);
       const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
-      await fsp.lchown(e.path, frame.uid, gid);
-      if (mode !== undefined) await fsp.chmod(e.path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
+      meta.lchown(e.path, frame.uid, gid);
+      if (mode !== undefined) meta.chmod(e.path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
       if (isDir) await symlinkHandle(brick, gfid, e.pargfid, e.name);
       else await linkHandle(brick, gfid, e.path);
       await setCreateXattrs(e.path, xdata);
@@ -87,20 +86,20 @@ const strip = ({ gfid: _g, entry: _e, ...r }: EntryResult & { gfid: string; entr
 
 export async function mkdir(self: PosixSelf, frame: Frame, a: FopArgs<'mkdir'>): Promise<FopResult<'mkdir'>> {
   const mode = dirMode(self, a.mode, a.umask ?? 0);
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, true, mode, (e) => fsp.mkdir(e.path, 0o700)));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, true, mode, async (e) => meta.mkdir(e.path, 0o700)));
 }
 
 export async function mknod(self: PosixSelf, frame: Frame, a: FopArgs<'mknod'>): Promise<FopResult<'mknod'>> {
   const perm = fileMode(self, a.mode, a.umask ?? 0);
   const type = a.mode & 0o170000;
   if (![0o010000, 0o140000, 0o020000, 0o060000, 0o100000].includes(type)) throw new FopError(E.EINVAL, 'mknod of an unsupported file type');
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, perm, (e) => native.mknod(e.path, type | 0o600, BigInt(a.rdev))));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (e) => native.mknodSync(e.path, type | 0o600, BigInt(a.rdev))));
 }
 
 export async function symlink(self: PosixSelf, frame: Frame, a: FopArgs<'symlink'>): Promise<FopResult<'symlink'>> {
   if (a.linkname === '' || a.linkname.includes('\0')) throw new FopError(E.EINVAL, 'invalid symlink target');
   // The target is stored as given: it is data, resolved only by clients, never by posix.
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, undefined, (e) => fsp.symlink(a.linkname, e.path)));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, undefined, async (e) => meta.symlink(a.linkname, e.path)));
 }
 
 /** Open flags posix passes to the kernel: creation is its own business, O_DIRECT is not supported. */
@@ -116,7 +115,8 @@ export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>
   let kfd = -1;
   try {
     const r = await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (e) => {
-      kfd = await self.priv.brick.openAt(e.dirFd, e.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
+      // O_EXCL: a brand-new regular file, so the open cannot block (no FIFO, nothing to truncate).
+      kfd = self.priv.brick.openAtSync(e.dirFd, e.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
     });
     setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false });
     return { fd: a.fd, ...strip(r) };
@@ -136,7 +136,7 @@ async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopR
     if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
     const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd, gfid, isDir: false });
-    const buf = toIatt(await fsp.lstat(e.path, { bigint: true }), gfid);
+    const buf = toIatt(meta.lstat(e.path), gfid);
     return { fd: a.fd, inode: replyInode(self, a.loc), buf, preparent, postparent: preparent };
   } finally {
     e.close();
@@ -153,7 +153,7 @@ export async function link(self: PosixSelf, _frame: Frame, a: FopArgs<'link'>): 
     const e = await resolver.locEntry(a.newloc);
     try {
       const preparent = await statIatt(e.parentPath, e.pargfid);
-      await fsp.link(src.path, e.path);
+      meta.link(src.path, e.path);
       const buf = await statIatt(e.path, src.gfid);
       const postparent = await statIatt(e.parentPath, e.pargfid);
       return { inode: a.oldloc.inode ?? replyInode(self, a.newloc), buf, preparent, postparent };

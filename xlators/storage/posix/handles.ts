@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { C, native } from '../../../native/index.js';
 import { gfidFromBuffer, gfidToBuffer, isGfid, ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { withFd, type Brick } from './brick.js';
+import { meta } from './meta.js';
 import { HIDDEN_DIR } from './names.js';
 
 /**
@@ -43,7 +45,7 @@ export function parseDirHandle(link: string): { pargfid: Gfid; name: string } | 
 /** trusted.gfid of a path (not following a trailing symlink), or undefined when it has none. */
 export async function readGfid(path: string): Promise<Gfid | undefined> {
   try {
-    const b = await native.lgetxattr(path, GFID_XATTR);
+    const b = native.lgetxattrSync(path, GFID_XATTR);
     return b.length === 16 ? gfidFromBuffer(b) : undefined;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENODATA') return undefined;
@@ -52,7 +54,7 @@ export async function readGfid(path: string): Promise<Gfid | undefined> {
 }
 
 export async function writeGfid(path: string, gfid: Gfid): Promise<void> {
-  await native.lsetxattr(path, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
+  native.lsetxattrSync(path, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
 }
 
 /** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
@@ -68,11 +70,13 @@ export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): 
   let sofar = '';
   for (const part of parts) {
     const parent = brick.openDir(sofar);
-    await withFd(parent, async (pfd) => {
-      await fsp.mkdir(brick.proc(pfd, part), 0o700).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw e;
-      });
-    });
+    try {
+      meta.mkdir(brick.proc(parent, part), 0o700);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      fs.closeSync(parent);
+    }
     sofar = sofar ? `${sofar}/${part}` : part;
   }
   return brick.openDir(rel);
@@ -82,11 +86,10 @@ export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): 
 export async function linkHandle(brick: Brick, gfid: Gfid, entryPath: string): Promise<void> {
   await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
     try {
-      await fsp.link(entryPath, brick.proc(hfd, gfid));
+      meta.link(entryPath, brick.proc(hfd, gfid));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const [a, b] = await Promise.all([fsp.lstat(entryPath), fsp.lstat(brick.proc(hfd, gfid))]);
-      if (a.ino !== b.ino) throw err;
+      if (meta.lstat(entryPath).ino !== meta.lstat(brick.proc(hfd, gfid)).ino) throw err;
     }
   });
 }
@@ -96,16 +99,25 @@ export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, nam
   const target = gfid === ROOT_GFID ? '../../..' : dirHandleTarget(pargfid, name);
   await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
     const p = brick.proc(hfd, gfid);
+    // Read first: on a lookup the handle is almost always there already and right.
+    let old: string | undefined;
     try {
-      await fsp.symlink(target, p);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if ((await fsp.readlink(p).catch(() => '')) === target) return;
-      // A stale handle from before a rename: replace it atomically.
-      const tmp = `${gfid}.tmp-${process.pid}`;
-      await fsp.symlink(target, brick.proc(hfd, tmp));
-      await fsp.rename(brick.proc(hfd, tmp), p);
+      old = meta.readlink(p);
+    } catch {
+      // missing, or not a symlink (replaced below)
     }
+    if (old === target) return;
+    if (old === undefined) {
+      try {
+        return meta.symlink(target, p);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    // A stale handle from before a rename: replace it atomically.
+    const tmp = `${gfid}.tmp-${process.pid}`;
+    meta.symlink(target, brick.proc(hfd, tmp));
+    meta.rename(brick.proc(hfd, tmp), p);
   });
 }
 

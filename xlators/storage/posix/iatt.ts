@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
-import fsp from 'node:fs/promises';
 import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
+import { meta } from './meta.js';
 
 function ts(ns: bigint): Timespec {
   return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
@@ -38,5 +38,5 @@ export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
 
 /** lstat a path and convert it. */
 export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
-  return toIatt(await fsp.lstat(path, { bigint: true }), gfid);
+  return toIatt(meta.lstat(path), gfid);
 }

@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
@@ -6,6 +5,7 @@ import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
 import { statIatt, toIatt } from './iatt.js';
+import { meta } from './meta.js';
 import { replyInode, type PosixSelf } from './state.js';
 import { fillRequestedXattrs, gfidFor } from './xdata.js';
 
@@ -37,15 +37,19 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
   }
   const e = await self.priv.resolver.locEntry(loc);
   try {
-    const st = await fsp.lstat(e.path, { bigint: true });
+    let st = meta.lstat(e.path);
     let gfid = await readGfid(e.path);
+    let healed = false;
     if (!gfid) {
       gfid = gfidFor(xdata);
       await writeGfid(e.path, gfid);
+      healed = true;
     }
     if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
-    else if (st.nlink < 2n) await linkHandle(self.priv.brick, gfid, e.path);
-    const buf = toIatt(await fsp.lstat(e.path, { bigint: true }), gfid);
+    else if (st.nlink < 2n) (await linkHandle(self.priv.brick, gfid, e.path), (healed = true));
+    // Stat again only when healing changed the entry (a new handle link changes nlink and ctime).
+    if (healed) st = meta.lstat(e.path);
+    const buf = toIatt(st, gfid);
     return {
       inode: replyInode(self, loc),
       buf,

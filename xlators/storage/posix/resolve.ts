@@ -1,10 +1,10 @@
 import fs, { type BigIntStats } from 'node:fs';
-import fsp from 'node:fs/promises';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
 import type { Brick } from './brick.js';
 import { openHandleDir, parseDirHandle, readGfid } from './handles.js';
+import { meta } from './meta.js';
 import { checkName, checkNotHidden } from './names.js';
 
 /** An object on the brick, pinned: `path` is valid until `close()`. */
@@ -79,7 +79,7 @@ export class Resolver {
       const hfd = await openHandleDir(this.brick, g, false);
       let link: string;
       try {
-        link = await fsp.readlink(this.brick.proc(hfd, g));
+        link = meta.readlink(this.brick.proc(hfd, g));
       } catch (err) {
         // EINVAL: the handle is a hard link, i.e. not a directory.
         if ((err as NodeJS.ErrnoException).code === 'EINVAL') throw new FopError(E.ENOTDIR, `gfid ${g} is not a directory`);
@@ -144,7 +144,7 @@ export class Resolver {
       }
       const path = this.brick.proc(hfd, gfid);
       try {
-        const st = await fsp.lstat(path, { bigint: true });
+        const st = meta.lstat(path);
         const own = st.isSymbolicLink() || !st.isDirectory() ? await readGfid(path) : undefined;
         if (!st.isSymbolicLink() || own === gfid) {
           // A hard link (or a hard-linked user symlink): it must carry the gfid it is filed under.
@@ -160,7 +160,7 @@ export class Resolver {
     const fd = await this.dirFd(gfid);
     const path = this.brick.proc(fd);
     try {
-      return { fd, path, gfid, st: await fsp.lstat(path, { bigint: true }), close: closeFd(fd) };
+      return { fd, path, gfid, st: meta.lstat(path), close: closeFd(fd) };
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -199,7 +199,7 @@ export class Resolver {
     if (loc.path === '/' && !loc.name) return this.byGfid(ROOT_GFID);
     const e = await this.locEntry(loc);
     try {
-      const st = await fsp.lstat(e.path, { bigint: true });
+      const st = meta.lstat(e.path);
       const g = await readGfid(e.path);
       if (!g) throw new FopError(E.ESTALE, `${loc.path} has no gfid`);
       return { fd: e.dirFd, path: e.path, gfid: g, st, close: e.close };

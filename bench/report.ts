@@ -1,0 +1,49 @@
+/** Plain-text tables for the bench output (also pasted into bench/README.md as they are). */
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { Phase } from './workloads.js';
+
+/** Right-aligned columns after a left-aligned first one. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function fmtRate(r: number | undefined): string {
+  if (r === undefined || !Number.isFinite(r)) return '-';
+  return r >= 100 ? Math.round(r).toString() : r.toFixed(1);
+}
+
+export function fmtRatio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || b === 0 ? '-' : (a / b).toFixed(2);
+}
+
+/**
+ * One row per phase, one rate column per target, then ratios: every target against the last
+ * one named in `baseOf` order (local disk), and each earlier pair listed in `pairs`.
+ */
+export function compare(results: Map<string, Phase[]>, pairs: [string, string][]): string {
+  const labels = [...results.keys()];
+  const phases = results.get(labels[0]!)!.map((p) => `${p.name} (${p.unit})`);
+  const rate = (label: string, i: number) => results.get(label)?.[i]?.rate;
+  const head = ['phase', ...labels, ...pairs.map(([a, b]) => `${a}/${b}`)];
+  const rows = phases.map((name, i) => [name, ...labels.map((l) => fmtRate(rate(l, i))), ...pairs.map(([a, b]) => fmtRatio(rate(a, i), rate(b, i)))]);
+  return table(head, rows);
+}
+
+export function machine(): string {
+  const cpus = os.cpus();
+  let disk = '';
+  try {
+    const root = readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.split(' ')[1] === '/');
+    disk = root ? `, / on ${root.split(' ')[0]} (${root.split(' ')[2]})` : '';
+  } catch {
+    // not Linux: no disk line
+  }
+  return [
+    `date: ${new Date().toISOString()}`,
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM${disk}`,
+    `kernel: ${os.type()} ${os.release()}; node ${process.version}`,
+  ].join('\n');
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench [-- SECTION...] [--files N] [--mib N] [--targets a,b] [--skip sequential,small]
+ *  [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
+ * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
+ * (except `parse`, which reports its 1 s target). See bench/README.md.
+ */
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchParse } from './parse.js';
+import { localSection } from './local.js';
+import { machine, table } from './report.js';
+import { cleanupAll } from './targets.js';
+
+export interface BenchOptions {
+  files?: number;
+  mib?: number;
+  targets?: string[];
+  skip?: string[];
+  profile?: string;
+  mountOptions?: string[];
+}
+
+export interface BenchContext {
+  opts: BenchOptions;
+  /** A fresh folder for this section, removed afterwards (on the disk being measured). */
+  work: string;
+  say(text: string): void;
+}
+
+type Section = (ctx: BenchContext) => Promise<void>;
+
+async function parseSection(ctx: BenchContext): Promise<void> {
+  benchParse({ volumes: 2000, runs: 1 }); // warm the JIT up
+  const r = benchParse();
+  const rows = [[`${r.volumes} volumes, ${(r.bytes / 1e6).toFixed(1)} MB`, r.ms.toFixed(0), '1000', r.ms < 1000 ? 'yes' : 'NO']];
+  ctx.say(`\nvolfile parse + graph passes (median of 3)\n${table(['input', 'ms', 'target ms', 'met'], rows)}`);
+}
+
+const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection };
+
+function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
+  const sections: string[] = [];
+  const opts: BenchOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--files') opts.files = Number(val());
+    else if (a === '--mib') opts.mib = Number(val());
+    else if (a === '--targets') opts.targets = val().split(',');
+    else if (a === '--skip') opts.skip = val().split(',');
+    else if (a === '--profile') opts.profile = val();
+    else if (a === '-o') (opts.mountOptions ??= []).push(val());
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else if (!(a in SECTIONS)) throw new Error(`unknown section ${a} (known: ${Object.keys(SECTIONS).join(', ')})`);
+    else sections.push(a);
+  }
+  return { sections: sections.length ? sections : Object.keys(SECTIONS), opts };
+}
+
+async function main(): Promise<void> {
+  const { sections, opts } = parseArgs(process.argv.slice(2));
+  // Interrupted: unmount and stop what was started, then exit.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => void cleanupAll().finally(() => process.exit(130)));
+  }
+  console.log(machine());
+  const base = fs.mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gfs-bench-'));
+  try {
+    for (const name of sections) {
+      console.log(`\n== ${name} ==`);
+      const work = join(base, name);
+      fs.mkdirSync(work);
+      await SECTIONS[name]!({ opts, work, say: (t) => console.log(t) });
+    }
+  } finally {
+    await cleanupAll();
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${(err as Error)?.stack ?? String(err)}`);
+  process.exitCode = 1;
+});

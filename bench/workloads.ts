@@ -1,0 +1,179 @@
+/**
+ * The benchmark workloads, each taking a directory, so every section (local disk, FUSE mounts,
+ * over the wire, distributed) runs exactly the same code against its own target.
+ *
+ * A workload always runs in a child process of its own (`runWorkload`): the client must not share
+ * an event loop (or a CPU profile) with a FUSE server running in the bench process or its
+ * children. The child uses synchronous fs calls, one at a time, as a simple application does:
+ * every call is one round trip through the kernel, which is what the figures measure.
+ *
+ * Run directly (what `runWorkload` does): node --import tsx bench/workloads.ts '<json WorkloadJob>'
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Phase {
+  /** `write`, `read` (sequential) or `create`, `stat`, ... (small files). */
+  name: string;
+  /** What `rate` counts: `MiB/s` or `ops/s`. */
+  unit: 'MiB/s' | 'ops/s';
+  /** Operations (or MiB) done in the phase. */
+  count: number;
+  ms: number;
+  rate: number;
+}
+
+export interface SequentialOptions {
+  /** Total size in MiB (default 1024: 1 GiB). */
+  mib?: number;
+  /** Block size in KiB (default 1024: 1 MiB). */
+  blockKib?: number;
+  /** Drop the page cache between writing and reading (needs root; default true). */
+  dropCaches?: boolean;
+}
+
+export interface SmallFileOptions {
+  /** Number of files (default 5000). */
+  files?: number;
+  /** Bytes per file (default 4096). */
+  size?: number;
+  /** How many full listings the readdir phase makes (default 3; rate is entries/s). */
+  listings?: number;
+}
+
+export type WorkloadJob =
+  | { workload: 'sequential'; dir: string; opts?: SequentialOptions }
+  | { workload: 'small-files'; dir: string; opts?: SmallFileOptions };
+
+/** Flush dirty data everywhere, then drop the page, dentry and inode caches (needs root). */
+export function dropCaches(): void {
+  const { status } = spawnSync('sh', ['-c', 'sync; echo 3 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
+  if (status !== 0) throw new Error('cannot drop caches (needs root): echo 3 > /proc/sys/vm/drop_caches failed');
+}
+
+function timed(name: string, unit: Phase['unit'], count: number, fn: () => void): Phase {
+  const t0 = performance.now();
+  fn();
+  const ms = performance.now() - t0;
+  return { name, unit, count, ms, rate: count / (ms / 1000) };
+}
+
+/**
+ * Sequential: write `mib` MiB in blocks to one new file and fsync it (the time includes the
+ * fsync), drop caches, then read it back in the same blocks. Rates in MiB/s.
+ */
+export function sequential(dir: string, o: SequentialOptions = {}): Phase[] {
+  const mib = o.mib ?? 1024;
+  const block = (o.blockKib ?? 1024) * 1024;
+  const blocks = Math.ceil((mib * 1024 * 1024) / block);
+  const file = join(dir, 'seq.dat');
+  // Random data: nothing on the path (compression, dedup, zero detection) can cheat.
+  const data = randomBytes(block);
+  const out: Phase[] = [];
+  out.push(
+    timed('write', 'MiB/s', mib, () => {
+      const fd = fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_WRONLY | fs.constants.O_TRUNC, 0o644);
+      try {
+        for (let i = 0; i < blocks; i++) for (let done = 0; done < block; ) done += fs.writeSync(fd, data, done, block - done, i * block + done);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }),
+  );
+  if (o.dropCaches ?? true) dropCaches();
+  const buf = Buffer.allocUnsafe(block);
+  let total = 0;
+  out.push(
+    timed('read', 'MiB/s', mib, () => {
+      const fd = fs.openSync(file, 'r');
+      try {
+        for (let n; (n = fs.readSync(fd, buf, 0, block, total)) > 0; ) total += n;
+      } finally {
+        fs.closeSync(fd);
+      }
+    }),
+  );
+  if (total !== blocks * block) throw new Error(`read back ${total} bytes, wrote ${blocks * block}`);
+  fs.unlinkSync(file);
+  return out;
+}
+
+/**
+ * Small files in one directory: create (open O_EXCL, write, close), stat, readdir (entries/s over
+ * full listings), read (open, read, close), rename (within the directory), unlink. ops/s each.
+ */
+export function smallFiles(dir: string, o: SmallFileOptions = {}): Phase[] {
+  const n = o.files ?? 5000;
+  const listings = o.listings ?? 3;
+  const base = join(dir, 'small');
+  fs.mkdirSync(base);
+  const data = randomBytes(o.size ?? 4096);
+  const names = Array.from({ length: n }, (_, i) => join(base, `f${String(i).padStart(6, '0')}`));
+  const renamed = names.map((p) => `${p}.r`);
+  const buf = Buffer.allocUnsafe(data.length + 1);
+  const phases: Phase[] = [
+    timed('create', 'ops/s', n, () => {
+      for (const p of names) {
+        const fd = fs.openSync(p, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o644);
+        fs.writeSync(fd, data);
+        fs.closeSync(fd);
+      }
+    }),
+    timed('stat', 'ops/s', n, () => {
+      for (const p of names) if (fs.statSync(p).size !== data.length) throw new Error(`${p}: wrong size`);
+    }),
+    timed('readdir', 'ops/s', n * listings, () => {
+      for (let i = 0; i < listings; i++) if (fs.readdirSync(base).length !== n) throw new Error('readdir: wrong count');
+    }),
+    timed('read', 'ops/s', n, () => {
+      for (const p of names) {
+        const fd = fs.openSync(p, 'r');
+        const got = fs.readSync(fd, buf, 0, buf.length, 0);
+        fs.closeSync(fd);
+        if (got !== data.length) throw new Error(`${p}: read ${got} bytes`);
+      }
+    }),
+    timed('rename', 'ops/s', n, () => {
+      for (let i = 0; i < n; i++) fs.renameSync(names[i]!, renamed[i]!);
+    }),
+    timed('unlink', 'ops/s', n, () => {
+      for (const p of renamed) fs.unlinkSync(p);
+    }),
+  ];
+  fs.rmdirSync(base);
+  return phases;
+}
+
+export function runJob(job: WorkloadJob): Phase[] {
+  return job.workload === 'sequential' ? sequential(job.dir, job.opts) : smallFiles(job.dir, job.opts);
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** Run a workload in a child process (its own event loop); resolves with its phases. */
+export function runWorkload(job: WorkloadJob): Promise<Phase[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) return reject(new Error(`${job.workload} on ${job.dir} failed (${signal ?? `exit ${code}`}): ${err.trim()}`));
+      try {
+        resolve(JSON.parse(out) as Phase[]);
+      } catch (e) {
+        reject(new Error(`${job.workload}: unreadable result ${JSON.stringify(out.slice(0, 200))}: ${(e as Error).message}`));
+      }
+    });
+  });
+}
+
+if (process.argv[1] === SELF) {
+  process.stdout.write(JSON.stringify(runJob(JSON.parse(process.argv[2] ?? '{}') as WorkloadJob)));
+}

@@ -1,0 +1,21 @@
+import test from 'ava';
+import { client } from './helpers.js';
+test('smoke', async (t) => {
+  const { fs } = await client(t);
+  await fs.mkdir('/d');
+  await fs.writeFile('/d/f', 'hello');
+  t.is((await fs.readFile('/d/f')).toString(), 'hello');
+  t.deepEqual(await fs.readdir('/d'), ['f']);
+  await fs.symlink('f', '/d/l');
+  t.is((await fs.stat('/d/l')).size, 5);
+  t.is((await fs.readFile('/d/l')).toString(), 'hello');
+  const u = fs.as({ uid: 1000, gid: 1000 });
+  await fs.chmod('/d/f', 0o600);
+  await t.throwsAsync(u.readFile('/d/f'), { code: 'EACCES' });
+  await t.throwsAsync(u.writeFile('/d/g', 'x'), { code: 'EACCES' });
+  await fs.chmod('/d', 0o1777);
+  await u.writeFile('/d/g', 'x');
+  t.is((await fs.stat('/d/g')).uid, 1000);
+  await t.throwsAsync(u.unlink('/d/f'), { code: 'EACCES' });
+  await u.unlink('/d/g');
+});

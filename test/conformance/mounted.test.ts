@@ -1,0 +1,5 @@
+import test from 'ava';
+import { runConformance } from './suite.js';
+import { mountedTarget } from './targets/mounted.js';
+
+runConformance(test, mountedTarget());

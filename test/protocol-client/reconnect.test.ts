@@ -1,0 +1,144 @@
+import test from 'ava';
+import { constants } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Fd } from '../../runtime/core/fd.js';
+import { createFrame } from '../../runtime/core/frame.js';
+import { E, FopError } from '../../runtime/core/fop-error.js';
+import { activateGraph } from '../../runtime/graph/create.js';
+import type { Graph } from '../../runtime/graph/graph.js';
+import { parseVolfileText } from '../../runtime/graph/load.js';
+import { startGraph } from '../../runtime/testkit/index.js';
+import type { GfEvent } from '../../runtime/xlator/events.js';
+import { listenRpc } from '../../rpc/transport/index.js';
+import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
+import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
+
+const serial = HAVE_GLUSTERFSD ? test.serial : test.skip;
+
+const errno = async (p: Promise<unknown>) => (await p.then(() => 0, (e: unknown) => (e instanceof FopError ? e.errno : -1)));
+
+function events(graph: Graph): GfEvent['type'][] {
+  const seen: GfEvent['type'][] = [];
+  graph.on('event', (e: GfEvent) => seen.push(e.type));
+  return seen;
+}
+
+serial('a brick killed under an active client: ENOTCONN while down, CHILD_DOWN once, recovery and open fds usable after restart', async (t) => {
+  const brick = await startRealBrick();
+  t.teardown(() => brick.stop());
+  const g = await startGraph({ volfile: clientVolfile(brick), brick: false });
+  t.teardown(() => g.stop());
+  const seen = events(g.graph);
+  await g.create('/f', 'before|');
+  const { loc } = await g.lookup('/f');
+  const fd = new Fd(loc.inode!, constants.O_RDWR);
+  await g.fops.open(g.frame(), { loc, flags: constants.O_RDWR, fd });
+  t.teardown(() => g.graph.release(fd));
+
+  await brick.kill();
+  await waitFor('CHILD_DOWN', () => seen.includes('CHILD_DOWN'));
+  t.is(await errno(g.fops.stat(g.frame(), { loc })), E.ENOTCONN);
+  t.is(await errno(g.fops.writev(g.frame(), { fd, data: Buffer.from('x'), offset: 0, flags: 0 })), E.ENOTCONN);
+  // Reconnect attempts every 3 s fail meanwhile, without repeating CHILD_DOWN.
+  await new Promise((r) => setTimeout(r, 3500));
+  t.deepEqual(seen, ['CHILD_DOWN']);
+
+  await brick.restart();
+  await waitFor('CHILD_UP after restart', () => seen.includes('CHILD_UP'), 15_000);
+  const w = await g.fops.writev(g.frame(), { fd, data: Buffer.from('after'), offset: 7, flags: 0 });
+  t.is(w.postbuf.size, 12);
+  await g.fops.flush(g.frame(), { fd });
+  t.is(fs.readFileSync(path.join(brick.dir, 'f'), 'utf8'), 'before|after');
+  t.is((await g.fops.stat(g.frame(), { loc })).buf.size, 12);
+  t.deepEqual(seen, ['CHILD_DOWN', 'CHILD_UP']);
+});
+
+serial('a brick that stops answering is dropped after ping-timeout, and the client recovers when it resumes', async (t) => {
+  const brick = await startRealBrick();
+  t.teardown(() => brick.stop());
+  const g = await startGraph({ volfile: clientVolfile(brick, ['ping-timeout 2']), brick: false });
+  t.teardown(() => g.stop());
+  const seen = events(g.graph);
+  await g.create('/p', 'p');
+  const { loc } = await g.lookup('/p');
+
+  brick.signal('SIGSTOP');
+  t.teardown(() => brick.signal('SIGCONT'));
+  const started = Date.now();
+  t.is(await errno(g.fops.stat(g.frame(), { loc })), E.ENOTCONN);
+  const waited = Date.now() - started;
+  t.true(waited >= 1900 && waited < 6000, `dropped after ${waited} ms`);
+  t.true(seen.includes('CHILD_DOWN'));
+
+  brick.signal('SIGCONT');
+  await waitFor('CHILD_UP after SIGCONT', () => seen.includes('CHILD_UP'), 20_000);
+  t.is((await g.fops.stat(g.frame(), { loc })).buf.size, 1);
+});
+
+serial('an aborted frame fails its call with EINTR at once and the late reply is ignored', async (t) => {
+  const brick = await startRealBrick();
+  t.teardown(() => brick.stop());
+  const g = await startGraph({ volfile: clientVolfile(brick), brick: false });
+  t.teardown(() => g.stop());
+  const { loc } = await g.lookup('/');
+  brick.signal('SIGSTOP');
+  const ac = new AbortController();
+  const p = g.fops.stat(g.frame({ signal: ac.signal }), { loc });
+  setTimeout(() => ac.abort(), 100);
+  t.is(await errno(p), E.EINTR);
+  brick.signal('SIGCONT');
+  // The connection is still the same one: the next call works.
+  t.is((await g.fops.stat(g.frame(), { loc })).buf.gfid, loc.inode!.gfid);
+  t.is(await errno(g.fops.stat(g.frame({ signal: AbortSignal.abort() }), { loc })), E.EINTR);
+});
+
+serial('a wrong password is AUTH_FAILED and no data is reachable; the right one connects', async (t) => {
+  const brick = await startRealBrick(['auth.login.pc-locks.allow alice', 'auth.login.alice.password s3cret']);
+  t.teardown(() => brick.stop());
+  const spec = parseVolfileText(clientVolfile(brick, ['username alice', 'password wrong']), '<test>');
+  const bad = await activateGraph(spec);
+  t.teardown(() => bad.teardown());
+  const seen = events(bad);
+  await waitFor('AUTH_FAILED', () => seen.includes('AUTH_FAILED'));
+  t.is(await errno(bad.fops.stat(createTestFrame(), { loc: { path: '/', inode: bad.itable.root } })), E.ENOTCONN);
+  const g = await startGraph({ volfile: clientVolfile(brick, ['username alice', 'password s3cret']), brick: false });
+  t.teardown(() => g.stop());
+  t.is((await g.lookup('/')).buf.type, 2);
+});
+
+test.serial('without a brick the client says CHILD_DOWN and fops fail with ENOTCONN', async (t) => {
+  const port = await freePort();
+  const graph = await activateGraph(parseVolfileText(clientVolfile({ port, subvolume: 'x' }), '<test>'));
+  t.teardown(() => graph.teardown());
+  t.is(await graph.waitForChildState(5000), 'CHILD_DOWN');
+  t.is(await errno(graph.fops.lookup(createTestFrame(), { loc: { path: '/', inode: graph.itable.root } })), E.ENOTCONN);
+});
+
+serial('asked on a glusterd-like port, the client follows PORTBYBRICK to the brick', async (t) => {
+  const brick = await startRealBrick();
+  t.teardown(() => brick.stop());
+  const asked: string[] = [];
+  const mgmt = await listenRpc({ host: '127.0.0.1', port: 0 }, (c) => {
+    c.serve(DUMP, {
+      DUMP: () => ({
+        value: { gfs_id: 0n, op_ret: 0, op_errno: 0, prog: [{ progname: 'GF-PMAP', prognum: 34123456n, progver: 1n }, { progname: 'GF-DUMP', prognum: 123451501n, progver: 1n }] },
+      }),
+    });
+    c.serve(PORTMAP, {
+      PORTBYBRICK: (args) => {
+        asked.push(args.brick);
+        return { value: { op_ret: 0, op_errno: 0, status: 0, port: brick.port } };
+      },
+    });
+  });
+  t.teardown(() => new Promise<void>((r) => mgmt.close(() => r())));
+  const port = (mgmt.address() as { port: number }).port;
+  const g = await startGraph({ volfile: clientVolfile({ port, subvolume: brick.subvolume }), brick: false });
+  t.teardown(() => g.stop());
+  t.deepEqual(asked, [brick.subvolume]);
+  await g.mkdir('/via-portmap');
+  t.true(fs.statSync(path.join(brick.dir, 'via-portmap')).isDirectory());
+});
+
+const createTestFrame = () => createFrame();

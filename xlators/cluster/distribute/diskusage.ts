@@ -1,0 +1,65 @@
+/**
+ * Free space per subvolume (dht-diskusage.c): refreshed from statfs at most once a second, used
+ * to steer new files away from a full hashed subvolume (min-free-disk / min-free-inodes) and to
+ * weigh new directory layouts by brick size.
+ */
+import { createFrame } from '../../../runtime/core/frame.js';
+import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import type { Xlator } from '../../../runtime/xlator/xlator.js';
+import { chunksFromStatfs } from './new-layout.js';
+import { isUp, type DhtSelf, type DuInfo } from './state.js';
+
+const REFRESH_MS = 1000;
+
+export async function refreshDu(self: DhtSelf, xl: Xlator, force = false): Promise<DuInfo | undefined> {
+  const old = self.priv.du.get(xl);
+  if (old && !force && Date.now() - old.at < REFRESH_MS) return old;
+  const root = self.graph.itable.root;
+  const { buf } = await xl.fops.statfs(createFrame(), { loc: { path: '/', name: '', inode: root, gfid: ROOT_GFID } });
+  const info: DuInfo = {
+    freePercent: buf.blocks ? (buf.bavail * 100) / buf.blocks : 0,
+    freeInodesPercent: buf.files ? (buf.favail * 100) / buf.files : 100,
+    availBytes: buf.bavail * (buf.frsize || buf.bsize),
+    chunks: chunksFromStatfs(buf.frsize || buf.bsize, buf.blocks),
+    at: Date.now(),
+  };
+  self.priv.du.set(xl, info);
+  return info;
+}
+
+/** Refresh every up subvolume; failures leave the old figures. */
+export async function refreshAllDu(self: DhtSelf): Promise<void> {
+  await Promise.all(self.priv.subvols.filter((x) => isUp(self, x)).map((x) => refreshDu(self, x).catch(() => undefined)));
+}
+
+/** dht_is_subvol_filled: below min-free-disk or min-free-inodes. */
+export function isFilled(self: DhtSelf, xl: Xlator): boolean {
+  const du = self.priv.du.get(xl);
+  if (!du) return false;
+  const min = self.options['min-free-disk'];
+  const diskLow = 'percent' in min ? du.freePercent < min.percent : du.availBytes < min.bytes;
+  return diskLow || du.freeInodesPercent < self.options['min-free-inodes'];
+}
+
+/** dht_free_disk_available_subvol: the up subvolume with the most free space, else `fallback`. */
+export function freestSubvol(self: DhtSelf, fallback: Xlator): Xlator {
+  let best = fallback;
+  let bestFree = -1;
+  for (const xl of self.priv.subvols) {
+    const du = self.priv.du.get(xl);
+    if (!du || !isUp(self, xl) || isFilled(self, xl)) continue;
+    const free = 'percent' in self.options['min-free-disk'] ? du.freePercent : du.availBytes;
+    if (free > bestFree) (best = xl), (bestFree = free);
+  }
+  return best;
+}
+
+/** Brick sizes in chunks by subvolume name, when every up subvolume's is known. */
+export function chunksByName(self: DhtSelf): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const xl of self.priv.subvols) {
+    const du = self.priv.du.get(xl);
+    if (du) out[xl.name] = du.chunks;
+  }
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,0 +1,170 @@
+/**
+ * lookup (dht_lookup and its callbacks): a file is looked for on the subvolume its name hashes
+ * to; a link file there is followed; a miss is final when lookup-optimize is on and the parent
+ * layout carries the volume commit hash, otherwise (lookup-unhashed) every subvolume is asked,
+ * and a file found away from its hashed subvolume gets a link file there. Directories are
+ * looked up everywhere (dir-layout.ts). Stale link files found on the way are removed.
+ */
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Dict } from '../../../runtime/core/dict.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import { IaType } from '../../../runtime/core/iatt.js';
+import type { Loc } from '../../../runtime/core/loc.js';
+import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import type { Xlator } from '../../../runtime/xlator/xlator.js';
+import { dirLayout, lookupDir, type Reply } from './dir-layout.js';
+import { createLinkfile, retargetLinkfile, unlinkLinkfile } from './linkfile.js';
+import {
+  allSettled, anyDown, cleanXdata, inodeCtx, isLinkfile, isMigrating, isRootLoc, isUp, linktoTarget, lookupXdata, notConnected, setInodeCtx,
+  subvolForNameIn, type DhtSelf,
+} from './state.js';
+
+type LookupRes = FopResult<'lookup'>;
+
+export async function lookup(self: DhtSelf, frame: Frame, a: FopArgs<'lookup'>): Promise<LookupRes> {
+  const { loc, xdata } = a;
+  if (isRootLoc(loc)) return lookupDir(self, frame, loc, xdata);
+  const ctx = inodeCtx(self, loc.inode);
+  if (loc.inode?.linked && ctx?.layout) return lookupDir(self, frame, loc, xdata);
+  if (loc.inode?.linked && ctx?.cached) {
+    const r = await revalidateFile(self, frame, loc, xdata, ctx.cached);
+    if (r) return r;
+  }
+  if (!loc.parent || loc.name === undefined) return lookupNameless(self, frame, loc, xdata);
+  return lookupNamed(self, frame, loc, xdata);
+}
+
+/** Revalidate on the known data subvolume; undefined when the file moved (go the long way). */
+async function revalidateFile(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined, cached: Xlator): Promise<LookupRes | undefined> {
+  if (!isUp(self, cached)) throw notConnected(`${cached.name} is down`);
+  try {
+    const r = await cached.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
+    if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata, [{ xl: cached, ok: r }]);
+    if (isLinkfile(self, r.buf, r.xdata)) return undefined;
+    return { ...r, xdata: cleanXdata(self, r.xdata) };
+  } catch (err) {
+    if (err instanceof FopError && (err.errno === E.ENOENT || err.errno === E.ESTALE) && loc.parent) return undefined;
+    throw err;
+  }
+}
+
+export async function lookupNamed(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined): Promise<LookupRes> {
+  const layout = await dirLayout(self, frame, loc.parent);
+  const hashed = subvolForNameIn(self, layout, loc.name!);
+  if (!hashed) {
+    // A hole in the parent layout: the name may hash to a subvolume that is down.
+    if (anyDown(self)) throw notConnected(`no subvolume for ${loc.path} (a subvolume is down)`);
+    return lookupEverywhere(self, frame, loc, xdata, undefined);
+  }
+  if (!isUp(self, hashed)) throw notConnected(`${loc.path} hashes to ${hashed.name}, which is down`);
+  let r: LookupRes;
+  try {
+    r = await hashed.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
+  } catch (err) {
+    if (!(err instanceof FopError) || (err.errno !== E.ENOENT && err.errno !== E.ESTALE)) throw err;
+    if (!shouldLookEverywhere(self, loc)) throw err;
+    return lookupEverywhere(self, frame, loc, xdata, hashed);
+  }
+  if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata, [{ xl: hashed, ok: r }]);
+  if (!isLinkfile(self, r.buf, r.xdata)) {
+    setInodeCtx(self, loc.inode, r.buf.gfid, { cached: hashed });
+    return { ...r, xdata: cleanXdata(self, r.xdata) };
+  }
+  const target = linktoTarget(self, r.xdata);
+  if (target && target !== hashed) {
+    if (!isUp(self, target)) throw notConnected(`${loc.path} lives on ${target.name}, which is down`);
+    try {
+      const t = await target.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
+      if (t.buf.type !== IaType.DIR && t.buf.gfid === r.buf.gfid && !isLinkfile(self, t.buf, t.xdata)) {
+        setInodeCtx(self, loc.inode, t.buf.gfid, { cached: target });
+        return { ...t, xdata: cleanXdata(self, t.xdata) };
+      }
+    } catch (err) {
+      if (!(err instanceof FopError) || (err.errno !== E.ENOENT && err.errno !== E.ESTALE)) throw err;
+    }
+  }
+  // The link file leads nowhere: find the data wherever it is (and fix or drop the link).
+  return lookupEverywhere(self, frame, loc, xdata, hashed);
+}
+
+/** dht_should_lookup_everywhere. */
+function shouldLookEverywhere(self: DhtSelf, loc: Loc): boolean {
+  if (self.options['lookup-optimize']) {
+    const parentLayout = inodeCtx(self, loc.parent)?.layout;
+    return !(parentLayout && parentLayout.commitHash === self.priv.volCommitHash);
+  }
+  const v = self.options['lookup-unhashed'];
+  return !['no', 'disable', '0', 'off'].includes(v);
+}
+
+/**
+ * dht_lookup_everywhere: ask every subvolume. A directory anywhere makes it a directory lookup;
+ * otherwise the data file wins (the one on the hashed subvolume first, then one not being
+ * migrated away), the hashed subvolume gets a link file to it, and link files that lead nowhere
+ * are removed.
+ */
+async function lookupEverywhere(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined, hashed: Xlator | undefined): Promise<LookupRes> {
+  const req = lookupXdata(self, xdata);
+  const up = self.priv.subvols.filter((x) => isUp(self, x));
+  const replies: Reply[] = await allSettled(up, (xl) => xl.fops.lookup(frame, { loc, xdata: req }));
+  if (replies.some((r) => r.ok?.buf.type === IaType.DIR)) return lookupDir(self, frame, loc, xdata, replies.filter((r) => r.ok));
+  const hard = replies.find((r) => r.err && r.err.errno !== E.ENOENT && r.err.errno !== E.ESTALE);
+  const data = replies.filter((r) => r.ok && !isLinkfile(self, r.ok.buf, r.ok.xdata));
+  const links = replies.filter((r) => r.ok && isLinkfile(self, r.ok.buf, r.ok.xdata));
+  const pick = data.find((r) => r.xl === hashed) ?? data.find((r) => !isMigrating(r.ok!.buf)) ?? data[0];
+  if (!pick) {
+    // Only link files: stale ones go (GlusterFS unlinks them when no data file exists).
+    if (!hard && !anyDown(self)) for (const l of links) await unlinkLinkfile(l.xl, loc).catch(() => undefined);
+    if (hard) throw hard.err!;
+    throw anyDown(self) && !hashed ? notConnected(`${loc.path}: a subvolume is down`) : new FopError(E.ENOENT);
+  }
+  const res = pick.ok!;
+  const gfid = res.buf.gfid;
+  for (const l of links) {
+    if (l.xl === hashed) continue;
+    // A link file on a subvolume the name does not hash to serves nobody; a migration target
+    // (pointing at the data, same gfid) is left to the rebalance that made it.
+    const pointsAtData = l.ok!.buf.gfid === gfid && linktoTarget(self, l.ok!.xdata) === pick.xl;
+    if (!pointsAtData) await unlinkLinkfile(l.xl, loc).catch(() => undefined);
+  }
+  if (hashed && hashed !== pick.xl && isUp(self, hashed) && pick.xl !== hashed) {
+    const atHashed = replies.find((r) => r.xl === hashed);
+    try {
+      if (!atHashed?.ok) await createLinkfile(self, hashed, pick.xl, loc, gfid, res.buf);
+      else if (isLinkfile(self, atHashed.ok.buf, atHashed.ok.xdata) && atHashed.ok.buf.gfid === gfid && linktoTarget(self, atHashed.ok.xdata) !== pick.xl) {
+        await retargetLinkfile(self, hashed, loc, gfid, pick.xl);
+      }
+    } catch (err) {
+      self.log.debug(`link file for ${loc.path} on ${hashed.name} not made: ${(err as Error).message}`);
+    }
+  }
+  setInodeCtx(self, loc.inode, gfid, { cached: pick.xl });
+  return { ...res, xdata: cleanXdata(self, res.xdata) };
+}
+
+/** A lookup by gfid alone: a directory anywhere, else the subvolume holding the data. */
+async function lookupNameless(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined): Promise<LookupRes> {
+  const req = lookupXdata(self, xdata);
+  const up = self.priv.subvols.filter((x) => isUp(self, x));
+  const replies: Reply[] = await allSettled(up, (xl) => xl.fops.lookup(frame, { loc, xdata: req }));
+  if (replies.some((r) => r.ok?.buf.type === IaType.DIR)) return lookupDir(self, frame, loc, xdata, replies.filter((r) => r.ok));
+  const data = replies.find((r) => r.ok && !isLinkfile(self, r.ok.buf, r.ok.xdata));
+  if (!data) {
+    const hard = replies.find((r) => r.err && r.err.errno !== E.ENOENT && r.err.errno !== E.ESTALE);
+    throw hard?.err ?? (anyDown(self) ? notConnected('not found on the subvolumes that are up') : new FopError(E.ENOENT));
+  }
+  setInodeCtx(self, loc.inode, data.ok!.buf.gfid, { cached: data.xl });
+  return { ...data.ok!, xdata: cleanXdata(self, data.ok!.xdata) };
+}
+
+/** The subvolume holding a non-directory's data, resolving it when the inode has no context. */
+export async function cachedSubvol(self: DhtSelf, frame: Frame, loc: Loc): Promise<Xlator> {
+  const have = inodeCtx(self, loc.inode)?.cached;
+  if (have) return have;
+  await lookup(self, frame, { loc });
+  const got = inodeCtx(self, loc.inode)?.cached;
+  if (!got) throw new FopError(E.EIO, `no data subvolume known for ${loc.path}`);
+  return got;
+}
+
+export { isRootLoc };

@@ -1,0 +1,74 @@
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import { GFS4, GFS4_FOPS, type Gfs4FopName, type Message } from '../../../rpc/programs/index.js';
+import type { Credential } from '../../../rpc/sunrpc/auth.js';
+import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
+import { RpcDecodeError } from '../../../rpc/xdr/index.js';
+import { notConnected } from './fd-ctx.js';
+import type { Session } from './session.js';
+
+/** A reply's status words, present in every GFS4 reply. */
+interface Status {
+  op_ret: number;
+  op_errno: number;
+}
+
+/**
+ * Wait for `p`, or fail with EINTR as soon as the caller's frame is aborted (FUSE INTERRUPT).
+ * The call stays outstanding on the connection and its reply, when it comes, is dropped.
+ */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (!signal || signal.aborted === undefined) return p;
+  if (signal.aborted) return Promise.reject(new FopError(E.EINTR, 'interrupted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new FopError(E.EINTR, 'interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+/** Transport failures as errno, the way rpc-clnt unwinds saved frames (ENOTCONN) or a bad reply (EINVAL). */
+export function wireError(err: unknown): FopError {
+  if (err instanceof FopError) return err;
+  if (err instanceof RpcConnectionClosedError) return notConnected('the connection to the brick was lost');
+  if (err instanceof RpcTimeoutError) return notConnected(`no reply within the frame timeout (${err.procedure})`);
+  if (err instanceof RpcRejectedError) return notConnected(err.message);
+  if (err instanceof RpcDecodeError) return new FopError(E.EINVAL, `undecodable reply: ${err.message}`, { cause: err });
+  return FopError.from(err);
+}
+
+/**
+ * Send one GFS4 call and wait for its reply; op_ret -1 becomes FopError(op_errno). Without a
+ * handshaken connection the call fails at once with ENOTCONN.
+ */
+export async function callFop<N extends Gfs4FopName>(
+  session: Session,
+  frame: Frame | undefined,
+  fop: N,
+  req: unknown,
+  opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection },
+): Promise<Message<Record<string, unknown>>> {
+  const conn = opts.conn ?? session.current();
+  if (!conn) throw notConnected('not connected to the brick');
+  if (frame?.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
+  let reply: Message<unknown>;
+  try {
+    const p = session.call(conn, GFS4, GFS4_FOPS[fop].procedure, req as never, { payload: opts.payload, cred: opts.cred });
+    reply = await (frame ? abortable(p, frame.signal) : p);
+  } catch (err) {
+    throw wireError(err);
+  }
+  const status = reply.value as Status;
+  // gf_error_to_errno is the identity on Linux; 0 with op_ret -1 would be a brick bug.
+  if (status.op_ret === -1) throw new FopError(status.op_errno || E.EIO);
+  return reply as Message<Record<string, unknown>>;
+}

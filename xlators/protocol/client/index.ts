@@ -1,0 +1,149 @@
+import type { Fd } from '../../../runtime/core/fd.js';
+import type { Frame } from '../../../runtime/core/frame.js';
+import { gfidToBuffer } from '../../../runtime/core/gfid.js';
+import type { FopArgs } from '../../../runtime/fops/signatures.js';
+import { API_VERSION, defineXlator, type FopImpls } from '../../../runtime/xlator/define.js';
+import type { Xlator } from '../../../runtime/xlator/xlator.js';
+import { GFS4_FOPS, dictToWire } from '../../../rpc/programs/index.js';
+import type { RpcConnection } from '../../../rpc/transport/index.js';
+import { callFop } from './call.js';
+import { FdRegistry, type FdCtx } from './fd-ctx.js';
+import { reopenFlags } from './flags.js';
+import { frameCredential, internalCredential } from './handshake.js';
+import { CLIENT_OPTIONS } from './options.js';
+import { decodeResult } from './replies.js';
+import { buildRequest, WIRE_FOPS, type WireFop } from './requests.js';
+import { Session, type SessionConfig } from './session.js';
+
+interface ClientState {
+  session: Session;
+  fds: FdRegistry;
+}
+type Self = Xlator<typeof CLIENT_OPTIONS, ClientState>;
+
+/** A release/releasedir request carries a zeroed xdata (C leaves the struct as it was), like the real client. */
+const ZEROED_XDATA = { xdr_size: 0, count: 0, pairs: [] };
+
+function sessionConfig(self: Self): SessionConfig {
+  const o = self.options;
+  return {
+    name: self.name,
+    host: o['remote-host'],
+    port: o['remote-port'],
+    family: o['transport.address-family'],
+    connectPath: o['transport.socket.connect-path'],
+    subvolume: o['remote-subvolume'] ?? '',
+    transportType: o['transport-type'],
+    username: o.username,
+    password: o.password,
+    pingTimeoutS: o['ping-timeout'],
+    frameTimeoutS: o['frame-timeout'],
+    keepalive: o['transport.socket.keepalive'],
+    keepaliveTimeS: o['transport.socket.keepalive-time'],
+  };
+}
+
+/** One fop: build the request from loc/fd, call, decode the reply (generated for every GFS4 fop). */
+function wireFop<N extends WireFop>(fop: N) {
+  return async (self: Self, frame: Frame, args: FopArgs<N>) => {
+    const { session, fds } = self.priv;
+    const { req, payload } = buildRequest({ fds, filterDirect: self.options['filter-O_DIRECT'] }, fop, args);
+    const reply = await callFop(session, frame, fop, req, { payload, cred: frameCredential(frame, self.options['send-gids']) });
+    return decodeResult({ fds, itable: self.graph.itable }, fop, args, reply.value, reply.payload);
+  };
+}
+
+const fops = Object.fromEntries(WIRE_FOPS.map((n) => [n, wireFop(n)])) as FopImpls<typeof CLIENT_OPTIONS, ClientState>;
+
+/** protocol_client_reopen: open again, by gfid, every fd the lost connection had. */
+async function reopenAll(self: Self, conn: RpcConnection): Promise<void> {
+  const { session, fds } = self.priv;
+  const todo = fds.bad();
+  if (todo.length) self.log.info(`reopening ${todo.length} fd(s) after reconnect`);
+  await Promise.all(todo.map((c) => reopen(self, session, conn, c)));
+}
+
+async function reopen(self: Self, session: Session, conn: RpcConnection, c: FdCtx): Promise<void> {
+  const gfid = gfidToBuffer(c.gfid);
+  try {
+    const r = c.dir
+      ? await callFop(session, undefined, 'opendir', { gfid, xdata: dictToWire(undefined) }, { cred: internalCredential(), conn })
+      : await callFop(session, undefined, 'open', { gfid, flags: reopenFlags(c.flags), xdata: dictToWire(undefined) }, { cred: internalCredential(), conn });
+    if (!c.fd.released) c.remoteFd = r.value.fd as bigint;
+  } catch (err) {
+    // The fd stays bad: fops on it fail with EBADFD, as GlusterFS does when a reopen fails.
+    self.log.warn(`reopen of ${c.gfid} failed: ${(err as Error).message}`);
+  }
+}
+
+/** RELEASE / RELEASEDIR: forget our fd number on the brick (nothing to do if the brick already did). */
+async function release(self: Self, fd: Fd, dir: boolean): Promise<void> {
+  const { session, fds } = self.priv;
+  const c = fds.remove(fd);
+  const conn = session.current();
+  if (!c || c.remoteFd < 0n || !conn) return;
+  try {
+    await callFop(session, undefined, dir ? 'releasedir' : 'release', { gfid: gfidToBuffer(c.gfid), fd: c.remoteFd, xdata: ZEROED_XDATA }, {
+      cred: internalCredential(),
+      conn,
+    });
+  } catch (err) {
+    self.log.debug(`${dir ? 'releasedir' : 'release'} of ${c.gfid} failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * protocol/client: this volume's fops are calls to a remote brick (a GlusterFS 10 glusterfsd or
+ * gfs-brick) over the GFS4 wire protocol. Connection lifecycle: session.ts; request and reply
+ * mapping: requests.ts, replies.ts.
+ */
+export default defineXlator({
+  apiVersion: API_VERSION,
+  type: 'protocol/client',
+  description: 'Sends every fop to a remote brick over the GlusterFS 4.x wire protocol',
+  options: CLIENT_OPTIONS,
+  children: { max: 0 },
+  init(self): ClientState {
+    const o = self.options;
+    if (o['transport.socket.ssl-enabled']) throw new Error('TLS (transport.socket.ssl-enabled) is not supported');
+    if (/rdma/.test(o['transport-type'])) throw new Error('transport-type rdma is not supported; use tcp');
+    if (!o['remote-subvolume']) throw new Error('option remote-subvolume is required');
+    if (o['transport.address-family'] === 'unix' ? !o['transport.socket.connect-path'] : !o['remote-host']) {
+      throw new Error(o['transport.address-family'] === 'unix' ? 'address family unix needs transport.socket.connect-path' : 'option remote-host is required');
+    }
+    const fds = new FdRegistry(self);
+    const session = new Session({
+      config: () => sessionConfig(self),
+      notify: (type, message) => void self.notifyParents({ type, from: self as unknown as Xlator, ...(message ? { message } : {}) }),
+      markFdsBad: () => fds.markAllBad(),
+      reopen: (conn) => reopenAll(self, conn),
+      log: self.log,
+    });
+    return { session, fds };
+  },
+  fini(self) {
+    self.priv.session.stop();
+  },
+  reconfigure(self, next) {
+    const before = sessionConfig(self);
+    self.options = next;
+    const after = sessionConfig(self);
+    // A new address or subvolume takes effect through a reconnect.
+    if (before.host !== after.host || before.port !== after.port || before.subvolume !== after.subvolume || before.connectPath !== after.connectPath) {
+      self.priv.session.drop('remote address changed');
+    }
+  },
+  notify(self, event) {
+    // PARENT_UP starts connecting; CHILD_UP follows the handshake, not the event itself.
+    if (event.type === 'PARENT_UP') return self.priv.session.start();
+    if (event.type === 'PARENT_DOWN') return self.priv.session.stop();
+  },
+  fops,
+  cbks: {
+    release: (self, fd) => release(self, fd, false),
+    releasedir: (self, fd) => release(self, fd, true),
+  },
+  dump: (self) => ({ ...self.priv.session.dump(), openFds: self.priv.fds.size, procedures: Object.keys(GFS4_FOPS).length }),
+});
+
+export { gfFlagsFromFlags, gfFlagsToFlags } from './flags.js';

@@ -1,0 +1,128 @@
+import type { Fd } from '../../../runtime/core/fd.js';
+import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { Xlator } from '../../../runtime/xlator/xlator.js';
+import type { RpcConnection } from '../../../rpc/transport/connection.js';
+import type { AuthRequest } from './auth.js';
+
+/** GF_ANON_FD_NO: the client has no fd number for the file and asks the server to use any. */
+export const ANON_FD_NO = -2n;
+
+interface FdEntry {
+  fd: Fd;
+  dir: boolean;
+  /** Calls using the fd right now: release waits for them before the fd is let go. */
+  users: number;
+  closing?: () => void;
+}
+
+/**
+ * The fd numbers one client was given (GlusterFS's per-client fdtable): the smallest free
+ * number first, from 0, as gf_fd_unused_get hands them out.
+ */
+export class ClientFdTable {
+  private readonly map = new Map<bigint, FdEntry>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  add(fd: Fd, dir: boolean): bigint {
+    let n = 0n;
+    while (this.map.has(n)) n++;
+    this.map.set(n, { fd, dir, users: 0 });
+    return n;
+  }
+
+  /** The fd behind a number, held until `put` (EBADF for a number never given or released). */
+  take(n: bigint, wantDir?: boolean): Fd {
+    const e = this.map.get(n);
+    if (!e || e.closing) throw new FopError(E.EBADF, `fd ${n} is not open`);
+    if (wantDir !== undefined && e.dir !== wantDir) throw new FopError(E.EBADF, `fd ${n} is ${e.dir ? 'a directory' : 'a file'}`);
+    e.users++;
+    return e.fd;
+  }
+
+  put(n: bigint): void {
+    const e = this.map.get(n);
+    if (!e) return;
+    e.users--;
+    if (e.users === 0) e.closing?.();
+  }
+
+  /** Forget a number; resolves with the fd once no call uses it any more. */
+  async remove(n: bigint): Promise<{ fd: Fd; dir: boolean } | undefined> {
+    const e = this.map.get(n);
+    if (!e || e.closing) return undefined;
+    if (e.users > 0) await new Promise<void>((resolve) => (e.closing = resolve));
+    else e.closing = () => {};
+    this.map.delete(n);
+    return { fd: e.fd, dir: e.dir };
+  }
+
+  numbers(): bigint[] {
+    return [...this.map.keys()];
+  }
+}
+
+let nextConnection = 1;
+
+/**
+ * One connected client (GlusterFS's client_t for one transport): the subvolume SETVOLUME bound
+ * it to, its fds, and the identity its frames carry. Locks and fds are released by `id`.
+ */
+export class ServerClient {
+  readonly serial = nextConnection++;
+  /** The frame's client identity; translators (features/locks) release by it on disconnect. */
+  readonly id: string;
+  bound: Xlator | undefined;
+  processUuid: string | undefined;
+  processName: string | undefined;
+  /** Logged in with a valid username and password (squashing skips these clients). */
+  trusted = false;
+  readonly fds = new ClientFdTable();
+  readonly abort = new AbortController();
+  inflight = 0;
+  private idle: (() => void) | undefined;
+
+  /** Readable peer for logs: `10.0.0.1:49000`, or the socket path. */
+  readonly peer: string;
+
+  private paused = false;
+
+  /** `limit`: rpc.outstanding-rpc-limit, calls in flight before reading from the client pauses (0: none). */
+  constructor(readonly connection: RpcConnection, readonly peerInfo: AuthRequest['peer'], private readonly limit = 0) {
+    this.peer = peerInfo.family === 'unix' ? peerInfo.address : `${peerInfo.address}:${peerInfo.port}`;
+    this.id = `${this.peer}#${this.serial}`;
+  }
+
+  begin(): void {
+    this.inflight++;
+    if (this.limit > 0 && this.inflight >= this.limit && !this.paused) {
+      this.paused = true;
+      this.connection.socket.pause();
+    }
+  }
+
+  end(): void {
+    this.inflight--;
+    if (this.paused && this.inflight < this.limit) {
+      this.paused = false;
+      this.connection.socket.resume();
+    }
+    if (this.inflight === 0) this.idle?.();
+  }
+
+  /** Wait until no call of this client is running (bounded: a stuck fop must not block teardown). */
+  async drained(timeoutMs: number): Promise<void> {
+    if (this.inflight === 0) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      t.unref();
+      this.idle = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.idle = undefined;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Iatt } from '../../../runtime/core/iatt.js';
+import type { Dict } from '../../../runtime/core/dict.js';
+import { dictToWire, emptyIattx, iattToWire, NO_DICT } from '../../../rpc/programs/convert.js';
+import { GFS4_FOPS, type Gfs4FopName } from '../../../rpc/programs/gfs4.js';
+import type { Codec } from '../../../rpc/xdr/schema.js';
+
+/**
+ * Building GFS4 replies. Every reply starts with op_ret and op_errno; a failed fop sends the rest
+ * zeroed (all-zero iatts, "no dict"), as GlusterFS's server does with its zero-initialised rsp.
+ */
+export type WireReply = Record<string, unknown> & { op_ret: number; op_errno: number };
+
+/** The zero value of any XDR layout: what an unset field of a C struct encodes to. */
+export function zeroValue(codec: Codec<unknown>): unknown {
+  const s = codec.schema;
+  switch (s.kind) {
+    case 'int': case 'uint': case 'double': return 0;
+    case 'hyper': case 'uhyper': return 0n;
+    case 'bool': return false;
+    case 'void': return undefined;
+    case 'fixed': return Buffer.alloc(s.size);
+    case 'opaque': return Buffer.alloc(0);
+    case 'string': return '';
+    case 'array': case 'list': return [];
+    case 'optional': return null;
+    case 'struct': return Object.fromEntries(Object.entries(s.fields).map(([k, c]) => [k, zeroValue(c)]));
+    case 'union': {
+      const [tag, arm] = [...s.arms][0]!;
+      return { [s.tag]: tag, value: zeroValue(arm) };
+    }
+    case 'custom': return null;
+  }
+}
+
+/** gfx_dict fields are recognised by shape: that is how "no dict" (count -1) is filled in. */
+function isDictCodec(c: Codec<unknown>): boolean {
+  return c.schema.kind === 'struct' && 'xdr_size' in c.schema.fields && 'pairs' in c.schema.fields;
+}
+function isIattCodec(c: Codec<unknown>): boolean {
+  return c.schema.kind === 'struct' && 'ia_gfid' in c.schema.fields;
+}
+
+/** A reply of `fop` with every field at its zero value and the given status. */
+export function blankReply(fop: Gfs4FopName, opRet: number, opErrno: number): WireReply {
+  const codec = GFS4_FOPS[fop].procedure.reply as Codec<unknown>;
+  const out: WireReply = { op_ret: opRet, op_errno: opErrno };
+  if (codec.schema.kind !== 'struct') return out;
+  for (const [k, c] of Object.entries(codec.schema.fields)) {
+    if (k === 'op_ret' || k === 'op_errno') continue;
+    out[k] = isDictCodec(c) ? NO_DICT : isIattCodec(c) ? emptyIattx() : zeroValue(c);
+  }
+  return out;
+}
+
+export function failureReply(fop: Gfs4FopName, errno: number): WireReply {
+  return blankReply(fop, -1, errno);
+}
+
+/**
+ * A success reply from a fop's result: the iatt fields the fop table names go to their GFS4
+ * slots (GFS4_FOPS[fop].iatts), a lone dict result to `dict`, xdata to `xdata`. Dedicated fields
+ * (fd, path, flock, ...) are set by the caller on the returned object.
+ */
+export function resultReply(fop: Gfs4FopName, result: Readonly<Record<string, unknown>>, opRet = 0): WireReply {
+  const info = GFS4_FOPS[fop];
+  const out = blankReply(fop, opRet, 0);
+  for (const [field, slot] of Object.entries(info.iatts)) {
+    const v = result[field] as Iatt | undefined;
+    if (v) out[slot] = iattToWire(v);
+  }
+  if (info.dict) out.dict = dictToWire(result[info.dict] as Dict | undefined);
+  if ('xdata' in out) out.xdata = dictToWire(result.xdata as Dict | undefined);
+  return out;
+}
