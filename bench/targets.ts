@@ -53,6 +53,8 @@ export interface GfsMountOptions {
   mountOptions?: string[];
   /** Write a V8 CPU profile of the serving process into this folder. */
   cpuProfDir?: string;
+  /** More node flags for the serving process (--trace-gc, ...). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -68,7 +70,7 @@ export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<
   const vol = join(work, 'gfs.vol');
   fs.writeFileSync(vol, `volume bench-posix\n    type storage/posix\n    option directory ${brick}\nend-volume\n`);
   const log = fs.openSync(join(work, 'gfs-mount.log'), 'a');
-  const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const prof = [...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...(o.nodeArgs ?? [])];
   const opts = ['log-level=WARNING', ...(o.mountOptions ?? [])].join(',');
   const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', GFS_MOUNT, '-f', '-o', opts, vol, mnt], {
     stdio: ['ignore', log, log],

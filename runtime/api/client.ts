@@ -232,6 +232,16 @@ export class VolumeClient extends XattrOps {
     let node: Node | undefined;
     if (f & constants.O_CREAT) {
       const e = await this.resolver.entry(path);
+      if (!this.graph.itable.findDentry(e.dir.inode, e.name)) {
+        // Nothing cached under the name: try creating straight away (the brick opens an existing
+        // file unless O_EXCL), saving a lookup per new file. A symlink or directory in the way
+        // fails and takes the careful path below.
+        try {
+          return await this.create(e.dir, e.name, e.loc, f, mode);
+        } catch (err) {
+          if (!(err instanceof FopError) || f & constants.O_EXCL || ![E.ELOOP, E.EISDIR, E.EEXIST].includes(err.errno)) throw err;
+        }
+      }
       try {
         node = await this.resolver.lookup(e.dir, e.name);
       } catch (err) {

@@ -1,6 +1,7 @@
 /** `gfs` dispatch: `gfs volfile check|graph ...`. Returns the exit status. */
 import { runCheck } from './check.js';
 import { runGraph } from './graph.js';
+import { runRebalance } from './rebalance.js';
 import { EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 import { MAIN_USAGE, VOLFILE_USAGE } from './usage.js';
 
@@ -28,6 +29,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.out(MAIN_USAGE);
     return EXIT_OK;
   }
+  if (command === 'rebalance') return runRebalance(argv.slice(1), io);
   if (command !== 'volfile') throw new UsageError(`unknown command \`${command}\``, MAIN_USAGE);
   if (sub === undefined) {
     io.err(VOLFILE_USAGE);

@@ -11,7 +11,7 @@ import { emptyIattx, iattToWire } from '../../rpc/programs/index.js';
 import { EBADFD, FdRegistry } from '../../xlators/protocol/client/fd-ctx.js';
 import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdToWire, reopenFlags } from '../../xlators/protocol/client/flags.js';
 import { frameCredential, isManagementDaemon, setvolumeDict } from '../../xlators/protocol/client/handshake.js';
-import { decodeResult } from '../../xlators/protocol/client/replies.js';
+import { decodeResult, rdevFromWire } from '../../xlators/protocol/client/replies.js';
 import { buildRequest } from '../../xlators/protocol/client/requests.js';
 
 const O = constants;
@@ -188,4 +188,10 @@ test('credentials carry the caller, its lock owner (or the pid\'s bytes) and onl
   if (noGids.flavor !== 'glusterfs-v3') return t.fail();
   t.deepEqual(noGids.groups, []);
   t.is(noGids.lkOwner.length, 8);
+});
+
+test('a device number in a reply (GlusterFS major<<32|minor) becomes a dev_t', (t) => {
+  t.is(rdevFromWire((1n << 32n) | 3n), 259n); // makedev(1, 3)
+  t.is(rdevFromWire((259n << 32n) | 300n), ((259n & 0xfffn) << 8n) | ((259n & ~0xfffn) << 32n) | (300n & 0xffn) | ((300n & ~0xffn) << 12n));
+  t.is(rdevFromWire(0n), 0n);
 });

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { Fs } from '../fs.js';
+import type { Fs, FsHandle } from '../fs.js';
 
 /** Two ordinary users: A (uid 1000, gid 1000, also in group 1002) and B (uid 1001, gid 1001). */
 export const A = { uid: 1000, gid: 1000, groups: [1002] };
@@ -20,4 +20,14 @@ export type Register = (name: string, fn: Case) => void;
 /** The call fails with this errno name. */
 export async function fails(t: ExecutionContext, p: Promise<unknown>, code: string): Promise<void> {
   await t.throwsAsync(p, { code }, `expected ${code}`);
+}
+
+/** Open, run, and close the handle whatever happens (an open file keeps a mount busy). */
+export async function withHandle<T>(fs: Fs, path: string, flags: string, fn: (h: FsHandle) => Promise<T>): Promise<T> {
+  const h = await fs.open(path, flags);
+  try {
+    return await fn(h);
+  } finally {
+    await h.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { fails, type Register } from './context.js';
+import { fails, withHandle, type Register } from './context.js';
 
 /** Files, directories, symlinks, hard links, fifos and device nodes. */
 export default function entries(test: Register): void {
@@ -12,9 +12,7 @@ export default function entries(test: Register): void {
     t.is(st.nlink, 1);
     await fs.writeFile(`${d}/f`, 'bye');
     t.is((await fs.readFile(`${d}/f`)).toString(), 'bye');
-    const h = await fs.open(`${d}/f`, 'a');
-    await h.write(Buffer.from('!'), 0);
-    await h.close();
+    await withHandle(fs, `${d}/f`, 'a', (h) => h.write(Buffer.from('!'), 0));
     t.is((await fs.readFile(`${d}/f`)).toString(), 'bye!');
     await fails(t, fs.open(`${d}/f`, 'wx'), 'EEXIST');
     await fails(t, fs.readFile(`${d}/missing`), 'ENOENT');
@@ -97,9 +95,7 @@ export default function entries(test: Register): void {
     const [a, b] = [await fs.stat(`${d}/f`), await fs.stat(`${d}/other/g`)];
     t.is(a.ino, b.ino);
     t.is(a.nlink, 2);
-    const h = await fs.open(`${d}/other/g`, 'r+');
-    await h.write(Buffer.from('SH'), 0);
-    await h.close();
+    await withHandle(fs, `${d}/other/g`, 'r+', (h) => h.write(Buffer.from('SH'), 0));
     t.is((await fs.readFile(`${d}/f`)).toString(), 'SHared');
     await fails(t, fs.link(`${d}/f`, `${d}/other/g`), 'EEXIST');
     await fails(t, fs.link(`${d}/other`, `${d}/dirlink`), 'EPERM');

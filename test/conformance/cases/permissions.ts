@@ -47,6 +47,11 @@ export default function permissions(test: Register): void {
     await fs.writeFile(`${open}/roots`, 'r');
     await ua.unlink(`${open}/roots`);
     t.deepEqual(await ua.readdir(open), ['mine', 'mydir']);
+    // Moving a directory to another parent rewrites its `..`: that needs write on the directory.
+    await fs.mkdir(`${open}/rootdir`);
+    await fails(t, ua.rename(`${open}/rootdir`, `${open}/mydir/rootdir`), 'EACCES');
+    await ua.rename(`${open}/rootdir`, `${open}/renamed`);
+    t.deepEqual(await ua.readdir(open), ['mine', 'mydir', 'renamed']);
   });
 
   test('only the owner changes the mode; only root gives a file away; chgrp to own groups only', async (t, { fs, scratch, a, b }) => {

@@ -10,9 +10,9 @@ import { nodeFs } from './node-fs.js';
 import { decode, encode, type Reply, type Request } from './wire.js';
 
 const [root, uid, gid, groups] = process.argv.slice(2);
-process.setgroups((groups ?? '').split(',').filter(Boolean).map(Number));
-process.setgid(Number(gid));
-process.setuid(Number(uid));
+process.setgroups!((groups ?? '').split(',').filter(Boolean).map(Number));
+process.setgid!(Number(gid));
+process.setuid!(Number(uid));
 process.umask(0o022);
 
 const fs = nodeFs(root!, () => Promise.reject(new Error('a user helper cannot switch users again')));

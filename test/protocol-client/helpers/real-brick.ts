@@ -55,9 +55,10 @@ export interface RealBrick {
 
 /**
  * storage/posix + features/locks + protocol/server on a free port, as ../shared/interop/real-brick.vol.
- * `extraServerOptions` go into the server volume (auth.login..., for example).
+ * `extraServerOptions` go into the server volume (auth.login..., for example); `accessControl`
+ * puts features/access-control over posix, as glusterd's brick volfiles do (permission checks).
  */
-export async function startRealBrick(extraServerOptions: string[] = []): Promise<RealBrick> {
+export async function startRealBrick(extraServerOptions: string[] = [], opts: { accessControl?: boolean } = {}): Promise<RealBrick> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-pc-brick-'));
   const dir = path.join(work, 'brick');
   fs.mkdirSync(dir);
@@ -68,7 +69,8 @@ export async function startRealBrick(extraServerOptions: string[] = []): Promise
     vol,
     [
       'volume pc-posix', '    type storage/posix', `    option directory ${dir}`, 'end-volume',
-      'volume pc-locks', '    type features/locks', '    subvolumes pc-posix', 'end-volume',
+      ...(opts.accessControl ? ['volume pc-acl', '    type features/access-control', '    subvolumes pc-posix', 'end-volume'] : []),
+      'volume pc-locks', '    type features/locks', `    subvolumes ${opts.accessControl ? 'pc-acl' : 'pc-posix'}`, 'end-volume',
       'volume pc-server', '    type protocol/server', '    option transport-type tcp',
       `    option transport.socket.listen-port ${port}`, '    option transport.address-family inet',
       `    option auth.addr.${subvolume}.allow *`, ...extraServerOptions.map((o) => `    option ${o}`), '    subvolumes pc-locks', 'end-volume', '',

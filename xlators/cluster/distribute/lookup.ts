@@ -16,7 +16,7 @@ import { dirLayout, lookupDir, type Reply } from './dir-layout.js';
 import { createLinkfile, retargetLinkfile, unlinkLinkfile } from './linkfile.js';
 import {
   allSettled, anyDown, cleanXdata, inodeCtx, isLinkfile, isMigrating, isRootLoc, isUp, linktoTarget, lookupXdata, notConnected, setInodeCtx,
-  subvolForNameIn, type DhtSelf,
+  subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
 } from './state.js';
 
 type LookupRes = FopResult<'lookup'>;
@@ -41,7 +41,7 @@ async function revalidateFile(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict
     const r = await cached.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
     if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata, [{ xl: cached, ok: r }]);
     if (isLinkfile(self, r.buf, r.xdata)) return undefined;
-    return { ...r, xdata: cleanXdata(self, r.xdata) };
+    return present(self, r);
   } catch (err) {
     if (err instanceof FopError && (err.errno === E.ENOENT || err.errno === E.ESTALE) && loc.parent) return undefined;
     throw err;
@@ -68,7 +68,7 @@ export async function lookupNamed(self: DhtSelf, frame: Frame, loc: Loc, xdata: 
   if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata, [{ xl: hashed, ok: r }]);
   if (!isLinkfile(self, r.buf, r.xdata)) {
     setInodeCtx(self, loc.inode, r.buf.gfid, { cached: hashed });
-    return { ...r, xdata: cleanXdata(self, r.xdata) };
+    return present(self, r);
   }
   const target = linktoTarget(self, r.xdata);
   if (target && target !== hashed) {
@@ -77,7 +77,7 @@ export async function lookupNamed(self: DhtSelf, frame: Frame, loc: Loc, xdata: 
       const t = await target.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
       if (t.buf.type !== IaType.DIR && t.buf.gfid === r.buf.gfid && !isLinkfile(self, t.buf, t.xdata)) {
         setInodeCtx(self, loc.inode, t.buf.gfid, { cached: target });
-        return { ...t, xdata: cleanXdata(self, t.xdata) };
+        return present(self, t);
       }
     } catch (err) {
       if (!(err instanceof FopError) || (err.errno !== E.ENOENT && err.errno !== E.ESTALE)) throw err;
@@ -139,7 +139,7 @@ async function lookupEverywhere(self: DhtSelf, frame: Frame, loc: Loc, xdata: Di
     }
   }
   setInodeCtx(self, loc.inode, gfid, { cached: pick.xl });
-  return { ...res, xdata: cleanXdata(self, res.xdata) };
+  return present(self, res);
 }
 
 /** A lookup by gfid alone: a directory anywhere, else the subvolume holding the data. */
@@ -154,7 +154,7 @@ async function lookupNameless(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict
     throw hard?.err ?? (anyDown(self) ? notConnected('not found on the subvolumes that are up') : new FopError(E.ENOENT));
   }
   setInodeCtx(self, loc.inode, data.ok!.buf.gfid, { cached: data.xl });
-  return { ...data.ok!, xdata: cleanXdata(self, data.ok!.xdata) };
+  return present(self, data.ok!);
 }
 
 /** The subvolume holding a non-directory's data, resolving it when the inode has no context. */
@@ -165,6 +165,12 @@ export async function cachedSubvol(self: DhtSelf, frame: Frame, loc: Loc): Promi
   const got = inodeCtx(self, loc.inode)?.cached;
   if (!got) throw new FopError(E.EIO, `no data subvolume known for ${loc.path}`);
   return got;
+}
+
+/** What goes up: distribute's xattrs removed, a migrating file's setgid+sticky marks hidden. */
+function present(self: DhtSelf, r: LookupRes): LookupRes {
+  const migrating = r.xdata?.has(self.priv.linkXattr) && isMigrating(r.buf);
+  return { ...r, buf: migrating ? { ...r.buf, mode: r.buf.mode & ~(S_ISGID | S_ISVTX) } : r.buf, xdata: cleanXdata(self, r.xdata) };
 }
 
 export { isRootLoc };

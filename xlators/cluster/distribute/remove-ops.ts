@@ -81,7 +81,8 @@ export async function rmdir(self: DhtSelf, frame: Frame, a: FopArgs<'rmdir'>): P
   try {
     return await hashed.fops.rmdir(frame, a);
   } catch (err) {
-    if (isGone(err)) return { preparent: undefined as never, postparent: undefined as never };
+    const done = results.find((r): r is PromiseFulfilledResult<FopResult<'rmdir'>> => r.status === 'fulfilled');
+    if (isGone(err) && done) return done.value;
     await restore(self, loc, others);
     throw err;
   }

@@ -39,12 +39,17 @@ export async function lookup(self: AclSelf, frame: Frame, a: FopArgs<'lookup'>):
 }
 
 type EntryFop = 'mkdir' | 'mknod' | 'symlink' | 'link';
+const DEVICES = new Set([0o020000, 0o060000]);
 
 /** mkdir, mknod, symlink, link: write and search permission on the new entry's parent. */
 function makeEntry<N extends EntryFop>(name: N) {
   return async (self: AclSelf, frame: Frame, a: FopArgs<N>): Promise<FopResult<N>> => {
     const loc = name === 'link' ? (a as FopArgs<'link'>).newloc : (a as FopArgs<'mkdir'>).loc;
     await parentCtx(self, frame, loc, W | X);
+    // Device nodes need CAP_MKNOD, as mknod(2) says.
+    if (name === 'mknod' && DEVICES.has((a as FopArgs<'mknod'>).mode & 0o170000) && !privileged(self, frame)) {
+      throw new FopError(E.EPERM, 'only the super user creates device nodes');
+    }
     const res = (await (self.firstChild!.fops[name] as (f: Frame, x: FopArgs<N>) => Promise<FopResult<EntryFop>>)(frame, a)) as FopResult<'mkdir'>;
     remember(self, res.inode, res.buf);
     remember(self, loc.parent, res.postparent);

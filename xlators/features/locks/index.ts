@@ -195,8 +195,12 @@ export default defineXlator({
     async flush(self, frame, args) {
       const il = self.priv.table.find(args.fd.inode.gfid);
       if (il) {
-        if (frame.lkOwner.length === 0) il.fcntl.dropFd(args.fd.id) + il.flock.dropFd(args.fd.id);
-        else il.fcntl.dropOwner(ownerKey(frame.client, frame.lkOwner));
+        if (frame.lkOwner.length === 0) {
+          il.fcntl.dropFd(args.fd.id);
+          il.flock.dropFd(args.fd.id);
+        } else {
+          il.fcntl.dropOwner(ownerKey(frame.client, frame.lkOwner));
+        }
         self.priv.table.prune(il);
       }
       return countedFops.flush(self, frame, args);

@@ -76,7 +76,7 @@ export function subtract<L extends Range>(r: L, cut: Range): L[] {
  * (split where they stick out, which is how a write lock in the middle of a read lock downgrades
  * or upgrades just that part), and the owner's same-type locks that overlap or touch the new one
  * merge into one. Other owners' locks are untouched. Returns a new array; the input is not
- * modified. `make` builds the new lock from the request with the merged range.
+ * modified. The merged lock keeps the request's other fields (pid, fd).
  */
 export function applyLock<L extends RangeLock>(held: readonly L[], req: L): L[] {
   const others: L[] = [];

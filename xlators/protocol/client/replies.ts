@@ -1,5 +1,6 @@
 import { Dict } from '../../../runtime/core/dict.js';
 import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
+import type { Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode, InodeTable } from '../../../runtime/core/inode.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { FOP_TABLE } from '../../../runtime/fops/table.js';
@@ -29,6 +30,23 @@ function replyInode(c: ReplyContext, a: Record<string, unknown>): Inode {
 }
 
 const DOT = new Set(['.', '..']);
+
+/**
+ * ia_rdev on the wire is GlusterFS's ia_makedev (major << 32 | minor), not a dev_t; the runtime's
+ * Iatt.rdev is glibc's dev_t. rpc/programs/convert.ts does not convert it (yet), so replies are
+ * corrected here. The mknod request's `dev` is a plain dev_t and needs nothing.
+ */
+export function rdevFromWire(x: bigint): bigint {
+  const ma = x >> 32n;
+  const mi = x & 0xffffffffn;
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
+
+function iatt(x: GfxIattx): Iatt {
+  const i = iattFromWire(x);
+  if (i.rdev) i.rdev = rdevFromWire(x.ia_rdev);
+  return i;
+}
 
 /**
  * readdirp entries with their inodes: linked under the directory (what the FUSE bridge and
@@ -80,7 +98,11 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.entries = (r.reply as Infer<typeof gfx_dirlist>[]).map((e) => ({ name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type }));
   },
   readdirp: (c, a, r, _p, out) => {
-    const entries = (r.reply as Infer<typeof gfx_dirplist>[]).map(direntFromWire);
+    const entries = (r.reply as Infer<typeof gfx_dirplist>[]).map((w) => {
+      const e = direntFromWire(w);
+      if (e.stat?.rdev) e.stat.rdev = rdevFromWire(w.stat.ia_rdev);
+      return e;
+    });
     linkEntries(c, a.fd.inode, entries);
     out.entries = entries;
   },
@@ -102,7 +124,7 @@ export function decodeResult<N extends WireFop>(c: ReplyContext, fop: N, args: F
   for (const [field, from] of Object.entries(wire.iatts)) {
     const x = reply[from] as GfxIattx;
     if (spec[field] === 'iatt?' && isEmptyIattx(x)) continue;
-    out[field] = iattFromWire(x);
+    out[field] = iatt(x);
   }
   if (wire.dict) out[wire.dict] = dictFromWire(reply.dict as GfxDict) ?? new Dict();
   const xdata = dictFromWire(reply.xdata as GfxDict);

@@ -61,7 +61,11 @@ async function makeEntry(
       else await linkHandle(brick, gfid, e.path);
       await setCreateXattrs(e.path, xdata);
     } catch (err) {
-      await (isDir ? fsp.rmdir(e.path) : fsp.unlink(e.path)).catch(() => undefined);
+      try {
+        (isDir ? meta.rmdir : meta.unlink)(e.path);
+      } catch {
+        // already gone: nothing to undo
+      }
       throw err;
     }
     const buf = await statIatt(e.path, gfid);

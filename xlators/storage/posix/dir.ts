@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import { C, native, type DirentRaw } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID } from '../../../runtime/core/gfid.js';
@@ -8,6 +7,7 @@ import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { readGfid } from './handles.js';
 import { toIatt } from './iatt.js';
 import { kfd } from './kfd.js';
+import { meta } from './meta.js';
 import { HIDDEN_DIR } from './names.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 import { fillRequestedXattrs } from './xdata.js';
@@ -17,7 +17,8 @@ export async function opendir(self: PosixSelf, _f: Frame, a: FopArgs<'opendir'>)
   try {
     if (!r.st.isDirectory()) throw new FopError(E.ENOTDIR);
     const name = r.path.slice(r.path.lastIndexOf('/') + 1);
-    const k = await self.priv.brick.openAt(r.fd, name, C.O_RDONLY | C.O_DIRECTORY);
+    // O_DIRECTORY on a checked directory: the open cannot block, so it is made inline.
+    const k = self.priv.brick.openAtSync(r.fd, name, C.O_RDONLY | C.O_DIRECTORY);
     setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: true });
     return { fd: a.fd };
   } finally {
@@ -70,7 +71,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
     if (d.name === '..' && c.gfid === ROOT_GFID) continue;
     const path = `/proc/self/fd/${c.kfd}/${d.name}`;
     try {
-      const st = await fsp.lstat(path, { bigint: true });
+      const st = meta.lstat(path);
       const gfid = d.name === '.' ? c.gfid : await readGfid(path);
       if (!gfid) continue;
       entry.stat = toIatt(st, gfid);

@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import { C, native, type TimeArg } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
@@ -7,6 +6,7 @@ import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { withFd } from './brick.js';
 import { toIatt } from './iatt.js';
 import { kfd } from './kfd.js';
+import { meta } from './meta.js';
 import type { Ref } from './resolve.js';
 import type { PosixSelf } from './state.js';
 
@@ -22,7 +22,7 @@ async function withObject<T>(self: PosixSelf, loc: FopArgs<'stat'>['loc'], fn: (
 const refName = (r: Ref) => r.path.slice(r.path.lastIndexOf('/') + 1);
 
 async function lstatIatt(r: Ref): Promise<Iatt> {
-  return toIatt(await fsp.lstat(r.path, { bigint: true }), r.gfid);
+  return toIatt(meta.lstat(r.path), r.gfid);
 }
 
 export async function stat(self: PosixSelf, _f: Frame, a: FopArgs<'stat'>): Promise<FopResult<'stat'>> {
@@ -51,7 +51,7 @@ export async function access(self: PosixSelf, frame: Frame, a: FopArgs<'access'>
 export async function readlink(self: PosixSelf, _f: Frame, a: FopArgs<'readlink'>): Promise<FopResult<'readlink'>> {
   return withObject(self, a.loc, async (r) => {
     if (!r.st.isSymbolicLink()) throw new FopError(E.EINVAL, `${a.loc.path} is not a symlink`);
-    const target = await fsp.readlink(r.path);
+    const target = meta.readlink(r.path);
     const path = a.size > 0 && Buffer.byteLength(target) > a.size ? Buffer.from(target).subarray(0, a.size).toString() : target;
     return { path, buf: toIatt(r.st, r.gfid) };
   });
@@ -81,16 +81,16 @@ export async function setattr(self: PosixSelf, _f: Frame, a: FopArgs<'setattr'>)
     const statpre = toIatt(r.st, r.gfid);
     const v = a.valid;
     // chmod follows symlinks and Linux has no lchmod: a symlink's mode is left alone, as GlusterFS does.
-    if (v & SetAttr.MODE && !r.st.isSymbolicLink()) await fsp.chmod(r.path, a.stbuf.mode & 0o7777);
+    if (v & SetAttr.MODE && !r.st.isSymbolicLink()) meta.chmod(r.path, a.stbuf.mode & 0o7777);
     if (v & (SetAttr.UID | SetAttr.GID)) {
-      await fsp.lchown(r.path, v & SetAttr.UID ? a.stbuf.uid : -1, v & SetAttr.GID ? a.stbuf.gid : -1);
+      meta.lchown(r.path, v & SetAttr.UID ? a.stbuf.uid : -1, v & SetAttr.GID ? a.stbuf.gid : -1);
     }
     if (v & SetAttr.SIZE && r.st.isFile()) {
       await withFd(await self.priv.brick.openAt(r.fd, refName(r), C.O_WRONLY), (fd) => kfd.ftruncate(fd, a.stbuf.size));
     }
     if (v & (SetAttr.ATIME | SetAttr.MTIME | SetAttr.ATIME_NOW | SetAttr.MTIME_NOW)) {
       const [at, mt] = timesFor(a.stbuf, v);
-      await native.utimensat(r.path, at, mt, true);
+      native.utimensatSync(r.path, at, mt, true);
     }
     return { statpre, statpost: await lstatIatt(r) };
   });

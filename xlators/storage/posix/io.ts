@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { C, native } from '../../../native/index.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
@@ -8,18 +9,20 @@ import { openFlags } from './create-ops.js';
 import { toIatt } from './iatt.js';
 import { timesFor } from './inode-ops.js';
 import { kfd } from './kfd.js';
+import { meta } from './meta.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 
-async function fdIatt(c: PosixFd): Promise<Iatt> {
-  return toIatt(await kfd.fstat(c.kfd), c.gfid);
+/** fstat of an open fd never waits on the disk (the inode is pinned): inline, see meta.ts. */
+function fdIatt(c: PosixFd): Iatt {
+  return toIatt(meta.fstat(c.kfd), c.gfid);
 }
 
 /** Run a change on an fd and answer with the iatt before and after, as most fd fops do. */
 async function prePost(self: PosixSelf, fd: Fd, change: (c: PosixFd) => Promise<unknown>): Promise<{ prebuf: Iatt; postbuf: Iatt }> {
   const c = fdCtx(self, fd);
-  const prebuf = await fdIatt(c);
+  const prebuf = fdIatt(c);
   await change(c);
-  return { prebuf, postbuf: await fdIatt(c) };
+  return { prebuf, postbuf: fdIatt(c) };
 }
 
 export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Promise<FopResult<'open'>> {
@@ -47,7 +50,7 @@ export async function readv(self: PosixSelf, _f: Frame, a: FopArgs<'readv'>): Pr
     if (n === 0) break;
     got += n;
   }
-  return { data: buf.subarray(0, got), stbuf: await fdIatt(c) };
+  return { data: buf.subarray(0, got), stbuf: fdIatt(c) };
 }
 
 export async function writev(self: PosixSelf, _f: Frame, a: FopArgs<'writev'>): Promise<FopResult<'writev'>> {
@@ -68,7 +71,7 @@ export async function fsync(self: PosixSelf, _f: Frame, a: FopArgs<'fsync'>): Pr
 }
 
 export async function fstat(self: PosixSelf, _f: Frame, a: FopArgs<'fstat'>): Promise<FopResult<'fstat'>> {
-  return { buf: await fdIatt(fdCtx(self, a.fd)) };
+  return { buf: fdIatt(fdCtx(self, a.fd)) };
 }
 
 export async function ftruncate(self: PosixSelf, _f: Frame, a: FopArgs<'ftruncate'>): Promise<FopResult<'ftruncate'>> {
@@ -79,12 +82,12 @@ export async function ftruncate(self: PosixSelf, _f: Frame, a: FopArgs<'ftruncat
 export async function fsetattr(self: PosixSelf, _f: Frame, a: FopArgs<'fsetattr'>): Promise<FopResult<'fsetattr'>> {
   const { prebuf, postbuf } = await prePost(self, a.fd, async (c) => {
     const v = a.valid;
-    if (v & SetAttr.MODE) await kfd.fchmod(c.kfd, a.stbuf.mode & 0o7777);
-    if (v & (SetAttr.UID | SetAttr.GID)) await kfd.fchown(c.kfd, v & SetAttr.UID ? a.stbuf.uid : -1, v & SetAttr.GID ? a.stbuf.gid : -1);
+    if (v & SetAttr.MODE) fs.fchmodSync(c.kfd, a.stbuf.mode & 0o7777);
+    if (v & (SetAttr.UID | SetAttr.GID)) fs.fchownSync(c.kfd, v & SetAttr.UID ? a.stbuf.uid : -1, v & SetAttr.GID ? a.stbuf.gid : -1);
     if (v & SetAttr.SIZE && !c.isDir) await kfd.ftruncate(c.kfd, a.stbuf.size);
     if (v & (SetAttr.ATIME | SetAttr.MTIME | SetAttr.ATIME_NOW | SetAttr.MTIME_NOW)) {
       const [at, mt] = timesFor(a.stbuf, v);
-      await native.futimens(c.kfd, at, mt);
+      native.futimensSync(c.kfd, at, mt);
     }
   });
   return { statpre: prebuf, statpost: postbuf };

@@ -1,10 +1,9 @@
-import fsp from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { readGfid, removeHandle, symlinkHandle } from './handles.js';
 import { statIatt, toIatt } from './iatt.js';
+import { meta } from './meta.js';
 import type { PosixSelf } from './state.js';
 
 /** After a name of a non-directory went away: drop the handle if it is now the only link. */
@@ -23,11 +22,12 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
 export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'>): Promise<FopResult<'unlink'>> {
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
-    const st = await fsp.lstat(e.path);
+    const st = meta.lstat(e.path);
     if (st.isDirectory()) throw new FopError(E.EISDIR, `${a.loc.path} is a directory`);
     const gfid = await readGfid(e.path);
     const preparent = await statIatt(e.parentPath, e.pargfid);
-    await fsp.unlink(e.path);
+    // Inline: the gfid handle still links the data, so no blocks are freed here (dropHandleIfLast does that).
+    meta.unlink(e.path);
     // Open fds keep working: they hold the kernel file, not the handle.
     await dropHandleIfLast(self, gfid);
     return { preparent, postparent: await statIatt(e.parentPath, e.pargfid) };
@@ -39,11 +39,11 @@ export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'
 export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>): Promise<FopResult<'rmdir'>> {
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
-    const st = await fsp.lstat(e.path);
+    const st = meta.lstat(e.path);
     if (!st.isDirectory()) throw new FopError(E.ENOTDIR, `${a.loc.path} is not a directory`);
     const gfid = await readGfid(e.path);
     const preparent = await statIatt(e.parentPath, e.pargfid);
-    await fsp.rmdir(e.path);
+    meta.rmdir(e.path);
     if (gfid) {
       await removeHandle(self.priv.brick, gfid);
       self.priv.resolver.invalidate(gfid);
@@ -52,13 +52,6 @@ export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>)
   } finally {
     e.close();
   }
-}
-
-async function lstatOrNull(path: string): Promise<BigIntStats | null> {
-  return fsp.lstat(path, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
 }
 
 /**
@@ -72,14 +65,14 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
   try {
     const to = await resolver.locEntry(a.newloc);
     try {
-      const st = await fsp.lstat(from.path, { bigint: true });
+      const st = meta.lstat(from.path);
       const gfid = await readGfid(from.path);
       if (!gfid) throw new FopError(E.ESTALE, `${a.oldloc.path} has no gfid`);
-      const target = await lstatOrNull(to.path);
+      const target = meta.lstatOrNull(to.path);
       const tgfid = target ? await readGfid(to.path) : undefined;
       const preoldparent = await statIatt(from.parentPath, from.pargfid);
       const prenewparent = await statIatt(to.parentPath, to.pargfid);
-      await fsp.rename(from.path, to.path);
+      meta.rename(from.path, to.path);
       if (target && tgfid && tgfid !== gfid) {
         if (target.isDirectory()) await removeHandle(brick, tgfid);
         else await dropHandleIfLast(self, tgfid);
@@ -89,7 +82,7 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
         resolver.invalidate(); // every cached path below the moved directory changed
       }
       return {
-        buf: toIatt(await fsp.lstat(to.path, { bigint: true }), gfid),
+        buf: toIatt(meta.lstat(to.path), gfid),
         preoldparent,
         postoldparent: await statIatt(from.parentPath, from.pargfid),
         prenewparent,

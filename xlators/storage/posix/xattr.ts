@@ -8,7 +8,7 @@ import { fdCtx, type PosixSelf } from './state.js';
 import { isGfid2Path, isInternalXattr, PROTECTED_XATTRS } from './xattr-policy.js';
 import { xattrBytes } from './xdata.js';
 
-/** One object's xattrs, by path (l* calls: never following a symlink) or by kernel fd. */
+/** One object's xattrs, by path (l* calls: never following a symlink) or by kernel fd; inline (meta.ts says why). */
 interface XattrTarget {
   get(name: string): Promise<Buffer>;
   set(name: string, value: Buffer, flags: number): Promise<void>;
@@ -19,10 +19,10 @@ interface XattrTarget {
 
 function byPath(r: Ref): XattrTarget {
   return {
-    get: (n) => native.lgetxattr(r.path, n),
-    set: (n, v, f) => native.lsetxattr(r.path, n, v, f),
-    list: () => native.llistxattr(r.path),
-    remove: (n) => native.lremovexattr(r.path, n),
+    get: async (n) => native.lgetxattrSync(r.path, n),
+    set: async (n, v, f) => native.lsetxattrSync(r.path, n, v, f),
+    list: async () => native.llistxattrSync(r.path),
+    remove: async (n) => native.lremovexattrSync(r.path, n),
     gfid: r.gfid,
   };
 }
@@ -30,10 +30,10 @@ function byPath(r: Ref): XattrTarget {
 function byFd(self: PosixSelf, fd: FopArgs<'fgetxattr'>['fd']): XattrTarget {
   const c = fdCtx(self, fd);
   return {
-    get: (n) => native.fgetxattr(c.kfd, n),
-    set: (n, v, f) => native.fsetxattr(c.kfd, n, v, f),
-    list: () => native.flistxattr(c.kfd),
-    remove: (n) => native.fremovexattr(c.kfd, n),
+    get: async (n) => native.fgetxattrSync(c.kfd, n),
+    set: async (n, v, f) => native.fsetxattrSync(c.kfd, n, v, f),
+    list: async () => native.flistxattrSync(c.kfd),
+    remove: async (n) => native.fremovexattrSync(c.kfd, n),
     gfid: c.gfid,
   };
 }

@@ -41,7 +41,7 @@ export async function fillRequestedXattrs(path: string, req: Dict | undefined): 
   for (const key of req.keys()) {
     if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
     try {
-      const value = await native.lgetxattr(path, key);
+      const value = native.lgetxattrSync(path, key);
       (out ??= new Dict()).setBin(key, value);
     } catch {
       // absent or not allowed: simply not returned, as GlusterFS does
@@ -58,6 +58,10 @@ export async function setCreateXattrs(path: string, xdata: Dict | undefined): Pr
   if (!xdata) return;
   for (const key of xdata.keys()) {
     if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
-    await native.lsetxattr(path, key, xattrBytes(xdata, key)).catch(() => undefined);
+    try {
+      native.lsetxattrSync(path, key, xattrBytes(xdata, key));
+    } catch {
+      // as before: a key the filesystem refuses is skipped
+    }
   }
 }

@@ -140,9 +140,9 @@ export class DirBuffer implements DirList {
   }
 }
 
-/** struct fuse_out_header followed by the payload pieces. */
-export function outHeader(unique: bigint, error: number, payloadLength: number): Buffer {
-  const b = Buffer.alloc(Size.OUT_HEADER);
+/** struct fuse_out_header followed by the payload pieces (written into `into` when given). */
+export function outHeader(unique: bigint, error: number, payloadLength: number, into?: Buffer): Buffer {
+  const b = into ?? Buffer.alloc(Size.OUT_HEADER);
   b.writeUInt32LE(Size.OUT_HEADER + payloadLength, 0);
   b.writeInt32LE(error, 4);
   b.writeBigUInt64LE(unique, 8);

@@ -10,6 +10,9 @@ import type { ConnInfo, RawFs, RequestContext } from './types.js';
 
 const { EIO, EINTR } = constants.errno;
 
+/** Requests at least this long take the read buffer instead of being copied out of it. */
+const LARGE_REQUEST = 64 * 1024;
+
 export interface SessionOptions extends KernelMountOptions {
   mountpoint: string;
   fs: RawFs;
@@ -44,7 +47,10 @@ export class FuseSession {
   /** Requests received, by opcode name (for statedumps and tests). */
   readonly counts = new Map<string, number>();
   private fd: number;
-  private readonly buf: Buffer;
+  /** The buffer the next read fills; replaced (not copied) when a large request takes it. */
+  private buf: Buffer;
+  /** The reply header, reused: replies are written synchronously, one at a time. */
+  private readonly header = Buffer.alloc(Size.OUT_HEADER);
   private readonly inflight = new Map<bigint, AbortController>();
   private resolveReady!: (c: ConnInfo) => void;
   private rejectReady!: (e: unknown) => void;
@@ -55,7 +61,7 @@ export class FuseSession {
   private constructor(fd: number, private readonly opts: SessionOptions) {
     this.fd = fd;
     this.mountpoint = opts.mountpoint;
-    this.buf = Buffer.alloc((opts.maxWrite ?? 1 << 20) + REQUEST_OVERHEAD);
+    this.buf = Buffer.allocUnsafe(this.bufSize);
     this.ready = new Promise((res, rej) => ((this.resolveReady = res), (this.rejectReady = rej)));
     this.done = new Promise((res, rej) => ((this.resolveDone = res), (this.rejectDone = rej)));
     this.ready.catch(() => {});
@@ -82,6 +88,10 @@ export class FuseSession {
     return s;
   }
 
+  private get bufSize(): number {
+    return (this.opts.maxWrite ?? 1 << 20) + REQUEST_OVERHEAD;
+  }
+
   get inflightCount(): number {
     return this.inflight.size;
   }
@@ -104,9 +114,17 @@ export class FuseSession {
         return this.end(code === 'ENODEV' ? undefined : err);
       }
       if (n === 0) return this.end();
-      // Copy out: the buffer is reused by the next read while this request is served.
-      const req = Buffer.allocUnsafe(n);
-      this.buf.copy(req, 0, 0, n);
+      // The buffer is refilled by the next read while this request is served. A small request is
+      // copied out; a large one (a WRITE) keeps the buffer and the next read gets a fresh one, so
+      // a 1 MiB payload is never copied in user space.
+      let req: Buffer;
+      if (n >= LARGE_REQUEST) {
+        req = this.buf.subarray(0, n);
+        this.buf = Buffer.allocUnsafe(this.bufSize);
+      } else {
+        req = Buffer.allocUnsafe(n);
+        this.buf.copy(req, 0, 0, n);
+      }
       this.readNext();
       this.handle(req);
     });
@@ -129,9 +147,11 @@ export class FuseSession {
 
   private reply(unique: bigint, error: number, payload: Reply): void {
     if (this.ended) return;
-    const len = payload.reduce((s, b) => s + b.length, 0);
+    let len = 0;
+    for (const b of payload) len += b.length;
     try {
-      writevSync(this.fd, [outHeader(unique, error, len), ...payload]);
+      const head = outHeader(unique, error, len, this.header);
+      writevSync(this.fd, payload.length === 0 ? [head] : [head, ...payload]);
     } catch (err) {
       // ENOENT: the kernel gave up on the request (interrupted); nothing to do.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.onError?.(err, `reply to request ${unique}`);
