@@ -5,6 +5,7 @@ import { E, FopError } from '../core/fop-error.js';
 import { createFrame, type Frame } from '../core/frame.js';
 import { IaType, SetAttr, type Iatt, type Statvfs } from '../core/iatt.js';
 import type { Graph } from '../graph/graph.js';
+import { listDirectory } from './dir.js';
 import { FileHandle } from './handle.js';
 import { gfidReq, Resolver, type Node } from './resolver.js';
 import { timesFor } from './times.js';
@@ -14,7 +15,6 @@ import { XattrOps } from './xattr.js';
 const S_IFIFO = 0o010000;
 const S_IFREG = 0o100000;
 const READ_CHUNK = 1 << 20;
-const DIR_BATCH = 128 * 1024;
 
 /**
  * A path-based POSIX client over a graph's fops, as libgfapi's glfs_* calls are: resolves paths
@@ -199,26 +199,7 @@ export class VolumeClient extends XattrOps {
 
   private async listDir(path: string, plus: boolean): Promise<DirEntryPlus[]> {
     const n = await this.node(path, true);
-    if (n.inode.type !== IaType.DIR) throw new FopError(E.ENOTDIR);
-    const fd = new Fd(n.inode, constants.O_RDONLY | constants.O_DIRECTORY, this.identity.pid);
-    await this.fops.opendir(this.frame(), { loc: n.loc, fd });
-    const out: DirEntryPlus[] = [];
-    try {
-      for (let offset = 0n; ; ) {
-        const args = { fd, size: DIR_BATCH, offset };
-        const { entries } = plus ? await this.fops.readdirp(this.frame(), args) : await this.fops.readdir(this.frame(), args);
-        if (entries.length === 0) break;
-        for (const e of entries) {
-          if (e.name === '.' || e.name === '..') continue;
-          if (e.stat && e.inode) this.resolver.link(e.inode, e.stat, n.inode, e.name);
-          out.push({ name: e.name, type: e.stat?.type ?? dtToIaType(e.type), stat: e.stat });
-        }
-        offset = entries[entries.length - 1]!.offset;
-      }
-    } finally {
-      await this.graph.release(fd, true);
-    }
-    return out;
+    return listDirectory(this.graph, this.resolver, () => this.frame(), n, plus, this.identity.pid);
   }
 
   // ---- files ------------------------------------------------------------------------------
@@ -237,7 +218,7 @@ export class VolumeClient extends XattrOps {
         // file unless O_EXCL), saving a lookup per new file. A symlink or directory in the way
         // fails and takes the careful path below.
         try {
-          return await this.create(e.dir, e.name, e.loc, f, mode);
+          return await this.createIn(e.dir, e.name, e.loc, f, mode);
         } catch (err) {
           if (!(err instanceof FopError) || f & constants.O_EXCL || ![E.ELOOP, E.EISDIR, E.EEXIST].includes(err.errno)) throw err;
         }
@@ -246,7 +227,7 @@ export class VolumeClient extends XattrOps {
         node = await this.resolver.lookup(e.dir, e.name);
       } catch (err) {
         if (!(err instanceof FopError) || err.errno !== E.ENOENT) throw err;
-        return this.create(e.dir, e.name, e.loc, f, mode);
+        return this.createIn(e.dir, e.name, e.loc, f, mode);
       }
       if (f & constants.O_EXCL) throw new FopError(E.EEXIST);
       if (node.inode.type === IaType.LNK) node = await this.node(path, !(f & constants.O_NOFOLLOW));
@@ -261,7 +242,12 @@ export class VolumeClient extends XattrOps {
     return this.handle(fd, node.loc.path);
   }
 
-  private async create(dir: Node, name: string, base: Node['loc'], flags: number, mode: number): Promise<FileHandle> {
+  /** creat(2) / glfs_creat: open with O_CREAT added (default O_WRONLY|O_TRUNC). */
+  create(path: string, mode = 0o666, flags: number | string = constants.O_WRONLY | constants.O_TRUNC): Promise<FileHandle> {
+    return this.open(path, openFlags(flags) | constants.O_CREAT, mode);
+  }
+
+  private async createIn(dir: Node, name: string, base: Node['loc'], flags: number, mode: number): Promise<FileHandle> {
     const loc = { ...base, inode: this.graph.itable.create() };
     const fd = new Fd(loc.inode, flags, this.identity.pid);
     const res = await this.fops.create(this.frame(), { loc, flags, mode: S_IFREG | (mode & 0o7777), umask: this.umask, fd, xdata: gfidReq() });
@@ -274,7 +260,7 @@ export class VolumeClient extends XattrOps {
     return new FileHandle(this.graph, fd, path, () => this.frame(), this.graph.itable.ref(inode));
   }
 
-  /** The whole file, read in 1 MiB requests until the size the brick reports. */
+  /** The whole file, read in 1 MiB requests: usually one readv for a small file. */
   async readFile(path: string): Promise<Buffer> {
     const h = await this.open(path, constants.O_RDONLY);
     try {
@@ -284,7 +270,8 @@ export class VolumeClient extends XattrOps {
         if (data.length === 0) break;
         chunks.push(data);
         offset += data.length;
-        if (offset >= stbuf.size) break;
+        // A short read at the size the brick reports is the end; a full one may be followed by more.
+        if (data.length < READ_CHUNK && offset >= stbuf.size) break;
       }
       return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     } finally {
@@ -302,9 +289,4 @@ export class VolumeClient extends XattrOps {
       await h.close();
     }
   }
-}
-
-/** DT_* (dirent) to IaType, for plain readdir entries. */
-function dtToIaType(dt: number): number {
-  return ({ 1: IaType.FIFO, 2: IaType.CHR, 4: IaType.DIR, 6: IaType.BLK, 8: IaType.REG, 10: IaType.LNK, 12: IaType.SOCK } as Record<number, number>)[dt] ?? IaType.INVAL;
 }

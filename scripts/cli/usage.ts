@@ -3,6 +3,8 @@ export const MAIN_USAGE = `Usage: gfs <command> [options]
 Commands:
   volfile check FILE...          check volfiles: syntax, graph, types and options
   volfile graph FILE             print the translator graph (json, dot or text)
+  rebalance VOLFILE fix-layout|start
+                                 spread a distribute volume over added bricks
 
 Options:
   -h, --help                     show help (also after a command: gfs volfile --help)

@@ -104,9 +104,15 @@ export async function fallocate(b: BridgeCore, ctx: RequestContext, fh: bigint, 
   }
 }
 
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
 /** The kernel answers SEEK_SET/CUR/END itself; only SEEK_DATA and SEEK_HOLE arrive here. */
 export async function lseek(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, whence: number): Promise<number> {
-  const res = await b.fops.seek(b.frame(ctx, undefined, false), { fd: b.fd(fh), offset, what: whence });
+  // The seek fop takes gf_seek_what_t (GF_SEEK_DATA 0, GF_SEEK_HOLE 1), not lseek's whence.
+  const what = whence === SEEK_DATA ? 0 : whence === SEEK_HOLE ? 1 : -1;
+  if (what < 0) throw new FopError(E.EINVAL, `lseek whence ${whence}`);
+  const res = await b.fops.seek(b.frame(ctx, undefined, false), { fd: b.fd(fh), offset, what });
   return res.offset;
 }
 

@@ -20,7 +20,21 @@ export interface SessionOptions extends KernelMountOptions {
   maxWrite?: number;
   /** Reports errors that are not errno results (bugs, protocol trouble). */
   onError?: (err: unknown, what: string) => void;
+  /**
+   * Reads kept outstanding on /dev/fuse, each blocking one libuv thread-pool thread (default: a
+   * quarter of UV_THREADPOOL_SIZE, 1 to 4, so the pool always keeps threads for storage I/O).
+   */
+  readers?: number;
 }
+
+/** One reader per four thread-pool threads: 1 with Node's default pool of 4, 4 with gfs-mount's 16. */
+export function defaultReaders(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(4, Math.floor(pool / 4)));
+}
+
+/** INTERRUPTs remembered for requests not seen yet (another reader may still hold them). */
+const EARLY_INTERRUPTS = 256;
 
 /** Turn whatever a filesystem threw into a positive errno. */
 function errnoOf(err: unknown, signal: AbortSignal): number | undefined {
@@ -32,10 +46,13 @@ function errnoOf(err: unknown, signal: AbortSignal): number | undefined {
 }
 
 /**
- * One FUSE connection: /dev/fuse opened, mounted, and a read loop that keeps exactly one read
- * outstanding (it occupies one libuv threadpool thread while it waits) and dispatches every
- * request without waiting for the previous ones, so requests run concurrently. Replies are
- * written synchronously: a write to /dev/fuse never blocks, and one writev keeps each reply whole.
+ * One FUSE connection: /dev/fuse opened, mounted, and read loops that each keep one read
+ * outstanding (occupying one libuv threadpool thread while it waits) and dispatch every request
+ * without waiting for the previous ones, so requests run concurrently. With several readers,
+ * requests the kernel queues together (readahead READs, parallel clients) are picked up at once
+ * and their completions handled in one turn of the event loop, instead of one thread hand-off
+ * each. Replies are written synchronously: a write to /dev/fuse never blocks, and one writev
+ * keeps each reply whole.
  */
 export class FuseSession {
   readonly mountpoint: string;
@@ -47,8 +64,10 @@ export class FuseSession {
   /** Requests received, by opcode name (for statedumps and tests). */
   readonly counts = new Map<string, number>();
   private fd: number;
-  /** The buffer the next read fills; replaced (not copied) when a large request takes it. */
-  private buf: Buffer;
+  /** The buffer each reader's next read fills; replaced (not copied) when a large request takes it. */
+  private readonly bufs: Buffer[];
+  /** INTERRUPTs that arrived before the request they name (read by another reader). */
+  private readonly earlyInterrupts = new Set<bigint>();
   /** The reply header, reused: replies are written synchronously, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
   private readonly inflight = new Map<bigint, AbortController>();
@@ -61,7 +80,7 @@ export class FuseSession {
   private constructor(fd: number, private readonly opts: SessionOptions) {
     this.fd = fd;
     this.mountpoint = opts.mountpoint;
-    this.buf = Buffer.allocUnsafe(this.bufSize);
+    this.bufs = Array.from({ length: Math.max(1, opts.readers ?? defaultReaders()) }, () => Buffer.allocUnsafe(this.bufSize));
     this.ready = new Promise((res, rej) => ((this.resolveReady = res), (this.rejectReady = rej)));
     this.done = new Promise((res, rej) => ((this.resolveDone = res), (this.rejectDone = rej)));
     this.ready.catch(() => {});
@@ -83,7 +102,7 @@ export class FuseSession {
       s.end();
       throw err;
     }
-    s.readNext();
+    for (let i = 0; i < s.bufs.length; i++) s.readNext(i);
     await Promise.race([s.ready, s.done.then(() => Promise.reject(new Error('the kernel ended the connection before INIT')))]);
     return s;
   }
@@ -104,13 +123,14 @@ export class FuseSession {
     await this.done;
   }
 
-  private readNext(): void {
+  private readNext(slot: number): void {
     if (this.ended) return;
-    read(this.fd, this.buf, 0, this.buf.length, null, (err, n) => {
+    const buf = this.bufs[slot]!;
+    read(this.fd, buf, 0, buf.length, null, (err, n) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // ENOENT: the request was interrupted before we read it. EINTR/EAGAIN: just retry.
-        if (code === 'ENOENT' || code === 'EINTR' || code === 'EAGAIN') return this.readNext();
+        if (code === 'ENOENT' || code === 'EINTR' || code === 'EAGAIN') return this.readNext(slot);
         return this.end(code === 'ENODEV' ? undefined : err);
       }
       if (n === 0) return this.end();
@@ -119,13 +139,13 @@ export class FuseSession {
       // a 1 MiB payload is never copied in user space.
       let req: Buffer;
       if (n >= LARGE_REQUEST) {
-        req = this.buf.subarray(0, n);
-        this.buf = Buffer.allocUnsafe(this.bufSize);
+        req = buf.subarray(0, n);
+        this.bufs[slot] = Buffer.allocUnsafe(this.bufSize);
       } else {
         req = Buffer.allocUnsafe(n);
-        this.buf.copy(req, 0, 0, n);
+        buf.copy(req, 0, 0, n);
       }
-      this.readNext();
+      this.readNext(slot);
       this.handle(req);
     });
   }
@@ -190,10 +210,18 @@ export class FuseSession {
           for (let i = 0; i < count && r.remaining >= Size.FORGET_ONE; i++) fs.forget?.(r.u64(), Number(r.u64()));
           return;
         }
-        case Op.INTERRUPT:
-          // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered.
-          this.inflight.get(r.u64())?.abort();
+        case Op.INTERRUPT: {
+          // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered,
+          // or (with several readers) not handled yet: remembered, so serve() aborts it on arrival.
+          const unique = r.u64();
+          const ac = this.inflight.get(unique);
+          if (ac) ac.abort();
+          else if (this.bufs.length > 1) {
+            if (this.earlyInterrupts.size >= EARLY_INTERRUPTS) this.earlyInterrupts.delete(this.earlyInterrupts.values().next().value as bigint);
+            this.earlyInterrupts.add(unique);
+          }
           return;
+        }
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
           return;
@@ -208,6 +236,7 @@ export class FuseSession {
   private serve(h: InHeader, r: ReturnType<typeof bodyReader>): void {
     const ac = new AbortController();
     this.inflight.set(h.unique, ac);
+    if (this.earlyInterrupts.size > 0 && this.earlyInterrupts.delete(h.unique)) ac.abort();
     const ctx: RequestContext = { unique: h.unique, opcode: h.opcode, nodeid: h.nodeid, uid: h.uid, gid: h.gid, pid: h.pid, signal: ac.signal };
     const conn = this.conn!;
     // The async wrapper turns a synchronous throw (a short body) into a rejection as well.
