@@ -6,13 +6,10 @@ import { HAVE_GLUSTERFSD } from '../../protocol-client/helpers/real-brick.js';
 
 /**
  * Cases known to differ through a real glusterfsd, run as `failing` so they are reported, and
- * flagged the day they pass. Neither is protocol/client's doing (it sends what it is given and
+ * flagged the day they pass. It is not protocol/client's doing (it sends what it is given and
  * returns what the brick answers).
  */
 const KNOWN: Record<string, string> = {
-  // mount/fuse passes lseek's whence (SEEK_DATA 3, SEEK_HOLE 4) where the seek fop takes
-  // gf_seek_what_t (GF_SEEK_DATA 0, GF_SEEK_HOLE 1); a real brick answers EOPNOTSUPP.
-  'SEEK_DATA and SEEK_HOLE find the data and the holes': 'mount/fuse sends lseek whence as the seek fop\'s what',
   // GlusterFS's posix lists trusted.* xattrs to every user (fuse-bridge filters only glusterfs.*).
   'changing xattrs needs write permission, and trusted ones need root': 'a real brick lists trusted.* to non-root users',
 };
