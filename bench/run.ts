@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SECTION...] [--files N] [--mib N] [--targets a,b] [--skip sequential,small]
- *  [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
+ *  [--repeat N] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
  * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
  * (except `parse`, which reports its 1 s target). See bench/README.md.
  */
@@ -19,6 +19,10 @@ export interface BenchOptions {
   skip?: string[];
   profile?: string;
   mountOptions?: string[];
+  /** Another gfs checkout, mounted beside ours as `gfs-base`. */
+  baseline?: string;
+  /** Rounds per workload; the median is shown. */
+  repeat?: number;
 }
 
 export interface BenchContext {
@@ -54,6 +58,8 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
     else if (a === '--targets') opts.targets = val().split(',');
     else if (a === '--skip') opts.skip = val().split(',');
     else if (a === '--profile') opts.profile = val();
+    else if (a === '--baseline') opts.baseline = val();
+    else if (a === '--repeat') opts.repeat = Number(val());
     else if (a === '-o') (opts.mountOptions ??= []).push(val());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (!(a in SECTIONS)) throw new Error(`unknown section ${a} (known: ${Object.keys(SECTIONS).join(', ')})`);

@@ -55,6 +55,10 @@ export interface GfsMountOptions {
   cpuProfDir?: string;
   /** More node flags for the serving process (--trace-gc, ...). */
   nodeArgs?: string[];
+  /** Another checkout of gfs to mount from (before/after comparisons in one run). */
+  root?: string;
+  /** Table label (default `gfs`). */
+  label?: string;
 }
 
 /**
@@ -63,16 +67,19 @@ export interface GfsMountOptions {
  * --cpu-prof profiles the FUSE server and nothing else. SIGTERM unmounts it cleanly.
  */
 export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<Target> {
-  const brick = join(work, 'gfs-brick');
-  const mnt = join(work, 'gfs-mnt');
+  const label = o.label ?? 'gfs';
+  const brick = join(work, `${label}-brick`);
+  const mnt = join(work, `${label}-mnt`);
   fs.mkdirSync(brick, { recursive: true });
   fs.mkdirSync(mnt, { recursive: true });
-  const vol = join(work, 'gfs.vol');
+  const vol = join(work, `${label}.vol`);
   fs.writeFileSync(vol, `volume bench-posix\n    type storage/posix\n    option directory ${brick}\nend-volume\n`);
-  const log = fs.openSync(join(work, 'gfs-mount.log'), 'a');
+  const logFile = join(work, `${label}-mount.log`);
+  const log = fs.openSync(logFile, 'a');
+  const script = o.root ? join(o.root, 'scripts/gfs-mount.ts') : GFS_MOUNT;
   const prof = [...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...(o.nodeArgs ?? [])];
   const opts = ['log-level=WARNING', ...(o.mountOptions ?? [])].join(',');
-  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', GFS_MOUNT, '-f', '-o', opts, vol, mnt], {
+  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', script, '-f', '-o', opts, vol, mnt], {
     stdio: ['ignore', log, log],
     env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
   });
@@ -90,14 +97,14 @@ export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<
   });
   try {
     for (const end = Date.now() + 30_000; !(isMounted(mnt) && answers(mnt)); await sleep(100)) {
-      if (exited) throw new Error(`gfs-mount exited early; see ${join(work, 'gfs-mount.log')}`);
+      if (exited) throw new Error(`gfs-mount exited early; see ${logFile}`);
       if (Date.now() > end) throw new Error('gfs-mount did not come up within 30 s');
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { label: 'gfs', dir: mnt, stop };
+  return { label, dir: mnt, stop };
 }
 
 function answers(dir: string): boolean {

@@ -148,6 +148,14 @@ export function smallFiles(dir: string, o: SmallFileOptions = {}): Phase[] {
   return phases;
 }
 
+/** Per phase, the run with the median rate (runs are lists of the same phases). */
+export function medianPhases(runs: Phase[][]): Phase[] {
+  return runs[0]!.map((_, i) => {
+    const sorted = runs.map((r) => r[i]!).sort((a, b) => a.rate - b.rate);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  });
+}
+
 export function runJob(job: WorkloadJob): Phase[] {
   return job.workload === 'sequential' ? sequential(job.dir, job.opts) : smallFiles(job.dir, job.opts);
 }

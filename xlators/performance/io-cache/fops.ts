@@ -3,10 +3,11 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
-import { SetAttr } from '../../../runtime/core/iatt.js';
+import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { FopImpls } from '../../../runtime/xlator/define.js';
 import type { IoCacheOptions } from './options.js';
+import { versionOf, type IocInode } from './pages.js';
 import { cachedReadv } from './read.js';
 import { flushInode, iocOf, updateInode, type IocState, type Self } from './state.js';
 
@@ -31,6 +32,19 @@ function decideBypass(self: Self, fd: Fd, flags: number): void {
 }
 
 /**
+ * The fop is done: drop anything fetched meanwhile, then take its post-op attributes as the
+ * version of the (now empty) cache, so the next fetch is not mistaken for a change behind our
+ * back. Pages in flight were marked stale by the flush, so nothing older can be kept.
+ */
+function afterFlush(self: Self, ioc: IocInode | undefined, post: Iatt): void {
+  if (!ioc) return;
+  flushInode(self, ioc);
+  ioc.version = versionOf(post);
+  ioc.size = post.size;
+  ioc.stat = post;
+}
+
+/**
  * Flush around an fop that rewrites data wholesale: before, as GlusterFS does, and after too, so a
  * page fetched while the fop was in flight cannot survive it.
  */
@@ -41,12 +55,7 @@ function flushing<N extends 'truncate' | 'ftruncate' | 'discard' | 'zerofill' | 
     const inode = inodeOf(args);
     flushInode(self, iocOf(self, inode));
     const res = await call(frame, args);
-    const ioc = iocOf(self, inode);
-    flushInode(self, ioc);
-    if (ioc) {
-      ioc.size = (res as FopResult<'truncate'>).postbuf.size;
-      ioc.stat = (res as FopResult<'truncate'>).postbuf;
-    }
+    afterFlush(self, iocOf(self, inode), (res as FopResult<'truncate'>).postbuf);
     return res;
   };
 }
@@ -57,7 +66,7 @@ async function setattrLike<N extends 'setattr' | 'fsetattr'>(self: Self, frame: 
   const inode = inodeOf(args);
   flushInode(self, iocOf(self, inode));
   const res = await call(frame, args);
-  flushInode(self, iocOf(self, inode));
+  afterFlush(self, iocOf(self, inode), (res as FopResult<'setattr'>).statpost);
   return res;
 }
 
@@ -94,8 +103,18 @@ export const fops: FopImpls<IoCacheOptions, IocState> = {
   },
 
   async open(self, frame, args) {
+    const passThrough = self.priv.passThrough;
+    // O_TRUNC empties the file without a truncate fop: flush around it as truncate does.
+    const truncating = !passThrough && (args.flags & constants.O_TRUNC) !== 0;
+    if (truncating) flushInode(self, iocOf(self, args.fd.inode));
     const res = await self.firstChild!.fops.open(frame, args);
-    if (!self.priv.passThrough) decideBypass(self, res.fd, args.flags);
+    if (passThrough) return res;
+    const ioc = iocOf(self, res.fd.inode);
+    if (truncating && ioc) {
+      flushInode(self, ioc);
+      ioc.size = 0;
+    }
+    decideBypass(self, res.fd, args.flags);
     return res;
   },
 
@@ -114,8 +133,8 @@ export const fops: FopImpls<IoCacheOptions, IocState> = {
   /**
    * ioc_writev_cbk -> ioc_update_pages: written bytes are copied into cached pages; the cached
    * mtime is left alone, so the next revalidation (or fetch) sees the new mtime and flushes, as
-   * in GlusterFS. An O_APPEND write, or one whose result does not show a plain write at
-   * `offset`, cannot be placed and flushes the inode instead.
+   * in GlusterFS. An O_APPEND write, one whose result does not show a plain write at `offset`,
+   * or one whose prebuf size disagrees with the cached pages flushes the inode instead.
    */
   async writev(self, frame, args) {
     const res = await self.firstChild!.fops.writev(frame, args);
@@ -123,7 +142,8 @@ export const fops: FopImpls<IoCacheOptions, IocState> = {
     const ioc = iocOf(self, args.fd.inode);
     if (!ioc) return res;
     const expected = Math.max(res.prebuf.size, args.offset + args.data.length);
-    if ((args.fd.flags & constants.O_APPEND) !== 0 || res.postbuf.size !== expected) flushInode(self, ioc);
+    const placeable = (args.fd.flags & constants.O_APPEND) === 0 && res.postbuf.size === expected;
+    if (!placeable || !ioc.consistentWith(res.prebuf.size)) flushInode(self, ioc);
     else ioc.patch(args.offset, args.data);
     ioc.size = res.postbuf.size;
     ioc.stat = res.postbuf;

@@ -133,6 +133,20 @@ export class IocInode {
     }
   }
 
+  /**
+   * Whether the ready pages agree with a file of `size` bytes: full pages inside it, a short page
+   * ending exactly at it, empty pages past it. A write whose prebuf disagrees has found the file
+   * changed (truncated, extended) behind the cache, and patching would keep stale bytes.
+   */
+  consistentWith(size: number): boolean {
+    for (const p of this.pages.values()) {
+      if (!p.data) continue;
+      const end = p.offset + p.data.length;
+      if (p.data.length === PAGE_SIZE ? end > size : p.data.length === 0 ? p.offset < size : end !== size) return false;
+    }
+    return true;
+  }
+
   private account(delta: number): void {
     this.bytes += delta;
     this.usage.used += delta;
