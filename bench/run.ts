@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchParse } from './parse.js';
 import { localSection } from './local.js';
+import { distributeSection } from './distribute.js';
 import { machine, table } from './report.js';
 import { cleanupAll } from './targets.js';
+import { killWorkloads } from './workloads.js';
 
 export interface BenchOptions {
   files?: number;
@@ -41,7 +43,7 @@ async function parseSection(ctx: BenchContext): Promise<void> {
   ctx.say(`\nvolfile parse + graph passes (median of 3)\n${table(['input', 'ms', 'target ms', 'met'], rows)}`);
 }
 
-const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection };
+const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection, distribute: distributeSection };
 
 function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
   const sections: string[] = [];
@@ -72,7 +74,10 @@ async function main(): Promise<void> {
   const { sections, opts } = parseArgs(process.argv.slice(2));
   // Interrupted: unmount and stop what was started, then exit.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => void cleanupAll().finally(() => process.exit(130)));
+    process.once(sig, () => {
+      killWorkloads();
+      void cleanupAll().finally(() => process.exit(130));
+    });
   }
   console.log(machine());
   const base = fs.mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gfs-bench-'));

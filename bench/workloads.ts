@@ -9,7 +9,7 @@
  *
  * Run directly (what `runWorkload` does): node --import tsx bench/workloads.ts '<json WorkloadJob>'
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
@@ -161,17 +161,25 @@ export function runJob(job: WorkloadJob): Phase[] {
 }
 
 const SELF = fileURLToPath(import.meta.url);
+const running = new Set<ChildProcess>();
+
+/** Kill workloads still running (an interrupted bench), so their mounts can be unmounted. */
+export function killWorkloads(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
 
 /** Run a workload in a child process (its own event loop); resolves with its phases. */
 export function runWorkload(job: WorkloadJob): Promise<Phase[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', SELF, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running.delete(child);
       if (code !== 0) return reject(new Error(`${job.workload} on ${job.dir} failed (${signal ?? `exit ${code}`}): ${err.trim()}`));
       try {
         resolve(JSON.parse(out) as Phase[]);

@@ -5,7 +5,7 @@ import type { BoundFops, FopCall } from '../fops/signatures.js';
 import { Logger, type LogLevel } from '../log/logger.js';
 import type { OptionTable, OptionValues } from '../options/types.js';
 import type { XlatorDefinition } from './define.js';
-import { isDownEvent, type GfEvent } from './events.js';
+import { isDownEvent, type GfEvent, type UpEventType } from './events.js';
 import type { Graph } from '../graph/graph.js';
 
 /**
@@ -120,7 +120,7 @@ export class Xlator<O extends OptionTable = OptionTable, P = unknown> {
   }
 
   /** Send an upward event from this translator to its parents (or to the graph at the top). */
-  async notifyParents(event: Extract<GfEvent, { from: Xlator }>): Promise<void> {
+  async notifyParents(event: { type: UpEventType; message?: string; from?: unknown }): Promise<void> {
     const e = { ...event, from: this as unknown as Xlator } as GfEvent;
     if (this.parents.length === 0) {
       this.graph.topEvent(e);

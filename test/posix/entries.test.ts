@@ -68,7 +68,7 @@ test('mknod makes fifos, sockets, character and block devices', async (t) => {
   for (const [name, type, dev, ia] of kinds) {
     const loc = await g.newLoc(`/${name}`);
     const res = await g.fops.mknod(g.frame(), { loc, mode: type | 0o640, rdev: Number(dev), umask: 0 });
-    t.is(res.buf.type, ia, name);
+    t.is(res.buf.type as number, ia, name);
     t.is(res.buf.mode & 0o777, 0o640);
     t.is(res.buf.rdev, dev);
     t.true(fs.existsSync(handlePath(g.dir, res.buf.gfid)), `${name} has a handle`);

@@ -8,9 +8,10 @@ import { IaType } from '../../runtime/core/iatt.js';
 import { native } from '../../native/index.js';
 import { diskGfid, handlePath, locOf, posixGraph } from './helpers.js';
 import { HAVE_REAL_GLUSTER, realMount } from './real-gluster.js';
+import { needing } from '../helpers/needs.js';
 
 // Real glusterfsd and FUSE mounts: one at a time.
-const serial = HAVE_REAL_GLUSTER ? test.serial : test.skip;
+const serial = needing(HAVE_REAL_GLUSTER, 'real GlusterFS (glusterfs-server, glusterfs-client)');
 
 function workDir(t: { teardown(fn: () => void): void }): { work: string; brick: string } {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-interop-'));

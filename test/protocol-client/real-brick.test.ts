@@ -10,9 +10,10 @@ import { gfidFromBuffer } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
 import { startGraph, type TestGraph } from '../../runtime/testkit/index.js';
 import { HAVE_GLUSTERFSD, clientVolfile, startRealBrick, type RealBrick } from './helpers/real-brick.js';
+import { needing } from '../helpers/needs.js';
 
 // Real glusterfsd processes: one test at a time.
-const serial = HAVE_GLUSTERFSD ? test.serial : test.skip;
+const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
 async function setup(t: { teardown(fn: () => unknown): void }, extra: string[] = []): Promise<{ brick: RealBrick; g: TestGraph }> {
   const brick = await startRealBrick();

@@ -13,8 +13,9 @@ import type { GfEvent } from '../../runtime/xlator/events.js';
 import { listenRpc } from '../../rpc/transport/index.js';
 import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
+import { needing } from '../helpers/needs.js';
 
-const serial = HAVE_GLUSTERFSD ? test.serial : test.skip;
+const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
 const errno = async (p: Promise<unknown>) => (await p.then(() => 0, (e: unknown) => (e instanceof FopError ? e.errno : -1)));
 

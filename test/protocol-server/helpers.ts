@@ -14,6 +14,10 @@ import { glusterfsCredential, type Credential } from '../../rpc/sunrpc/auth.js';
 import { connectRpc, type RpcAddress } from '../../rpc/transport/socket.js';
 import type { RpcConnection } from '../../rpc/transport/connection.js';
 import { serverAddress } from '../../xlators/protocol/server/index.js';
+import { setLogSink } from '../../runtime/log/logger.js';
+
+// Server log lines are expected here (refused clients, closed connections); GFS_TEST_LOG=1 shows them.
+if (!process.env.GFS_TEST_LOG) setLogSink(() => {});
 
 interface Teardown {
   teardown(fn: () => unknown): void;

@@ -7,10 +7,11 @@ import {
 } from '../../rpc/programs/index.js';
 import { encode } from '../../rpc/xdr/index.js';
 import { CAPTURE, capturedMessages, type CapturedMessage } from './helpers/capture.js';
+import { needingConcurrent } from '../helpers/needs.js';
 
 const available = existsSync(CAPTURE);
 const messages: CapturedMessage[] = available ? capturedMessages() : [];
-const hasCapture = available ? test : test.skip;
+const hasCapture = needingConcurrent(available, 'the shared capture');
 
 function body(m: CapturedMessage) {
   const hasPayload = m.kind === 'call' ? m.procedure.argsPayload : m.procedure.replyPayload;

@@ -5,6 +5,7 @@ import { PROGRAMS, decodeMessage, serializedDict, type Procedure } from '../../r
 import { RecordDecoder, credentialFromAuth, decodeRecord } from '../../rpc/sunrpc/index.js';
 import { RpcDecodeError, decode } from '../../rpc/xdr/index.js';
 import { CAPTURE, capturedMessages } from './helpers/capture.js';
+import { needingConcurrent } from '../helpers/needs.js';
 
 const procedures: Procedure[] = PROGRAMS.flatMap((p) => [...p.byNumber.values()]);
 const captured = existsSync(CAPTURE) ? capturedMessages() : [];
@@ -45,7 +46,7 @@ test('huge declared lengths are refused without allocating them', (t) => {
   t.pass();
 });
 
-(captured.length ? test : test.skip)('every captured message, truncated or with a flipped byte, decodes or throws RpcDecodeError', (t) => {
+needingConcurrent(captured.length > 0, 'the shared capture')('every captured message, truncated or with a flipped byte, decodes or throws RpcDecodeError', (t) => {
   fc.assert(
     fc.property(fc.nat(captured.length - 1), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), (i, cut, at, x, flip) => {
       const m = captured[i]!;

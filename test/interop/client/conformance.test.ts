@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { runConformance } from '../../conformance/suite.js';
 import { gfsMountOverRealGlusterfsdTarget } from '../../conformance/targets/gfs-mount-over-real-glusterfsd.js';
 import { HAVE_GLUSTERFSD } from '../../protocol-client/helpers/real-brick.js';
+import { needing } from '../../helpers/needs.js';
 
 /**
  * Cases known to differ through a real glusterfsd, run as `failing` so they are reported, and
@@ -24,4 +25,4 @@ function withKnownDifferences(t: TestFn): TestFn {
 
 // The shared conformance cases through gfs-mount -> protocol/client -> a real glusterfsd.
 if (HAVE_GLUSTERFSD && existsSync('/dev/fuse')) runConformance(withKnownDifferences(test), gfsMountOverRealGlusterfsdTarget());
-else test.skip('gfs-mount-over-real-glusterfsd: needs glusterfsd and /dev/fuse', () => {});
+else needing(false, 'glusterfsd (glusterfs-server) or /dev/fuse')('gfs-mount-over-real-glusterfsd: the conformance suite runs through a real brick', () => {});

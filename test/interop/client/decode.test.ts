@@ -8,8 +8,9 @@ import { decodeMessage, findProcedure, type Procedure } from '../../../rpc/progr
 import { RecordDecoder, credentialFromAuth, decodeRecord } from '../../../rpc/sunrpc/index.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick } from '../../protocol-client/helpers/real-brick.js';
 import { CAPTURE, capturedMessages } from '../../rpc/helpers/capture.js';
+import { needing } from '../../helpers/needs.js';
 
-const serial = HAVE_GLUSTERFSD && fs.existsSync(CAPTURE) ? test.serial : test.skip;
+const serial = needing(HAVE_GLUSTERFSD && fs.existsSync(CAPTURE), 'glusterfsd (glusterfs-server) or the shared capture');
 
 /** One decoded message of a session: procedure, call or reply, body and credential. */
 interface Decoded {

@@ -1,10 +1,10 @@
 /** Fops on open files and directories: open/opendir hand out fd numbers, release takes them back. */
 import { Fd } from '../../../runtime/core/fd.js';
 import { IaType } from '../../../runtime/core/iatt.js';
-import { dictToWire, emptyIattx, flockToWire, iattFromWire, iattToWire } from '../../../rpc/programs/convert.js';
+import { dictToWire, emptyIattx, flockToWire, iattFromWire } from '../../../rpc/programs/convert.js';
 import type { Call } from './call.js';
 import type { FopHandlers } from './handler.js';
-import { resultReply } from './reply.js';
+import { iattx, resultReply } from './reply.js';
 import { linkInode, resolveInode } from './resolve.js';
 import { dictArg, gfFlagsToFlags, lockArgs, xd } from './wire.js';
 
@@ -143,7 +143,7 @@ export const fdFops = {
       if (e.stat && e.name !== '.' && e.name !== '..' && dir.linked && e.stat.type !== IaType.INVAL) linkInode(c, e.inode, e.stat, dir, e.name);
       return {
         d_ino: e.ino, d_off: e.offset, d_len: Buffer.byteLength(e.name), d_type: e.type, name: e.name,
-        stat: e.stat ? iattToWire(e.stat) : emptyIattx(), dict: dictToWire(e.dict),
+        stat: e.stat ? iattx(e.stat) : emptyIattx(), dict: dictToWire(e.dict),
       };
     });
     return { value: { ...resultReply('readdirp', res, reply.length), reply } };

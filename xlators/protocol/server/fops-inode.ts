@@ -14,7 +14,8 @@ export const inodeFops = {
 
   async readlink(c, r) {
     const res = await c.fops.readlink(c.frame, { loc: await resolveInode(c, r.gfid), size: r.size, xdata: xd(r.xdata) });
-    return { value: { ...resultReply('readlink', res), path: res.path } };
+    // op_ret is the link's length: fuse_readlink_cbk sends op_ret bytes of the path.
+    return { value: { ...resultReply('readlink', res, Buffer.byteLength(res.path)), path: res.path } };
   },
 
   async truncate(c, r) {

@@ -95,8 +95,10 @@ async function shutdown(self: ServerSelf): Promise<void> {
   const priv = self.priv;
   if (priv.closing) return;
   priv.closing = true;
-  await Promise.all(priv.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  // net.Server.close calls back only once every connection is gone: close them after asking.
+  const closed = Promise.all(priv.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   for (const conn of priv.clients.keys()) conn.close(new Error('the server is shutting down'));
+  await closed;
   while (priv.cleanups.size) await Promise.all([...priv.cleanups]);
   if (priv.listen.kind === 'unix') rmSync(priv.listen.path, { force: true });
 }

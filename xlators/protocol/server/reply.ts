@@ -3,6 +3,7 @@ import type { Dict } from '../../../runtime/core/dict.js';
 import { dictToWire, emptyIattx, iattToWire, NO_DICT } from '../../../rpc/programs/convert.js';
 import { GFS4_FOPS, type Gfs4FopName } from '../../../rpc/programs/gfs4.js';
 import type { Codec } from '../../../rpc/xdr/schema.js';
+import type { GfxIattx } from '../../../rpc/programs/gfx-types.js';
 
 /**
  * Building GFS4 replies. Every reply starts with op_ret and op_errno; a failed fop sends the rest
@@ -30,6 +31,22 @@ export function zeroValue(codec: Codec<unknown>): unknown {
     }
     case 'custom': return null;
   }
+}
+
+/**
+ * An iattx as GlusterFS sends it. ia_rdev is not st_rdev on the wire: iatt_from_stat stores
+ * ia_makedev(major, minor), major in the high 32 bits (the real client turns it back with
+ * makedev). Converted here when convert.ts left the glibc dev_t as it was.
+ */
+export function iattx(i: Iatt): GfxIattx {
+  const x = iattToWire(i);
+  const dev = BigInt.asUintN(64, BigInt(i.rdev));
+  if (dev !== 0n && x.ia_rdev === dev) {
+    const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn & 0xffffffffn);
+    const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn & 0xffffffffn);
+    x.ia_rdev = (major << 32n) | minor;
+  }
+  return x;
 }
 
 /** gfx_dict fields are recognised by shape: that is how "no dict" (count -1) is filled in. */
@@ -66,7 +83,7 @@ export function resultReply(fop: Gfs4FopName, result: Readonly<Record<string, un
   const out = blankReply(fop, opRet, 0);
   for (const [field, slot] of Object.entries(info.iatts)) {
     const v = result[field] as Iatt | undefined;
-    if (v) out[slot] = iattToWire(v);
+    if (v) out[slot] = iattx(v);
   }
   if (info.dict) out.dict = dictToWire(result[info.dict] as Dict | undefined);
   if ('xdata' in out) out.xdata = dictToWire(result.xdata as Dict | undefined);

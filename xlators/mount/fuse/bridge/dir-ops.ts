@@ -14,17 +14,47 @@ export async function opendir(b: BridgeCore, ctx: RequestContext, flags: number)
 
 const isDots = (name: string) => name === '.' || name === '..';
 
+/** Entries a readdir(p) returned beyond what fitted into the kernel's buffer. */
+interface Surplus {
+  /** The offset the kernel asks for next if it continues the listing. */
+  offset: bigint;
+  plus: boolean;
+  entries: DirEntry[];
+  at: number;
+}
+const SURPLUS = { name: 'mount/fuse readdir surplus' };
+/** Surplus entries older than this are fetched again. */
+const SURPLUS_MS = 1000;
+
 /**
  * READDIRPLUS asks readdirp and links every entry with a stat into the inode table; the kernel
  * takes a lookup on each entry it receives (not on `.` and `..`), so a lookup is counted only
- * for entries that fit into the reply. Entries that do not fit come again with the next offset.
+ * for entries that fit into the reply.
+ *
+ * The kernel's buffer is one page (about 25 READDIRPLUS records), while a brick answers by its
+ * own size accounting and usually returns more. The entries that do not fit are kept on the fd
+ * and answer the next request when it continues at their offset (as GlusterFS's readdir-ahead
+ * does), instead of being stat'ed again; any other offset, or an age over a second, reads afresh.
  */
 export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: bigint, list: DirList): Promise<void> {
   const fd = b.fd(fh);
-  const frame = b.frame(ctx, undefined, false);
-  const args = { fd, size: list.size, offset };
-  const { entries } = list.plus ? await b.fops.readdirp(frame, args) : await b.fops.readdir(frame, args);
-  for (const e of entries) if (!add(b, fd, list, e)) break;
+  const kept = fd.ctxGet<Surplus>(SURPLUS);
+  fd.ctx.delete(SURPLUS);
+  let entries: DirEntry[];
+  let at: number;
+  if (kept && kept.offset === offset && kept.plus === list.plus && Date.now() - kept.at < SURPLUS_MS) {
+    ({ entries, at } = kept);
+  } else {
+    at = Date.now();
+    const frame = b.frame(ctx, undefined, false);
+    const args = { fd, size: list.size, offset };
+    entries = (list.plus ? await b.fops.readdirp(frame, args) : await b.fops.readdir(frame, args)).entries;
+  }
+  for (let i = 0; i < entries.length; i++) {
+    if (add(b, fd, list, entries[i]!)) continue;
+    if (i > 0) fd.ctxSet(SURPLUS, { offset: entries[i - 1]!.offset, plus: list.plus, entries: entries.slice(i), at });
+    break;
+  }
 }
 
 function add(b: BridgeCore, fd: Fd, list: DirList, e: DirEntry): boolean {

@@ -1,0 +1,74 @@
+import test from 'ava';
+import { addressListMatches, authAddr, authenticate, authLogin, ipInNet, unmapAddress, type AuthConfig, type AuthRequest } from '../../xlators/protocol/server/auth.js';
+
+const cfg = (over: Partial<AuthConfig> = {}): AuthConfig => ({
+  addrAllow: {}, addrReject: {}, ipAllow: {}, loginAllow: {}, loginPassword: {}, allowInsecure: true, strictAuthAccept: false, ...over,
+});
+const from = (address: string, over: Partial<AuthRequest> = {}): AuthRequest => ({ subvolume: 'v', peer: { family: 'inet', address, port: 50000 }, ...over });
+const noDns = async (host: string) => (host === 'client.example' ? ['10.1.2.3'] : Promise.reject(new Error('no such host')));
+
+test('wildcards, CIDRs, exact addresses and host names match as GlusterFS matches them', async (t) => {
+  t.true(await addressListMatches(['*'], '10.0.0.1', noDns));
+  t.true(await addressListMatches(['192.168.*'], '192.168.7.9', noDns));
+  t.false(await addressListMatches(['192.168.*'], '10.168.7.9', noDns));
+  t.true(await addressListMatches(['10.0.0.?'], '10.0.0.7', noDns));
+  t.true(await addressListMatches(['10.0.0.0/8'], '10.200.1.1', noDns));
+  t.false(await addressListMatches(['10.0.0.0/16'], '10.200.1.1', noDns));
+  t.true(await addressListMatches(['127.0.0.1'], '127.0.0.1', noDns));
+  t.false(await addressListMatches(['127.0.0.2'], '127.0.0.1', noDns));
+  t.true(await addressListMatches(['client.example'], '10.1.2.3', noDns));
+  t.false(await addressListMatches(['unknown.example'], '10.1.2.3', noDns), 'a name that does not resolve matches nobody');
+  t.true(await addressListMatches(['!10.*'], '192.168.0.1', noDns), '! negates a pattern');
+  t.false(await addressListMatches(['!10.*'], '10.0.0.1', noDns));
+  t.true(ipInNet('0.0.0.0/0', '1.2.3.4'));
+  t.is(unmapAddress('::ffff:127.0.0.1'), '127.0.0.1');
+  t.is(unmapAddress('::1'), '::1');
+});
+
+test('reject is checked before allow', async (t) => {
+  const c = cfg({ addrAllow: { v: ['*'] }, addrReject: { v: ['10.0.0.*'] } });
+  t.is(await authAddr(c, from('10.0.0.5'), noDns), 'reject');
+  t.is(await authAddr(c, from('10.0.1.5'), noDns), 'accept');
+  t.is(await authAddr(cfg({ addrReject: { v: ['10.*'] } }), from('192.168.0.1'), noDns), 'dont-care', 'reject alone accepts nobody');
+});
+
+test('auth.addr options name the subvolume the client asks for', async (t) => {
+  const c = cfg({ addrAllow: { other: ['*'] } });
+  t.is(await authAddr(c, from('10.0.0.1'), noDns), 'dont-care');
+  t.is((await authenticate(c, from('10.0.0.1'), noDns)).result, 'reject', 'nobody accepting is a refusal');
+  t.is(await authAddr(cfg({ ipAllow: { v: ['10.*'] } }), from('10.0.0.1'), noDns), 'accept', 'the old auth.ip spelling still works');
+});
+
+test('the sub-directory form only counts the entry of the mounted directory', async (t) => {
+  const c = cfg({ addrAllow: { v: ['/(10.0.0.1|10.0.0.2)', '/data(192.168.*)'] } });
+  t.is(await authAddr(c, from('10.0.0.2'), noDns), 'accept');
+  t.is(await authAddr(c, from('192.168.1.1'), noDns), 'dont-care');
+  t.is(await authAddr(c, from('192.168.1.1', { subdir: '/data' }), noDns), 'accept');
+});
+
+test('insecure ports are refused when rpc-auth-allow-insecure is off', async (t) => {
+  const c = cfg({ addrAllow: { v: ['*'] }, allowInsecure: false });
+  t.is(await authAddr(c, from('10.0.0.1'), noDns), 'reject');
+  t.is(await authAddr(c, from('10.0.0.1', { peer: { family: 'inet', address: '10.0.0.1', port: 1023 } }), noDns), 'accept');
+  t.is(await authAddr(c, from('x', { peer: { family: 'unix', address: '/run/b.sock' } }), noDns), 'accept');
+});
+
+test('auth.login: the right password accepts, a wrong one rejects, no credentials do not count', async (t) => {
+  const c = cfg({ loginAllow: { v: 'alice, bob' }, loginPassword: { alice: 's3cret' } });
+  t.is(authLogin(c, from('1.1.1.1', { username: 'alice', password: 's3cret' })), 'accept');
+  t.is(authLogin(c, from('1.1.1.1', { username: 'alice', password: 'wrong' })), 'reject');
+  t.is(authLogin(c, from('1.1.1.1', { username: 'bob', password: 'x' })), 'reject', 'a listed user without a password entry is refused');
+  t.is(authLogin(c, from('1.1.1.1', { username: 'mallory', password: 'x' })), 'dont-care');
+  t.is(authLogin(c, from('1.1.1.1')), 'dont-care');
+  t.is(authLogin({ ...c, strictAuthAccept: true }, from('1.1.1.1')), 'reject', 'strict-auth-accept wants credentials');
+  t.is(authLogin(cfg({ loginAllow: { v: 'svc-*' }, loginPassword: { 'svc-a': 'p' } }), from('1.1.1.1', { username: 'svc-a', password: 'p' })), 'accept', 'user patterns');
+});
+
+test('gf_authenticate: one module rejecting wins over another accepting', async (t) => {
+  const c = cfg({ addrAllow: { v: ['*'] }, loginAllow: { v: 'alice' }, loginPassword: { alice: 'pw' } });
+  t.is((await authenticate(c, from('10.0.0.1', { username: 'alice', password: 'bad' }), noDns)).result, 'reject');
+  t.is((await authenticate(c, from('10.0.0.1', { username: 'alice', password: 'pw' }), noDns)).result, 'accept');
+  t.is((await authenticate(c, from('10.0.0.1'), noDns)).result, 'accept', 'an address accept lets a client without credentials in, as in GlusterFS');
+  t.is((await authenticate({ ...c, addrAllow: {} }, from('10.0.0.1'), noDns)).result, 'reject');
+  t.is((await authenticate(cfg(), from('10.0.0.1'), noDns)).result, 'reject', 'no auth option at all refuses everyone');
+});
