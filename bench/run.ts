@@ -11,7 +11,7 @@ import { benchParse } from './parse.js';
 import { localSection } from './local.js';
 import { distributeSection } from './distribute.js';
 import { machine, table } from './report.js';
-import { cleanupAll } from './targets.js';
+import { cleanupAll, onCleanup } from './targets.js';
 import { killWorkloads } from './workloads.js';
 
 export interface BenchOptions {
@@ -81,6 +81,8 @@ async function main(): Promise<void> {
   }
   console.log(machine());
   const base = fs.mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gfs-bench-'));
+  // Registered first, so it runs last: after every mount on it is gone (also on Ctrl-C).
+  onCleanup(async () => fs.rmSync(base, { recursive: true, force: true }));
   try {
     for (const name of sections) {
       console.log(`\n== ${name} ==`);
@@ -90,7 +92,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await cleanupAll();
-    fs.rmSync(base, { recursive: true, force: true });
   }
 }
 

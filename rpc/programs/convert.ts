@@ -33,7 +33,7 @@ export function iattFromWire(x: GfxIattx): Iatt {
     nlink: x.ia_nlink,
     uid: x.ia_uid,
     gid: x.ia_gid,
-    rdev: x.ia_rdev,
+    rdev: rdevFromWire(x.ia_rdev),
     size: Number(x.ia_size),
     blksize: x.ia_blksize,
     blocks: Number(x.ia_blocks),
@@ -45,6 +45,24 @@ export function iattFromWire(x: GfxIattx): Iatt {
   return iatt;
 }
 
+/**
+ * ia_rdev on the wire is GlusterFS's ia_makedev (major << 32 | minor), not glibc's dev_t: a
+ * brick's iatt_from_stat splits st_rdev and the client's makedev joins it again. Iatt.rdev is
+ * the dev_t.
+ */
+export function rdevFromWire(x: bigint): bigint {
+  const major = x >> 32n;
+  const minor = x & 0xffffffffn;
+  return ((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n);
+}
+
+export function rdevToWire(dev: bigint | number): bigint {
+  const d = BigInt.asUintN(64, BigInt(dev));
+  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn & 0xffffffffn);
+  const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn & 0xffffffffn);
+  return (major << 32n) | minor;
+}
+
 /** `flags` defaults to what a brick reports (IATT_BASIC, plus BTIME when the iatt has one). */
 export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint; attributesMask?: bigint } = {}): GfxIattx {
   return {
@@ -52,7 +70,7 @@ export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint;
     ia_flags: opts.flags ?? (i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC),
     ia_ino: BigInt.asUintN(64, i.ino),
     ia_dev: BigInt.asUintN(64, i.dev),
-    ia_rdev: BigInt.asUintN(64, i.rdev),
+    ia_rdev: rdevToWire(i.rdev),
     ia_size: BigInt(i.size),
     ia_blocks: BigInt(i.blocks),
     ia_attributes: opts.attributes ?? 0n,

@@ -11,7 +11,8 @@ import { emptyIattx, iattToWire } from '../../rpc/programs/index.js';
 import { EBADFD, FdRegistry } from '../../xlators/protocol/client/fd-ctx.js';
 import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdToWire, reopenFlags } from '../../xlators/protocol/client/flags.js';
 import { frameCredential, isManagementDaemon, setvolumeDict } from '../../xlators/protocol/client/handshake.js';
-import { decodeResult, rdevFromWire } from '../../xlators/protocol/client/replies.js';
+import { decodeResult } from '../../xlators/protocol/client/replies.js';
+import { rdevFromWire, rdevToWire } from '../../rpc/programs/convert.js';
 import { buildRequest } from '../../xlators/protocol/client/requests.js';
 
 const O = constants;
@@ -194,4 +195,5 @@ test('a device number in a reply (GlusterFS major<<32|minor) becomes a dev_t', (
   t.is(rdevFromWire((1n << 32n) | 3n), 259n); // makedev(1, 3)
   t.is(rdevFromWire((259n << 32n) | 300n), ((259n & 0xfffn) << 8n) | ((259n & ~0xfffn) << 32n) | (300n & 0xffn) | ((300n & ~0xffn) << 12n));
   t.is(rdevFromWire(0n), 0n);
+  for (const dev of [0n, 259n, 0x12345678n, 0xfff12345678n]) t.is(rdevFromWire(rdevToWire(dev)), dev);
 });

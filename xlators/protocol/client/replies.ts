@@ -31,21 +31,8 @@ function replyInode(c: ReplyContext, a: Record<string, unknown>): Inode {
 
 const DOT = new Set(['.', '..']);
 
-/**
- * ia_rdev on the wire is GlusterFS's ia_makedev (major << 32 | minor), not a dev_t; the runtime's
- * Iatt.rdev is glibc's dev_t. rpc/programs/convert.ts does not convert it (yet), so replies are
- * corrected here. The mknod request's `dev` is a plain dev_t and needs nothing.
- */
-export function rdevFromWire(x: bigint): bigint {
-  const ma = x >> 32n;
-  const mi = x & 0xffffffffn;
-  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
-}
-
 function iatt(x: GfxIattx): Iatt {
-  const i = iattFromWire(x);
-  if (i.rdev) i.rdev = rdevFromWire(x.ia_rdev);
-  return i;
+  return iattFromWire(x);
 }
 
 /**
@@ -98,11 +85,7 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.entries = (r.reply as Infer<typeof gfx_dirlist>[]).map((e) => ({ name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type }));
   },
   readdirp: (c, a, r, _p, out) => {
-    const entries = (r.reply as Infer<typeof gfx_dirplist>[]).map((w) => {
-      const e = direntFromWire(w);
-      if (e.stat?.rdev) e.stat.rdev = rdevFromWire(w.stat.ia_rdev);
-      return e;
-    });
+    const entries = (r.reply as Infer<typeof gfx_dirplist>[]).map(direntFromWire);
     linkEntries(c, a.fd.inode, entries);
     out.entries = entries;
   },

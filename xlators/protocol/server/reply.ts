@@ -33,20 +33,9 @@ export function zeroValue(codec: Codec<unknown>): unknown {
   }
 }
 
-/**
- * An iattx as GlusterFS sends it. ia_rdev is not st_rdev on the wire: iatt_from_stat stores
- * ia_makedev(major, minor), major in the high 32 bits (the real client turns it back with
- * makedev). Converted here when convert.ts left the glibc dev_t as it was.
- */
+/** An iattx as GlusterFS sends it (convert.ts puts ia_rdev in GlusterFS's major<<32|minor form). */
 export function iattx(i: Iatt): GfxIattx {
-  const x = iattToWire(i);
-  const dev = BigInt.asUintN(64, BigInt(i.rdev));
-  if (dev !== 0n && x.ia_rdev === dev) {
-    const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn & 0xffffffffn);
-    const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn & 0xffffffffn);
-    x.ia_rdev = (major << 32n) | minor;
-  }
-  return x;
+  return iattToWire(i);
 }
 
 /** gfx_dict fields are recognised by shape: that is how "no dict" (count -1) is filled in. */
