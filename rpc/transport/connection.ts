@@ -196,11 +196,17 @@ export class RpcConnection extends EventEmitter {
 
   private async onCall(xid: number, header: CallHeader, payload: Buffer): Promise<void> {
     const reply = (body: ReplyBody, results: Buffer[] = []) => this.write(encodeReply(xid, body, results));
-    if (header.rpcvers !== RPC_VERSION) return reply(rpcMismatchReply());
+    // A peer that speaks another protocol, or sends what no GlusterFS peer sends, gets the
+    // standard refusal and loses this connection (only this one).
+    const refuse = (what: string, body: ReplyBody) => {
+      reply(body);
+      this.endAfterRefusal(what);
+    };
+    if (header.rpcvers !== RPC_VERSION) return refuse(`RPC version ${header.rpcvers}`, rpcMismatchReply());
     const service = this.services.get(header.prog);
-    if (!service) return reply(acceptedReply(AcceptStat.PROG_UNAVAIL));
+    if (!service) return refuse(`unknown program ${header.prog}`, acceptedReply(AcceptStat.PROG_UNAVAIL));
     const { program, handlers } = service;
-    if (program.vers !== header.vers) return reply(progMismatchReply(program.vers, program.vers));
+    if (program.vers !== header.vers) return refuse(`${program.name} version ${header.vers}`, progMismatchReply(program.vers, program.vers));
     const procedure = program.byNumber.get(header.proc);
     const handler = procedure && handlers[procedure.name];
     if (!procedure || !handler) return procedure?.oneWay ? undefined : reply(acceptedReply(AcceptStat.PROC_UNAVAIL));
@@ -209,13 +215,14 @@ export class RpcConnection extends EventEmitter {
     try {
       cred = credentialFromAuth(header.cred);
     } catch {
-      return reply(authErrorReply(AuthStat.BADCRED));
+      return refuse('a malformed credential', authErrorReply(AuthStat.BADCRED));
     }
     try {
       args = decodeMessage(procedure.args, payload, procedure.argsPayload);
     } catch (err) {
       this.log.warn('garbage arguments', { peer: this.name, procedure: procedure.name, error: (err as Error).message });
-      return procedure.oneWay ? undefined : reply(acceptedReply(AcceptStat.GARBAGE_ARGS));
+      if (procedure.oneWay) return this.endAfterRefusal(`garbage arguments to ${procedure.name}`);
+      return refuse(`garbage arguments to ${procedure.name}`, acceptedReply(AcceptStat.GARBAGE_ARGS));
     }
     try {
       const ctx: CallContext = { xid, header, cred, connection: this, ...(args.payload ? { payload: args.payload } : {}) };
@@ -227,6 +234,16 @@ export class RpcConnection extends EventEmitter {
       this.log.error('call handler failed', { peer: this.name, procedure: procedure.name, error: (err as Error).message });
       if (!procedure.oneWay) reply(acceptedReply(AcceptStat.SYSTEM_ERR));
     }
+  }
+
+  /** The refusal is written; let it drain, then close this connection with a log line. */
+  private endAfterRefusal(what: string): void {
+    if (this.closed) return;
+    const err = new RpcDecodeError(`the peer sent ${what}`);
+    this.log.error(`the peer sent ${what}; closing the connection`, { peer: this.name });
+    this.closedWith = err;
+    this.socket.end(() => this.socket.destroy());
+    this.finish(err);
   }
 
   /** Close this connection (and only it) because of what the peer sent. */

@@ -113,9 +113,9 @@ test('write data and read data travel after the body over a unix socket', async 
 test('the server can call its client back on the same connection', async (t) => {
   let fetched!: () => void;
   const got = new Promise<void>((r) => (fetched = r));
-  const { client, serverConns } = await pair(t, () => {});
+  const { client, serverConns } = await pair(t, (c) => c.serve(GFS4, { lookup: () => ({ value: lookupReply(0) }) }));
   client.serve(CALLBACK, { FETCHSPEC: () => fetched() });
-  await client.call(GFS4, GFS4.procs.lookup, lookupArgs).catch(() => {}); // make sure the server side exists
+  await client.call(GFS4, GFS4.procs.lookup, lookupArgs); // make sure the server side exists
   serverConns[0]!.notify(CALLBACK, CALLBACK.procs.FETCHSPEC, undefined);
   await got;
   t.pass();
@@ -127,6 +127,9 @@ test('unknown programs and procedures are refused with the RPC status, not a han
   t.regex(e1!.message, /procedure unavailable/);
   const e2 = await t.throwsAsync(client.call(DUMP, DUMP.procs.PING, undefined), { instanceOf: RpcRejectedError });
   t.regex(e2!.message, /program unavailable/);
+  // A program this peer does not speak is what no GlusterFS peer sends: the connection goes.
+  await new Promise<void>((r) => (client.closed ? r() : client.once('close', () => r())));
+  t.true(client.closed);
 });
 
 /** A raw socket to the server: send bytes, collect replies. */
@@ -139,7 +142,7 @@ function raw(where: RpcAddress) {
   return { s, records, closed };
 }
 
-test('arguments that do not decode get GARBAGE_ARGS and the connection stays open', async (t) => {
+test('arguments that do not decode get GARBAGE_ARGS, then that connection is closed', async (t) => {
   const { where } = await pair(t, (c) => c.serve(GFS4, { lookup: () => ({ value: lookupReply(0) }) }));
   const r = raw(where);
   t.teardown(() => r.s.destroy());
@@ -148,7 +151,7 @@ test('arguments that do not decode get GARBAGE_ARGS and the connection stays ope
   const rec = decodeRecord(r.records[0]!);
   t.is(rec.xid, 9);
   t.like(rec.msg, { mtype: 1, value: { stat: 0, value: { data: { stat: 4 } } } });
-  t.false(r.s.destroyed);
+  await r.closed;
 });
 
 test.serial('an oversized or malformed record closes only that connection, with a log line', async (t) => {

@@ -10,8 +10,6 @@
  * directory recreated by the other client gets byte-identical layouts.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readlinkSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { HAVE_REAL_GLUSTER, startDistVolume, type BrickKind, type ClientKind, type DistVolume, type Mount } from './cluster.js';
 import { linked, placementProblems, scanVolume } from './disk.js';
 import { Model, content, writeInitial, writeMore } from './model.js';
@@ -55,9 +53,7 @@ async function interop(t: ExecutionContext, bricks: BrickKind, first: ClientKind
     // 1. The first client writes a fresh volume.
     const a = await vol.mount(first);
     const m = new Model(a.mnt);
-    // Symlinks served by gfs-brick read back empty through the real client (see the failing
-    // test below); keep them out of that direction until protocol/server answers readlink right.
-    writeInitial(m, tagOf(first), { symlink: bricks === 'glusterfsd' });
+    writeInitial(m, tagOf(first));
     t.deepEqual(m.verify(a.mnt).problems, [], `${first} reads its own writes`);
     await a.unmount();
     let scan = checkDisk(t, vol, `after ${first} wrote`);
@@ -114,15 +110,3 @@ serial('a fresh volume gets the same root layout from either client', (t) => {
   t.deepEqual(ours, real);
 });
 
-// protocol/server answers readlink with op_ret 0; GlusterFS's fuse bridge (fuse_readlink_cbk)
-// takes op_ret as the target's length, so the real client reads every symlink as "". When this
-// starts passing, drop `.failing` and the `symlink` exception in interop() above.
-(HAVE_REAL_GLUSTER ? test.serial.failing : needing(false, NEEDS))('the real glusterfs client reads a symlink a gfs brick serves', async (t) => {
-  const vol = await startDistVolume({ bricks: 'gfs-brick' });
-  t.teardown(() => vol.stop());
-  const m = await vol.mount('glusterfs');
-  symlinkSync('some/target', join(m.mnt, 'link'));
-  const got = readlinkSync(join(m.mnt, 'link'));
-  await m.unmount();
-  t.is(got, 'some/target');
-});

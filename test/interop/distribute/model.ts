@@ -122,7 +122,7 @@ export function content(tag: string, p: string, size = 0): Buffer {
  * large binary file, a symlink, renames that leave link files (new name hashed elsewhere), and
  * empty directories whose layouts the other side recreates.
  */
-export function writeInitial(m: Model, tag: string, o: { symlink?: boolean } = {}): void {
+export function writeInitial(m: Model, tag: string): void {
   for (const d of ['/a/b/c', '/répertoire/sous-répertoire', '/日本/データ', '/emoji 🚀', '/flat', '/lay']) m.mkdir(d);
   for (let i = 0; i < 40; i++) m.write(`/flat/f${String(i).padStart(3, '0')}`, content(tag, `/flat/f${i}`));
   m.write('/a/b/c/deep.txt', content(tag, 'deep'));
@@ -132,7 +132,7 @@ export function writeInitial(m: Model, tag: string, o: { symlink?: boolean } = {
   m.write('/日本/データ/ファイル.txt', content(tag, 'jp'));
   m.write('/emoji 🚀/🎉 party.bin', content(tag, 'emoji', 300_000));
   m.write('/big.bin', content(tag, 'big', 3 * 1024 * 1024 + 17));
-  if (o.symlink ?? true) m.symlink('b/c/deep.txt', '/a/deep-link');
+  m.symlink('b/c/deep.txt', '/a/deep-link');
   for (let i = 0; i < 6; i++) m.mkdir(`/lay/d${i}`);
   m.mkdir('/lay/日本語-dir');
   // Renames within /flat: with three bricks about two in three land on another brick's range.

@@ -9,6 +9,7 @@
 import { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
+import { IaType } from '../../../runtime/core/iatt.js';
 import { newGfid, isGfid, type Gfid } from '../../../runtime/core/gfid.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
@@ -98,6 +99,9 @@ export async function symlink(self: DhtSelf, frame: Frame, a: FopArgs<'symlink'>
 export async function link(self: DhtSelf, frame: Frame, a: FopArgs<'link'>): Promise<FopResult<'link'>> {
   const cached = await cachedSubvol(self, frame, a.oldloc);
   if (!isUp(self, cached)) throw notConnected(`${a.oldloc.path} lives on ${cached.name}, which is down`);
+  // A directory exists on every subvolume: it has no data subvolume to link beside, and
+  // link(2) of a directory is EPERM, which the brick answers without a link file made first.
+  if (a.oldloc.inode?.type === IaType.DIR) return cached.fops.link(frame, a);
   const hashed = await hashedFor(self, frame, a.newloc);
   const gfid = a.oldloc.inode?.gfid ?? a.oldloc.gfid;
   if (!gfid) throw new FopError(E.EINVAL, 'link needs the source gfid');

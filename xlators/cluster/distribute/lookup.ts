@@ -161,10 +161,16 @@ async function lookupNameless(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict
 export async function cachedSubvol(self: DhtSelf, frame: Frame, loc: Loc): Promise<Xlator> {
   const have = inodeCtx(self, loc.inode)?.cached;
   if (have) return have;
-  await lookup(self, frame, { loc });
+  const r = await lookup(self, frame, { loc });
   const got = inodeCtx(self, loc.inode)?.cached;
-  if (!got) throw new FopError(E.EIO, `no data subvolume known for ${loc.path}`);
-  return got;
+  if (got) return got;
+  // A directory lives everywhere: a file fop aimed at one (unlink, link) goes to the first
+  // subvolume that is up, as dht does, and the brick answers EISDIR/EPERM as POSIX wants.
+  if (r.buf.type === IaType.DIR) {
+    const up = self.children.find((c) => isUp(self, c));
+    if (up) return up;
+  }
+  throw new FopError(E.EIO, `no data subvolume known for ${loc.path}`);
 }
 
 /** What goes up: distribute's xattrs removed, a migrating file's setgid+sticky marks hidden. */

@@ -21,6 +21,12 @@ import { anyDown, inodeCtx, isLinkfile, isUp, lookupXdata, notConnected, setInod
 
 type RenameRes = FopResult<'rename'>;
 const entryOnly = (l: Loc): Loc => ({ path: l.path, name: l.name, parent: l.parent, pargfid: l.pargfid });
+/**
+ * The source of a rename keeps its inode, as dht_rename passes oldloc on: translators below
+ * (access-control's sticky-directory rule) need to know whose entry moves. Only link files,
+ * whose gfid is not the data's, travel as bare names.
+ */
+const source = (l: Loc): Loc => ({ ...entryOnly(l), inode: l.inode, gfid: l.gfid });
 const gone = (err: unknown): boolean => err instanceof FopError && (err.errno === E.ENOENT || err.errno === E.ESTALE);
 
 export async function rename(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Promise<RenameRes> {
@@ -55,7 +61,7 @@ async function renameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pr
 
   let res: RenameRes;
   if (srcCached === dstHashed) {
-    res = await srcCached.fops.rename(frame, { oldloc: entryOnly(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
+    res = await srcCached.fops.rename(frame, { oldloc: source(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
     if (srcHashed !== srcCached) await unlinkLinkfile(srcHashed, oldloc).catch(() => undefined);
   } else {
     // 1. a link file to the data, under the old name, on the new name's hashed subvolume.
@@ -79,11 +85,11 @@ async function renameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pr
     }
     // 4. the old name goes from the data's subvolume (or the data is renamed over the old target).
     if (linked) {
-      const u = await srcCached.fops.unlink(frame, { loc: entryOnly(oldloc), xflag: 0 });
+      const u = await srcCached.fops.unlink(frame, { loc: source(oldloc), xflag: 0 });
       const buf = (await srcCached.fops.lookup(frame, { loc: { ...entryOnly(newloc), inode: oldloc.inode ?? newloc.parent?.table.create() }, xdata: lookupXdata(self, undefined) })).buf;
       res = { buf, preoldparent: u.preparent, postoldparent: u.postparent, prenewparent: link!.preparent, postnewparent: link!.postparent };
     } else {
-      res = await srcCached.fops.rename(frame, { oldloc: entryOnly(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
+      res = await srcCached.fops.rename(frame, { oldloc: source(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
     }
     if (srcHashed !== srcCached && srcHashed !== dstHashed) await unlinkLinkfile(srcHashed, oldloc).catch(() => undefined);
   }
@@ -95,7 +101,7 @@ async function renameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pr
 
 /** rename between two names of one file (hard links): POSIX says nothing happens. */
 async function sameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>, cached: Xlator): Promise<RenameRes> {
-  return cached.fops.rename(frame, { oldloc: entryOnly(a.oldloc), newloc: entryOnly(a.newloc), xdata: a.xdata });
+  return cached.fops.rename(frame, { oldloc: source(a.oldloc), newloc: entryOnly(a.newloc), xdata: a.xdata });
 }
 
 async function makeLinkfileAt(self: DhtSelf, on: Xlator, target: Xlator, loc: Loc, gfid: string): Promise<void> {
@@ -136,7 +142,7 @@ async function renameDir(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pro
       for (const e of entries) await unlinkLinkfile(xl, { path: `${dloc.path}/${e.name}`, name: e.name, parent: dloc.inode, pargfid: dloc.inode?.gfid });
     }
   }
-  const args = { oldloc: entryOnly(a.oldloc), newloc: entryOnly(a.newloc), xdata: a.xdata };
+  const args = { oldloc: source(a.oldloc), newloc: entryOnly(a.newloc), xdata: a.xdata };
   const first = await dstHashed.fops.rename(frame, args);
   const others = self.priv.subvols.filter((x) => x !== dstHashed);
   const rest = await Promise.allSettled(others.map((xl) => xl.fops.rename(frame, args)));
