@@ -3,9 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GLUSTER_VOLFILES, INTEROP_DIR } from '../helpers/shared.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const GLUSTER = '/work/shared/volfiles/glusterfs-10.3';
+const GLUSTER = GLUSTER_VOLFILES;
 const dir = mkdtempSync(join(tmpdir(), 'gfs-cli-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -90,7 +91,7 @@ test('an unreadable file is reported, not thrown', async (t) => {
 });
 
 test('graph --format json prints exactly top and volumes', async (t) => {
-  const r = await gfs('volfile', 'graph', '--format', 'json', '/work/shared/interop/real-brick.vol');
+  const r = await gfs('volfile', 'graph', '--format', 'json', `${INTEROP_DIR}/real-brick.vol`);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(JSON.parse(r.stdout), {
     top: 'raw-server',

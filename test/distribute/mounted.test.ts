@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../scripts/cli/main.js';
 import { gfsMount, makeEnv } from '../mount/fixtures/harness.js';
 import { makeBricks, volfile, where } from './helpers.js';
+import { GLUSTER_VOLFILES } from '../helpers/shared.js';
 
 test('a 3-brick distribute volume mounted through the kernel: create, list, rename, remove', async (t) => {
   const b = makeBricks(t);
@@ -29,7 +30,7 @@ test('a 3-brick distribute volume mounted through the kernel: create, list, rena
 });
 
 test("the distribute volume of a glusterd-written volfile validates", async (t) => {
-  const text = readFileSync('/work/shared/volfiles/glusterfs-10.3/dvol.tcp-fuse.vol', 'utf8');
+  const text = readFileSync(`${GLUSTER_VOLFILES}/dvol.tcp-fuse.vol`, 'utf8');
   const keep = text.split(/\n(?=volume )/).filter((v) => /^volume dvol-(client-\d|dht)\b/.test(v.trim())).join('\n');
   const env = makeEnv(t);
   const path = env.volfile('dht.vol', keep);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { GfsError } from '../../runtime/diagnostics/index.js';
 import { analyzeVolfileText, parseVolfileText } from '../../runtime/graph/load.js';
+import { GLUSTER_VOLFILES } from '../helpers/shared.js';
 
 /**
  * Whatever the input, loading yields a graph or a GfsError whose every diagnostic has a
@@ -44,7 +45,7 @@ test('random strings never crash the loader', (t) => {
   t.pass();
 });
 
-const REAL = readFileSync('/work/shared/volfiles/glusterfs-10.3/dvol.tcp-fuse.vol', 'utf8');
+const REAL = readFileSync(`${GLUSTER_VOLFILES}/dvol.tcp-fuse.vol`, 'utf8');
 
 test('mutated real volfiles never crash the loader', (t) => {
   const lines = REAL.split('\n');

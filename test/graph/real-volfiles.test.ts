@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { readVolfile } from '../../runtime/graph/load.js';
 import { graphToJson } from '../../runtime/graph/render.js';
 import { optionRecord, parentsOf, volumeByName } from '../../runtime/graph/model.js';
+import { GLUSTER_VOLFILES, INTEROP_DIR } from '../helpers/shared.js';
 
-const GLUSTER = '/work/shared/volfiles/glusterfs-10.3';
-const INTEROP = '/work/shared/interop';
+const GLUSTER = GLUSTER_VOLFILES;
+const INTEROP = INTEROP_DIR;
 
 test('the GlusterFS 10.3 fuse client volfile loads with its real graph', async (t) => {
   const g = await readVolfile(`${GLUSTER}/dvol.tcp-fuse.vol`);

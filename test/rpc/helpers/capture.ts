@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { RecordDecoder, decodeRecord, type RpcRecord } from '../../../rpc/sunrpc/index.js';
 import { findProcedure, type Procedure } from '../../../rpc/programs/index.js';
 import { readTcpStreams } from './pcapng.js';
+import { INTEROP_DIR } from '../../helpers/shared.js';
 
-export const CAPTURE = fileURLToPath(new URL('../../../../shared/interop/captures/real-client-real-brick.pcapng', import.meta.url));
+export const CAPTURE = `${INTEROP_DIR}/captures/real-client-real-brick.pcapng`;
 
 export interface CapturedMessage {
   /** The record as it was on the wire, without the record mark. */
