@@ -14,7 +14,7 @@ import { newGfid, isGfid, type Gfid } from '../../../runtime/core/gfid.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
-import { chunksByName, freestSubvol, isFilled, refreshAllDu, refreshDu } from './diskusage.js';
+import { chunksByName, duForPlacement, freestSubvol, isFilled, refreshAllDu } from './diskusage.js';
 import { dirLayout, mergeDirIatt } from './dir-layout.js';
 import { entryXattr, newDirectoryLayout } from './layout.js';
 import { DHT_LAYOUT_HASH_INVALID } from './layout-xattr.js';
@@ -50,7 +50,7 @@ function gfidReq(xdata: Dict | undefined): { gfid: Gfid; xdata: Dict } {
 
 /** Where a new file's data goes: hashed, or the freest subvolume when hashed is full. */
 async function placeFile(self: DhtSelf, hashed: Xlator): Promise<Xlator> {
-  await refreshDu(self, hashed).catch(() => undefined);
+  await duForPlacement(self, hashed);
   if (!isFilled(self, hashed)) return hashed;
   await refreshAllDu(self);
   return freestSubvol(self, hashed);

@@ -11,9 +11,35 @@ import { isUp, type DhtSelf, type DuInfo } from './state.js';
 
 const REFRESH_MS = 1000;
 
+/** statfs calls in flight, so a burst of creates asks each subvolume once. */
+const inFlight = new WeakMap<Xlator, Promise<DuInfo>>();
+
 export async function refreshDu(self: DhtSelf, xl: Xlator, force = false): Promise<DuInfo | undefined> {
   const old = self.priv.du.get(xl);
   if (old && !force && Date.now() - old.at < REFRESH_MS) return old;
+  let p = inFlight.get(xl);
+  if (!p) {
+    p = statfsDu(self, xl).finally(() => inFlight.delete(xl));
+    inFlight.set(xl, p);
+  }
+  return p;
+}
+
+/**
+ * The figures a new file's placement goes by: what is known, refreshed in the background once
+ * stale (dht_get_du_info winds its statfs on a frame of its own and the create does not wait);
+ * only a subvolume never measured is waited for.
+ */
+export async function duForPlacement(self: DhtSelf, xl: Xlator): Promise<void> {
+  const old = self.priv.du.get(xl);
+  if (!old) {
+    await refreshDu(self, xl).catch(() => undefined);
+    return;
+  }
+  if (Date.now() - old.at >= REFRESH_MS) void refreshDu(self, xl).catch(() => undefined);
+}
+
+async function statfsDu(self: DhtSelf, xl: Xlator): Promise<DuInfo> {
   const root = self.graph.itable.root;
   const { buf } = await xl.fops.statfs(createFrame(), { loc: { path: '/', name: '', inode: root, gfid: ROOT_GFID } });
   const info: DuInfo = {

@@ -15,7 +15,7 @@ import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { dirLayout, lookupDir, type Reply } from './dir-layout.js';
 import { createLinkfile, retargetLinkfile, unlinkLinkfile } from './linkfile.js';
 import {
-  allSettled, anyDown, cleanXdata, inodeCtx, isLinkfile, isMigrating, isRootLoc, isUp, linktoTarget, lookupXdata, notConnected, setInodeCtx,
+  allSettled, anyDown, cleanXdata, inodeCtx, isLinkfile, isMigrating, isRootLoc, isUp, linkXdata, linktoTarget, lookupXdata, notConnected, setInodeCtx,
   subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
 } from './state.js';
 
@@ -31,16 +31,44 @@ export async function lookup(self: DhtSelf, frame: Frame, a: FopArgs<'lookup'>):
     if (r) return r;
   }
   if (!loc.parent || loc.name === undefined) return lookupNameless(self, frame, loc, xdata);
+  const known = knownFile(self, loc);
+  if (known) {
+    // Any trouble there (moved, replaced, refused) and the name is looked up the long way.
+    const r = await revalidateFile(self, frame, loc, xdata, known.cached, known.gfid).catch(() => undefined);
+    if (r) return r;
+  }
   return lookupNamed(self, frame, loc, xdata);
 }
 
-/** Revalidate on the known data subvolume; undefined when the file moved (go the long way). */
-async function revalidateFile(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined, cached: Xlator): Promise<LookupRes | undefined> {
+/**
+ * A name asked with a fresh inode (the FUSE bridge's LOOKUP) whose dentry the inode table
+ * already holds, for a file whose data subvolume is known: revalidated there, as GlusterFS's
+ * fuse-bridge hands dht_lookup the known inode (dht_revalidate). Without this, a renamed file
+ * would cost a lookup of its link file and one of its data on every kernel revalidation.
+ */
+function knownFile(self: DhtSelf, loc: Loc): { cached: Xlator; gfid: string } | undefined {
+  if (loc.inode?.linked || !loc.parent) return undefined;
+  const inode = loc.parent.table.findDentry(loc.parent, loc.name!);
+  const cached = inode && inode.type !== IaType.DIR ? inodeCtx(self, inode)?.cached : undefined;
+  return cached && inode ? { cached, gfid: inode.gfid } : undefined;
+}
+
+/**
+ * Revalidate on the known data subvolume; undefined when the file moved (go the long way).
+ * `gfid`: the name was known by its dentry only, so it must still be that file (else the long way).
+ */
+async function revalidateFile(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined, cached: Xlator, gfid?: string): Promise<LookupRes | undefined> {
+  if (gfid !== undefined && !isUp(self, cached)) return undefined;
   if (!isUp(self, cached)) throw notConnected(`${cached.name} is down`);
   try {
-    const r = await cached.fops.lookup(frame, { loc, xdata: lookupXdata(self, xdata) });
-    if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata, [{ xl: cached, ok: r }]);
+    // A known file: only the link-file marker is of interest (a layout xattr is not read for
+    // nothing on every revalidation); should the gfid answer as a directory after all, the
+    // directory lookup asks every subvolume afresh, layouts included.
+    const r = await cached.fops.lookup(frame, { loc, xdata: linkXdata(self, xdata) });
+    if (gfid !== undefined && (r.buf.gfid !== gfid || r.buf.type === IaType.DIR)) return undefined;
+    if (r.buf.type === IaType.DIR) return lookupDir(self, frame, loc, xdata);
     if (isLinkfile(self, r.buf, r.xdata)) return undefined;
+    if (gfid !== undefined) setInodeCtx(self, loc.inode, gfid, { cached });
     return present(self, r);
   } catch (err) {
     if (err instanceof FopError && (err.errno === E.ENOENT || err.errno === E.ESTALE) && loc.parent) return undefined;

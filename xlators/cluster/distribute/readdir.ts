@@ -16,7 +16,7 @@ import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { dirLayout } from './dir-layout.js';
 import { deitransform, itransform, origOffset } from './offsets.js';
 import {
-  allSettled, firstUp, isLinkfile, isMigrating, isUp, linktoTarget, lookupXdata, setInodeCtx, subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
+  allSettled, firstUp, inodeCtx, isLinkfile, isMigrating, isUp, linktoTarget, lookupXdata, setInodeCtx, subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
 } from './state.js';
 
 const DT_DIR = 4;
@@ -59,9 +59,10 @@ async function readMerged(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['
     }
     const out: DirEntry[] = [];
     for (const e of entries) {
-      if (await keep(self, frame, fd, xl, e, layout)) {
-        out.push(tidy(self, xl, e, idx, n));
-      }
+      // Only a migrating source needs a call to decide; everything else is settled here,
+      // without a promise per entry.
+      const k = keep(self, xl, e, layout);
+      if (k === true || (k === MIGRATING && !(await destinationComplete(self, frame, fd, e)))) out.push(tidy(self, xl, e, idx, n));
     }
     if (out.length) return out;
     if (entries.length === 0) {
@@ -74,7 +75,10 @@ async function readMerged(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['
   }
 }
 
-async function keep(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['fd'], xl: Xlator, e: DirEntry, layout: Parameters<typeof subvolForNameIn>[1]): Promise<boolean> {
+const MIGRATING = 'migrating';
+
+/** Whether an entry is listed from this subvolume; MIGRATING: only if its move is not finished. */
+function keep(self: DhtSelf, xl: Xlator, e: DirEntry, layout: Parameters<typeof subvolForNameIn>[1]): boolean | typeof MIGRATING {
   if (isLinkfile(self, e.stat, e.dict)) return false;
   const isDir = e.stat ? e.stat.type === IaType.DIR : e.type === DT_DIR;
   if (isDir) {
@@ -83,7 +87,7 @@ async function keep(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['fd'], 
     if (hashed === xl) return true;
     return !(hashed && isUp(self, hashed)) && xl === firstUp(self);
   }
-  if (e.dict?.has(self.priv.linkXattr) && isMigrating(e.stat)) return !(await destinationComplete(self, frame, fd, e));
+  if (e.dict?.has(self.priv.linkXattr) && isMigrating(e.stat)) return MIGRATING;
   return true;
 }
 
@@ -105,15 +109,21 @@ async function destinationComplete(self: DhtSelf, frame: Frame, fd: FopArgs<'rea
 
 function tidy(self: DhtSelf, xl: Xlator, e: DirEntry, idx: number, n: number): DirEntry {
   const out: DirEntry = { ...e, offset: itransform(e.offset, idx, n) };
+  const link = self.priv.linkXattr;
   if (out.stat) {
     if (out.stat.type === IaType.DIR) out.stat = { ...out.stat, size: 4096, blocks: 8 };
-    else if (e.dict?.has(self.priv.linkXattr)) out.stat = { ...out.stat, mode: out.stat.mode & ~(S_ISGID | S_ISVTX) };
-    if (out.stat.type !== IaType.DIR && out.inode) setInodeCtx(self, out.inode, out.stat.gfid, { cached: xl });
+    else if (e.dict?.has(link)) out.stat = { ...out.stat, mode: out.stat.mode & ~(S_ISGID | S_ISVTX) };
+    // The context is written only when it changes (a listing repeats the same files).
+    if (out.stat.type !== IaType.DIR && out.inode && inodeCtx(self, out.inode)?.cached !== xl) setInodeCtx(self, out.inode, out.stat.gfid, { cached: xl });
   }
   if (out.dict) {
-    const d = out.dict.clone();
-    d.delete(self.priv.linkXattr);
-    out.dict = d.size ? d : undefined;
+    if (!out.dict.has(link)) return out;
+    if (out.dict.size === 1) out.dict = undefined;
+    else {
+      const d = out.dict.clone();
+      d.delete(link);
+      out.dict = d;
+    }
   }
   return out;
 }

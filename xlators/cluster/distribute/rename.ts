@@ -35,8 +35,15 @@ export async function rename(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>):
   return renameFile(self, frame, a);
 }
 
-/** What the new name currently is: its data subvolume, or nothing. */
+/**
+ * What the new name currently is: its data subvolume, or nothing. A linked inode the caller
+ * resolved (the FUSE bridge and the client API look the target up before a rename) already
+ * says so, as dht_rename trusts newloc->inode; otherwise the name is looked up.
+ */
 async function destination(self: DhtSelf, frame: Frame, newloc: Loc): Promise<{ cached?: Xlator; isDir?: boolean; gfid?: string }> {
+  const known = newloc.inode?.linked ? newloc.inode : undefined;
+  const cached = known && inodeCtx(self, known)?.cached;
+  if (known && cached && known.type !== IaType.DIR && isUp(self, cached)) return { cached, isDir: false, gfid: known.gfid };
   const probe: Loc = { ...entryOnly(newloc), inode: newloc.parent?.table.create() };
   try {
     const r = await lookup(self, frame, { loc: probe });
@@ -64,16 +71,22 @@ async function renameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pr
     res = await srcCached.fops.rename(frame, { oldloc: source(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
     if (srcHashed !== srcCached) await unlinkLinkfile(srcHashed, oldloc).catch(() => undefined);
   } else {
-    // 1. a link file to the data, under the old name, on the new name's hashed subvolume.
-    if (dstHashed !== srcHashed) await makeLinkfileAt(self, dstHashed, srcCached, oldloc, gfid);
+    // 1. a link file to the data, under the old name, on the new name's hashed subvolume, and
     // 2. the data gets the new name too (a hard link), unless the new name's data is on the
-    //    same subvolume: then the final rename there replaces it in one step.
+    //    same subvolume: then the final rename there replaces it in one step. The two touch
+    //    different subvolumes and neither needs the other, so they run together (as
+    //    dht_rename_create_links winds them); if one fails, what the other made is undone.
     const linked = dst.cached !== srcCached;
-    let link: FopResult<'link'> | undefined;
-    if (linked) {
-      await clearStaleLinkfile(self, srcCached, newloc);
-      link = await srcCached.fops.link(frame, { oldloc: { ...oldloc }, newloc: entryOnly(newloc) });
+    const [made, hard] = await Promise.allSettled([
+      dstHashed !== srcHashed ? makeLinkfileAt(self, dstHashed, srcCached, oldloc, gfid) : Promise.resolve(),
+      linked ? linkBeside(self, frame, srcCached, oldloc, newloc) : Promise.resolve(undefined),
+    ]);
+    if (made.status === 'rejected') {
+      if (linked && hard.status === 'fulfilled') await unlinkLinkfile(srcCached, newloc).catch(() => undefined);
+      throw made.reason;
     }
+    if (hard.status === 'rejected') throw hard.reason;
+    const link = hard.value;
     // 3. the new name appears on its hashed subvolume, replacing what was there.
     try {
       await dstHashed.fops.rename(frame, { oldloc: entryOnly(oldloc), newloc: entryOnly(newloc) });
@@ -84,10 +97,11 @@ async function renameFile(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pr
       await createLinkfile(self, dstHashed, srcCached, newloc, gfid);
     }
     // 4. the old name goes from the data's subvolume (or the data is renamed over the old target).
-    if (linked) {
+    if (link) {
       const u = await srcCached.fops.unlink(frame, { loc: source(oldloc), xflag: 0 });
-      const buf = (await srcCached.fops.lookup(frame, { loc: { ...entryOnly(newloc), inode: oldloc.inode ?? newloc.parent?.table.create() }, xdata: lookupXdata(self, undefined) })).buf;
-      res = { buf, preoldparent: u.preparent, postoldparent: u.postparent, prenewparent: link!.preparent, postnewparent: link!.postparent };
+      // The file as the hard link left it, less the name just removed (no lookup to re-read it).
+      const buf = { ...link.buf, nlink: Math.max(1, link.buf.nlink - 1) };
+      res = { buf, preoldparent: u.preparent, postoldparent: u.postparent, prenewparent: link.preparent, postnewparent: link.postparent };
     } else {
       res = await srcCached.fops.rename(frame, { oldloc: source(oldloc), newloc: entryOnly(newloc), xdata: a.xdata });
     }
@@ -111,6 +125,20 @@ async function makeLinkfileAt(self: DhtSelf, on: Xlator, target: Xlator, loc: Lo
     if (!(err instanceof FopError && err.errno === E.EEXIST)) throw err;
     await clearStaleLinkfile(self, on, loc);
     await createLinkfile(self, on, target, loc, gfid);
+  }
+}
+
+/**
+ * The data's hard link under the new name. A name already there is almost never anything but a
+ * stale link file, so the link is tried first and the name looked at only when it is taken.
+ */
+async function linkBeside(self: DhtSelf, frame: Frame, on: Xlator, oldloc: Loc, newloc: Loc): Promise<FopResult<'link'>> {
+  try {
+    return await on.fops.link(frame, { oldloc: { ...oldloc }, newloc: entryOnly(newloc) });
+  } catch (err) {
+    if (!(err instanceof FopError && err.errno === E.EEXIST)) throw err;
+    await clearStaleLinkfile(self, on, newloc);
+    return on.fops.link(frame, { oldloc: { ...oldloc }, newloc: entryOnly(newloc) });
   }
 }
 

@@ -124,6 +124,11 @@ export function lookupXdata(self: DhtSelf, xdata: Dict | undefined, root = false
   return d;
 }
 
+/** The caller's xattrs plus the linkto marker only: the lookup of a file already known. */
+export function linkXdata(self: DhtSelf, xdata: Dict | undefined): Dict {
+  return (xdata ? xdata.clone() : new Dict()).setUint(self.priv.linkXattr, 256);
+}
+
 /** Distribute's own keys stay out of what goes back up (they are per-brick facts). */
 export function cleanXdata(self: DhtSelf, xdata: Dict | undefined): Dict | undefined {
   if (!xdata) return undefined;
