@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { benchParse } from './parse.js';
 import { localSection } from './local.js';
 import { distributeSection } from './distribute.js';
+import { distributeLocalSection } from './distribute-local.js';
+import { wireSection } from './wire.js';
 import { machine, table } from './report.js';
 import { cleanupAll, onCleanup } from './targets.js';
 import { killWorkloads } from './workloads.js';
@@ -43,7 +45,7 @@ async function parseSection(ctx: BenchContext): Promise<void> {
   ctx.say(`\nvolfile parse + graph passes (median of 3)\n${table(['input', 'ms', 'target ms', 'met'], rows)}`);
 }
 
-const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection, distribute: distributeSection };
+const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection, distribute: distributeSection, wire: wireSection, 'distribute-local': distributeLocalSection };
 
 function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
   const sections: string[] = [];

@@ -11,6 +11,13 @@ import { parseBrickArgs, toBrickArgs, UsageError, USAGE, type BrickConfig } from
 import { describeBrickFailure, runBrick, setupBrickLogging } from './brick/run.js';
 
 const ROLE_ENV = 'GFS_BRICK_ROLE';
+/**
+ * storage/posix reads, writes, opens and closes files on the libuv thread pool; Node's default
+ * of 4 threads queues a brick's parallel I/O (several clients, readahead, write-behind) behind
+ * each other. The pool size is read before any of our code runs, so the serving child gets it
+ * in its environment, as gfs-mount's does (scripts/mount/daemon.ts).
+ */
+const THREADPOOL_SIZE = '16';
 
 async function serve(cfg: BrickConfig, daemon: boolean): Promise<number> {
   setupBrickLogging(cfg);
@@ -46,7 +53,7 @@ function daemonize(cfg: BrickConfig): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...toBrickArgs({ ...cfg, logFile })], {
     detached: true,
     stdio: ['ignore', out, out, 'ipc'],
-    env: { ...process.env, [ROLE_ENV]: 'daemon' },
+    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? THREADPOOL_SIZE, [ROLE_ENV]: 'daemon' },
   });
   return new Promise((resolve) => {
     let settled = false;

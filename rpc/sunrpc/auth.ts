@@ -1,6 +1,7 @@
 import { RpcEncodeError } from '../xdr/errors.js';
 import { array, decode, encode, int, opaque, struct, uhyper, uint, type Infer } from '../xdr/schema.js';
-import { MAX_AUTH_BYTES, type OpaqueAuth } from './message.js';
+import type { XdrWriter } from '../xdr/io.js';
+import { MAX_AUTH_BYTES, opaque_auth, type OpaqueAuth } from './message.js';
 
 /** Credential flavours GlusterFS uses (rpc/rpc-lib/src/xdr-rpc.h). */
 export const AuthFlavor = { NULL: 0, UNIX: 1, GLUSTERFS: 5, GLUSTERFS_V2: 390039, GLUSTERFS_V3: 390040 } as const;
@@ -120,4 +121,27 @@ export function glusterfsCredential(id: { pid: number; uid: number; gid: number;
     flags: id.flags ?? 0,
     ctime: { sec: BigInt(Math.floor(ms / 1000)), nsec: (ms % 1000) * 1_000_000 },
   };
+}
+
+/**
+ * Write a credential as an opaque_auth straight into `w` (what `opaque_auth.encode(w,
+ * credentialToAuth(c))` writes, without a buffer per call): the AUTH_GLUSTERFS bodies are encoded
+ * in place and their length filled in afterwards. Same checks and errors.
+ */
+export function writeCredential(w: XdrWriter, c: Credential): void {
+  if (c.flavor !== 'glusterfs-v3' && c.flavor !== 'glusterfs-v2') return opaque_auth.encode(w, credentialToAuth(c));
+  w.uint(c.flavor === 'glusterfs-v3' ? AuthFlavor.GLUSTERFS_V3 : AuthFlavor.GLUSTERFS_V2);
+  const at = w.length;
+  w.uint(0);
+  if (c.flavor === 'glusterfs-v3') {
+    auth_glusterfs_params_v3.encode(w, {
+      pid: c.pid, uid: c.uid, gid: c.gid, flags: c.flags, ctime_nsec: c.ctime.nsec, ctime_sec: c.ctime.sec, groups: c.groups, lk_owner: c.lkOwner,
+    });
+  } else {
+    auth_glusterfs_parms_v2.encode(w, { pid: c.pid, uid: c.uid, gid: c.gid, groups: c.groups, lk_owner: c.lkOwner });
+  }
+  // Every field is a multiple of 4 bytes: the body needs no padding.
+  const size = w.length - at - 4;
+  if (size > MAX_AUTH_BYTES) throw new RpcEncodeError(`credential of ${size} bytes exceeds ${MAX_AUTH_BYTES}`);
+  w.patchUint(at, size);
 }

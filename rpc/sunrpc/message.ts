@@ -67,6 +67,32 @@ export function encodeCall(c: CallOptions, args: Buffer | readonly Buffer[] = []
   return Buffer.concat([w.finish(), ...(Buffer.isBuffer(args) ? [args] : args)]);
 }
 
+/**
+ * The start of the call header `encodeCall` writes (up to the procedure number), straight into
+ * `w` (the transport's writer for the whole record); the credential (auth.ts `writeCredential`)
+ * and `writeVerifier` follow.
+ */
+export function writeCallHeader(w: XdrWriter, xid: number, prog: number, vers: number, proc: number): void {
+  w.uint(xid);
+  w.int(MsgType.CALL);
+  w.uint(RPC_VERSION);
+  w.uint(prog);
+  w.uint(vers);
+  w.uint(proc);
+}
+
+/** A call's verifier: AUTH_NONE, as every GlusterFS call has. */
+export function writeVerifier(w: XdrWriter): void {
+  opaque_auth.encode(w, AUTH_NONE);
+}
+
+/** The reply header `encodeReply` writes, straight into `w`. */
+export function writeReplyHeader(w: XdrWriter, xid: number, body: ReplyBody): void {
+  w.uint(xid);
+  w.int(MsgType.REPLY);
+  reply_body.encode(w, body);
+}
+
 /** Header + results of a reply, without record marking. */
 export function encodeReply(xid: number, body: ReplyBody, results: Buffer | readonly Buffer[] = []): Buffer {
   const w = new XdrWriter(64);

@@ -2,6 +2,12 @@ import { RpcDecodeError, RpcEncodeError } from './errors.js';
 
 const pad = (n: number): number => (4 - (n & 3)) & 3;
 const ZEROS = Buffer.alloc(4);
+// Range limits computed once (a BigInt shift per call allocates).
+const HYPER_MIN = -(1n << 63n);
+const HYPER_END = 1n << 63n;
+const UHYPER_END = 1n << 64n;
+/** From this size on, `rest()` returns a view instead of a copy. */
+const REST_VIEW_MIN = 64 * 1024;
 
 /** Appends XDR units (RFC 4506: big-endian, 4-byte aligned) to a buffer that grows as needed. */
 export class XdrWriter {
@@ -36,13 +42,13 @@ export class XdrWriter {
   }
 
   hyper(v: bigint): void {
-    if (typeof v !== 'bigint' || v < -(1n << 63n) || v >= 1n << 63n) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
+    if (typeof v !== 'bigint' || v < HYPER_MIN || v >= HYPER_END) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
     this.room(8);
     this.pos = this.buf.writeBigInt64BE(v, this.pos);
   }
 
   uhyper(v: bigint): void {
-    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
+    if (typeof v !== 'bigint' || v < 0n || v >= UHYPER_END) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
     this.room(8);
     this.pos = this.buf.writeBigUInt64BE(v, this.pos);
   }
@@ -72,6 +78,19 @@ export class XdrWriter {
   /** A copy of what was written. */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  /**
+   * What was written, without a copy: for a writer used once and dropped (the transport hands
+   * the bytes to the socket). Writing more afterwards may overwrite or reallocate them.
+   */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** Overwrite a 4-byte word already written (a length known only at the end: record marks). */
+  patchUint(at: number, v: number): void {
+    this.buf.writeUInt32BE(v >>> 0, at);
   }
 }
 
@@ -147,10 +166,15 @@ export class XdrReader {
     return n;
   }
 
-  /** Everything left, unpadded (trailing payload). */
+  /**
+   * Everything left, unpadded (trailing payload). Large data (a read reply's or a write
+   * request's 1 MiB) is a view of the record, not a copy: the record is a buffer of its own
+   * that nothing writes to again. Small leftovers are copied so they do not keep a whole socket
+   * chunk alive.
+   */
   rest(): Buffer {
-    const out = Buffer.from(this.buf.subarray(this.pos, this.end));
+    const view = this.buf.subarray(this.pos, this.end);
     this.pos = this.end;
-    return out;
+    return view.length >= REST_VIEW_MIN ? view : Buffer.from(view);
   }
 }

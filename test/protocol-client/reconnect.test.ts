@@ -55,6 +55,13 @@ serial('a brick killed under an active client: ENOTCONN while down, CHILD_DOWN o
   t.deepEqual(seen, ['CHILD_DOWN', 'CHILD_UP']);
 });
 
+/**
+ * SIGSTOP stops a process only once one of its threads handles the signal; until then its other
+ * threads still answer calls. Wait until every thread is stopped.
+ */
+const brickStopped = (pid: number | undefined) =>
+  waitFor('the brick to stop', () => fs.readdirSync(`/proc/${pid}/task`).every((tid) => /^State:\s+T/m.test(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))), 5000);
+
 serial('a brick that stops answering is dropped after ping-timeout, and the client recovers when it resumes', async (t) => {
   const brick = await startRealBrick();
   t.teardown(() => brick.stop());
@@ -66,6 +73,7 @@ serial('a brick that stops answering is dropped after ping-timeout, and the clie
 
   brick.signal('SIGSTOP');
   t.teardown(() => brick.signal('SIGCONT'));
+  await brickStopped(brick.pid());
   const started = Date.now();
   t.is(await errno(g.fops.stat(g.frame(), { loc })), E.ENOTCONN);
   const waited = Date.now() - started;
@@ -84,6 +92,7 @@ serial('an aborted frame fails its call with EINTR at once and the late reply is
   t.teardown(() => g.stop());
   const { loc } = await g.lookup('/');
   brick.signal('SIGSTOP');
+  await brickStopped(brick.pid());
   const ac = new AbortController();
   const p = g.fops.stat(g.frame({ signal: ac.signal }), { loc });
   setTimeout(() => ac.abort(), 100);

@@ -46,15 +46,42 @@ function isIattCodec(c: Codec<unknown>): boolean {
   return c.schema.kind === 'struct' && 'ia_gfid' in c.schema.fields;
 }
 
-/** A reply of `fop` with every field at its zero value and the given status. */
-export function blankReply(fop: Gfs4FopName, opRet: number, opErrno: number): WireReply {
+/** The zero reply of each fop, built once: replies are made on every call. */
+const TEMPLATES = new Map<Gfs4FopName, Readonly<WireReply>>();
+
+function template(fop: Gfs4FopName): Readonly<WireReply> {
+  let t = TEMPLATES.get(fop);
+  if (t) return t;
   const codec = GFS4_FOPS[fop].procedure.reply as Codec<unknown>;
-  const out: WireReply = { op_ret: opRet, op_errno: opErrno };
-  if (codec.schema.kind !== 'struct') return out;
-  for (const [k, c] of Object.entries(codec.schema.fields)) {
-    if (k === 'op_ret' || k === 'op_errno') continue;
-    out[k] = isDictCodec(c) ? NO_DICT : isIattCodec(c) ? emptyIattx() : zeroValue(c);
+  const out: WireReply = { op_ret: 0, op_errno: 0 };
+  if (codec.schema.kind === 'struct') {
+    for (const [k, c] of Object.entries(codec.schema.fields)) {
+      if (k === 'op_ret' || k === 'op_errno') continue;
+      out[k] = deepFreeze(isDictCodec(c) ? NO_DICT : isIattCodec(c) ? emptyIattx() : zeroValue(c));
+    }
   }
+  t = Object.freeze(out);
+  TEMPLATES.set(fop, t);
+  return t;
+}
+
+/** Zero values are shared by every reply: frozen, so no reply can change another's. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * A reply of `fop` with every field at its zero value and the given status. The zero fields
+ * (iatts, dicts, ...) are shared, read-only values: replace a field, never change it in place.
+ */
+export function blankReply(fop: Gfs4FopName, opRet: number, opErrno: number): WireReply {
+  const out = { ...template(fop) };
+  out.op_ret = opRet;
+  out.op_errno = opErrno;
   return out;
 }
 
