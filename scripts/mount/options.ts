@@ -36,6 +36,8 @@ Mounts the translator graph of VOLFILE on MOUNTPOINT through FUSE.
   -o direct-io-mode=MODE      auto, enable or disable
   -o lru-limit=N              unused inodes kept (default 65536)
   -o fsname=NAME              mount source shown in /proc/mounts
+  -o selinux, -o capability   pass security.selinux / security.capability xattrs to the volume
+                              (by default the mount answers them itself, as GlusterFS does)
   -o xlator-option=PATTERN.KEY=VALUE   set an option on matching volumes (repeatable)
   -f, --foreground            stay attached; log to stderr
   -h, --help                  show this help
@@ -44,7 +46,7 @@ umount MOUNTPOINT stops the daemon. See docs/mount.md.
 `;
 
 /** Options given to the mount/fuse translator as they are. */
-const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'lru-limit', 'fsname', 'max-write'];
+const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'lru-limit', 'fsname', 'max-write', 'selinux', 'capability'];
 const VALUED = ['log-level', 'log-file', 'pid-file', 'xlator-option', ...FUSE_KEYS];
 /** Accepted and ignored, so fstab lines work (mount(8) passes them to helpers). */
 const IGNORED = ['rw', 'defaults', 'auto', 'noauto', 'nofail', '_netdev', 'user', 'nouser', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'atime', 'noatime', 'relatime'];
@@ -55,6 +57,8 @@ function applyOption(cfg: MountConfig, opt: string): void {
   const key = eq === -1 ? opt : opt.slice(0, eq);
   const value = eq === -1 ? undefined : opt.slice(eq + 1);
   if (key === 'ro' && value === undefined) return void (cfg.readOnly = true);
+  // mount.glusterfs's flag options: given bare, they turn the mount/fuse option on.
+  if ((key === 'selinux' || key === 'capability') && value === undefined) return void (cfg.fuseOptions[key] = 'on');
   if (IGNORED.includes(key) || key.startsWith('x-')) return;
   if (!VALUED.includes(key)) {
     const hint = closest(key, ['ro', ...VALUED]);

@@ -34,3 +34,29 @@ test('volfiles/demo.vol mounts a storage/posix brick and files land in the brick
   t.true(await until(() => !alive(pid)));
   t.is(findMount(env.mnt), undefined);
 });
+
+test('security.capability is answered by the mount unless -o capability passes it to the volume', async (t) => {
+  for (const passed of [false, true]) {
+    const env = makeEnv(t);
+    const brick = join(env.dir, 'brick');
+    fs.mkdirSync(brick);
+    const extra = passed ? ['-o', 'capability'] : [];
+    const r = await gfsMount([...env.opts(`xlator-option=demo-posix.directory=${brick}`), ...extra, DEMO, env.mnt]);
+    t.is(r.code, 0, r.stderr);
+    const file = join(env.mnt, 'prog');
+    fs.writeFileSync(file, 'x');
+    // A file capability (cap_net_bind_service+ep): version 2 header, permitted bit 10 set.
+    const cap = '0x0100000200040000000000000000000000000000';
+    const set = await exec('setfattr', ['-n', 'security.capability', '-v', cap, file]).then(() => 'ok', (e: { stderr: string }) => e.stderr);
+    if (passed) {
+      t.is(set, 'ok');
+      const { stdout } = await exec('getfattr', ['-n', 'security.capability', '-e', 'hex', join(brick, 'prog')]);
+      t.regex(stdout, /security.capability=0x01000002/, 'the capability reached the brick');
+    } else {
+      t.regex(set, /Operation not supported/);
+      const get = await exec('getfattr', ['-n', 'security.capability', file]).then(() => 'found', (e: { stderr: string }) => e.stderr);
+      t.regex(get, /No such attribute/);
+    }
+    await exec('umount', [env.mnt]);
+  }
+});

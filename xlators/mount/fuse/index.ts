@@ -21,6 +21,8 @@ const options = {
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
   'read-only': { type: 'bool', default: 'off', description: 'Mount read-only in the kernel (gfs-mount -o ro also inserts features/read-only).' },
   fsname: { type: 'str', default: 'gfs', description: 'Mount source shown in /proc/mounts.' },
+  selinux: { type: 'bool', default: 'false', description: 'Pass security.selinux (and security.capability) xattrs to the volume, as GlusterFS\'s option of that name.' },
+  capability: { type: 'bool', default: 'false', description: 'Pass security.capability xattrs to the volume; off, the mount answers ENODATA itself as GlusterFS does.' },
 } as const;
 
 export interface FusePriv {
@@ -71,6 +73,8 @@ export default defineXlator({
         negativeTimeout: o['negative-timeout'],
         directIo: DIRECT_ON.has(o['direct-io-mode']),
         client: `fuse:${process.pid}:${mountpoint}`,
+        selinux: o.selinux,
+        capability: o.capability,
       },
       self.log,
     );

@@ -20,6 +20,22 @@ export interface BridgeOptions {
   directIo: boolean;
   /** Identifies this mount as a client (locks and fds are released by it). */
   client: string;
+  /** Pass security.selinux (and security.capability) to the volume; otherwise answered here. */
+  selinux?: boolean;
+  /** Pass security.capability to the volume; otherwise answered here. */
+  capability?: boolean;
+}
+
+/**
+ * GlusterFS's fuse bridge (fuse_check_selinux_cap_xattr) keeps security.selinux and
+ * security.capability away from the volume unless asked to: the kernel probes
+ * security.capability on every write and create, and a round trip for an xattr that is never
+ * there costs a whole request. `undefined` means the name goes to the volume.
+ */
+export function securityXattrRefused(opts: BridgeOptions, name: string): boolean {
+  if (name === 'security.selinux') return !opts.selinux;
+  if (name === 'security.capability') return !(opts.capability || opts.selinux);
+  return false;
 }
 
 type State = 'waiting' | 'up' | 'down';

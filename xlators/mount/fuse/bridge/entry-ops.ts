@@ -8,7 +8,7 @@ import type { Loc } from '../../../../runtime/core/loc.js';
 import { Fattr } from '../kernel/abi.js';
 import type { AttrReply, Entry, RequestContext, SetattrIn, Statfs } from '../kernel/types.js';
 import { devFromKernel, toAttr, toSetattr, toStatfs } from './attr.js';
-import type { BridgeCore } from './core.js';
+import { securityXattrRefused, type BridgeCore } from './core.js';
 
 const RENAME_NOREPLACE = 1;
 
@@ -129,11 +129,13 @@ export async function access(b: BridgeCore, ctx: RequestContext, mask: number): 
 }
 
 export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string, value: Buffer, flags: number): Promise<void> {
+  if (securityXattrRefused(b.opts, name)) throw new FopError(E.EOPNOTSUPP, `${name} needs the mount option ${name === 'security.selinux' ? 'selinux' : 'capability'}`);
   const dict = new Dict().setBin(name, Buffer.from(value));
   await b.fops.setxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), dict, flags });
 }
 
 export async function getxattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<Buffer> {
+  if (securityXattrRefused(b.opts, name)) throw new FopError(E.ENODATA);
   const res = await b.fops.getxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
   const v = res.dict.getBin(name);
   if (v === undefined) throw new FopError(E.ENODATA);
