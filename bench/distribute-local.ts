@@ -13,7 +13,7 @@
  * Roles of this file: the section (imported by run.ts), `serve VOLFILE MNT COUNTFILE` (the FUSE
  * server, runMount as gfs-mount -f does, plus the counting translator) and `drive JOB PID FILE`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,17 +23,15 @@ import { API_VERSION, defineXlator } from '../runtime/xlator/define.js';
 import type { Xlator } from '../runtime/xlator/xlator.js';
 import { parseArgs } from '../scripts/mount/options.js';
 import { runMount, setupLogging } from '../scripts/mount/run.js';
-import { compare, table } from './report.js';
-import { localTarget, onCleanup, type Target } from './targets.js';
-import { medianPhases, runJob, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
+import { table } from './report.js';
+import { compareWorkloads, ForegroundMount, localTarget, onCleanup, orStop, type Target } from './targets.js';
+import { runJob, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ALL = ['1-brick', 'dist3', 'local'];
 const PHASES = ['create', 'stat', 'readdir', 'read', 'rename', 'unlink'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isMounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
 // ---- the counting translator (serving process) ----
 
@@ -109,53 +107,20 @@ async function mountTarget(ctx: BenchContext, label: string, nBricks: number, o:
   const vol = join(base, 'vol');
   fs.writeFileSync(vol, volfile(bricks, !!o.counted));
   const countFile = join(base, 'counts');
-  const log = fs.openSync(join(base, 'mount.log'), 'a');
   const args = o.root
     ? [join(o.root, 'scripts/gfs-mount.ts'), '-f', '-o', ['log-level=WARNING', ...(ctx.opts.mountOptions ?? [])].join(','), vol, mnt]
     : [SELF, 'serve', vol, mnt, countFile];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    stdio: ['ignore', log, log],
-    cwd: o.root ?? ROOT,
-    env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
-  });
-  fs.closeSync(log);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const server = new ForegroundMount(mnt, join(base, 'mount.log'));
+  server.start(['--import', 'tsx', ...args], o.root ?? ROOT);
   const stop = onCleanup(async () => {
-    if (!exited) child.kill('SIGTERM');
-    await Promise.race([exit, sleep(15_000)]);
-    if (!exited) child.kill('SIGKILL');
-    if (isMounted(mnt)) spawn('umount', ['-l', mnt]);
+    await server.stop();
     fs.rmSync(base, { recursive: true, force: true });
   });
-  try {
-    for (const end = Date.now() + 30_000; !isMounted(mnt) || !answers(mnt); await sleep(100)) {
-      if (exited) throw new Error(`${label}: the mount exited early; see ${join(base, 'mount.log')}`);
-      if (Date.now() > end) throw new Error(`${label}: the mount did not come up within 30 s`);
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { label, dir: mnt, stop, pid: child.pid!, countFile };
-}
-
-function answers(dir: string): boolean {
-  try {
-    fs.readdirSync(dir);
-    return true;
-  } catch {
-    return false;
-  }
+  await orStop(stop, () => server.waitUp(`${label}: the mount`));
+  return { label, dir: mnt, stop, pid: server.child!.pid!, countFile };
 }
 
 // ---- the section ----
-
-async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number): Promise<Map<string, Phase[]>> {
-  const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
-  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
-  return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
-}
 
 /** Brick-side calls per operation of each small-file phase, by fop. */
 async function countCalls(ctx: BenchContext, label: string, nBricks: number, files: number): Promise<{ phases: Map<string, Record<string, number>>; us: Record<string, number> }> {
@@ -201,8 +166,6 @@ const detail = (r: Record<string, number>) => Object.entries(r).sort((a, b) => b
 export async function distributeLocalSection(ctx: BenchContext): Promise<void> {
   const wanted = ctx.opts.targets?.filter((l) => ALL.includes(l)) ?? ALL;
   const labels = ctx.opts.baseline ? ['dist3-base', ...wanted] : wanted;
-  const repeat = ctx.opts.repeat ?? 1;
-  const runs = repeat > 1 ? `; median of ${repeat} runs` : '';
   const pairs: [string, string][] = [];
   if (labels.includes('1-brick') && labels.includes('dist3')) pairs.push(['dist3', '1-brick']);
   if (labels.includes('dist3-base') && labels.includes('1-brick')) pairs.push(['dist3-base', '1-brick']);
@@ -215,16 +178,7 @@ export async function distributeLocalSection(ctx: BenchContext): Promise<void> {
       if (label === 'local') targets.push(localTarget(ctx.work));
       else targets.push(await mountTarget(ctx, label, label === '1-brick' ? 1 : 3, { root: label === 'dist3-base' ? ctx.opts.baseline : undefined }));
     }
-    if (!ctx.opts.skip?.includes('sequential')) {
-      const mib = ctx.opts.mib ?? 1024;
-      const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat);
-      ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
-    }
-    if (!ctx.opts.skip?.includes('small')) {
-      const files = ctx.opts.files ?? 5000;
-      const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat);
-      ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
-    }
+    await compareWorkloads(ctx, targets, pairs);
   } finally {
     for (const t of targets.reverse()) await t.stop();
   }

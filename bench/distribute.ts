@@ -6,9 +6,7 @@
  * built by test/interop/distribute/cluster.ts from the same brick and client volfiles.
  */
 import { HAVE_REAL_GLUSTER, startDistVolume, type ClientKind, type DistVolume } from '../test/interop/distribute/cluster.js';
-import { compare } from './report.js';
-import { onCleanup, type Target } from './targets.js';
-import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
+import { compareWorkloads, onCleanup, orStop, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 
 const ALL = ['gfs', 'glusterfs'];
@@ -18,44 +16,23 @@ async function distTarget(ctx: BenchContext, label: string): Promise<Target> {
   const client: ClientKind = label === 'gfs' ? 'gfs' : 'glusterfs';
   let vol: DistVolume | undefined;
   const stop = onCleanup(async () => void (await vol?.stop()));
-  try {
+  return orStop(stop, async () => {
     vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING' });
     const m = await vol.mount(client, client === 'gfs' ? (ctx.opts.mountOptions ?? []) : []);
     return { label, dir: m.mnt, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-/** Each round runs the workload on every target in turn; the median of the rounds is shown. */
-async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number): Promise<Map<string, Phase[]>> {
-  const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
-  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
-  return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
+  });
 }
 
 export async function distributeSection(ctx: BenchContext): Promise<void> {
   const wanted = (ctx.opts.targets ?? ALL).filter((l) => ALL.includes(l));
   const labels = wanted.filter((l) => l !== 'glusterfs' || HAVE_REAL_GLUSTER);
   if (wanted.includes('glusterfs') && !HAVE_REAL_GLUSTER) ctx.say('glusterfs: not installed (glusterfsd/glusterfs or /dev/fuse missing), skipped');
-  const repeat = ctx.opts.repeat ?? 1;
-  const runs = repeat > 1 ? `; median of ${repeat} runs` : '';
   const pairs: [string, string][] = labels.length === 2 ? [['gfs', 'glusterfs']] : [];
   const targets: Target[] = [];
   try {
     for (const label of labels) targets.push(await distTarget(ctx, label));
     ctx.say('3-brick distribute volumes on loopback: gfs = gfs-mount -> distribute -> 3 x client -> 3 gfs-brick; glusterfs = glusterfs -> dht -> 3 glusterfsd');
-    if (!ctx.opts.skip?.includes('sequential')) {
-      const mib = ctx.opts.mib ?? 1024;
-      const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat);
-      ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
-    }
-    if (!ctx.opts.skip?.includes('small')) {
-      const files = ctx.opts.files ?? 5000;
-      const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat);
-      ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
-    }
+    await compareWorkloads(ctx, targets, pairs);
   } finally {
     for (const t of targets.reverse()) await t.stop();
   }

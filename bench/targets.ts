@@ -9,6 +9,9 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realMount } from '../test/posix/real-gluster.js';
+import { compare } from './report.js';
+import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
+import type { BenchContext } from './run.js';
 
 export interface Target {
   /** Short label for tables: `local`, `gfs`, `glusterfs`. */
@@ -39,8 +42,97 @@ export async function cleanupAll(): Promise<void> {
   for (const fn of [...pending].reverse()) await fn().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isMounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
+/** Run `start`; when it fails, `stop` what it started so far and rethrow. */
+export async function orStop<T>(stop: () => Promise<void>, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const isMounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
+
+function answers(dir: string): boolean {
+  try {
+    fs.readdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A FUSE server (gfs-mount -f, or a script that serves as it does) run as a child in the
+ * foreground, as gfs-mount's own serving child runs (GFS_MOUNT_ROLE=foreground,
+ * UV_THREADPOOL_SIZE=16), its output appended to `logFile`. SIGTERM unmounts it cleanly.
+ */
+export class ForegroundMount {
+  child: ChildProcess | undefined;
+  exited = false;
+  private exit: Promise<void> | undefined;
+
+  constructor(readonly mnt: string, readonly logFile: string) {}
+
+  /** Start `node ARGS` (node flags, then the script and its arguments). */
+  start(args: string[], cwd?: string): void {
+    const log = fs.openSync(this.logFile, 'a');
+    const child = spawn(process.execPath, args, {
+      cwd,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
+    });
+    fs.closeSync(log);
+    this.child = child;
+    this.exit = new Promise<void>((resolve) => child.once('exit', () => ((this.exited = true), resolve())));
+  }
+
+  /** Wait until the mount point answers; `what` names the server in errors. */
+  async waitUp(what: string): Promise<void> {
+    for (const end = Date.now() + 30_000; !(isMounted(this.mnt) && answers(this.mnt)); await sleep(100)) {
+      if (this.exited) throw new Error(`${what} exited early; see ${this.logFile}`);
+      if (Date.now() > end) throw new Error(`${what} did not come up within 30 s`);
+    }
+  }
+
+  /** SIGTERM (SIGKILL after 15 s), then detach the mount if it is still there. */
+  async stop(): Promise<void> {
+    if (this.child && !this.exited) {
+      this.child.kill('SIGTERM');
+      await Promise.race([this.exit, sleep(15_000)]);
+      if (!this.exited) this.child.kill('SIGKILL');
+    }
+    if (isMounted(this.mnt)) spawnSync('umount', ['-l', this.mnt]);
+  }
+}
+
+/**
+ * Run one workload on every target, `repeat` rounds, the targets taking turns within a round
+ * (so load from elsewhere on the machine hits them alike); the median rate of each phase.
+ */
+export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number): Promise<Map<string, Phase[]>> {
+  const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
+  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
+  return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
+}
+
+/** The sequential and small-file workloads (unless skipped) on `targets`, with the ratios of `pairs`. */
+export async function compareWorkloads(ctx: BenchContext, targets: Target[], pairs: [string, string][]): Promise<void> {
+  const repeat = ctx.opts.repeat ?? 1;
+  const runs = repeat > 1 ? `; median of ${repeat} runs` : '';
+  if (!ctx.opts.skip?.includes('sequential')) {
+    const mib = ctx.opts.mib ?? 1024;
+    const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat);
+    ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
+  }
+  if (!ctx.opts.skip?.includes('small')) {
+    const files = ctx.opts.files ?? 5000;
+    const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat);
+    ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
+  }
+}
 
 export function localTarget(work: string): Target {
   const dir = join(work, 'local');
@@ -74,46 +166,17 @@ export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<
   fs.mkdirSync(mnt, { recursive: true });
   const vol = join(work, `${label}.vol`);
   fs.writeFileSync(vol, `volume bench-posix\n    type storage/posix\n    option directory ${brick}\nend-volume\n`);
-  const logFile = join(work, `${label}-mount.log`);
-  const log = fs.openSync(logFile, 'a');
   const script = o.root ? join(o.root, 'scripts/gfs-mount.ts') : GFS_MOUNT;
   const prof = [...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []), ...(o.nodeArgs ?? [])];
   const opts = ['log-level=WARNING', ...(o.mountOptions ?? [])].join(',');
-  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', script, '-f', '-o', opts, vol, mnt], {
-    stdio: ['ignore', log, log],
-    env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
-  });
-  fs.closeSync(log);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const server = new ForegroundMount(mnt, join(work, `${label}-mount.log`));
+  server.start([...prof, '--import', 'tsx', script, '-f', '-o', opts, vol, mnt]);
   const stop = onCleanup(async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      await Promise.race([exit, sleep(15_000)]);
-    }
-    if (!exited) child.kill('SIGKILL');
-    if (isMounted(mnt)) spawnSync('umount', ['-l', mnt]);
+    await server.stop();
     fs.rmSync(brick, { recursive: true, force: true });
   });
-  try {
-    for (const end = Date.now() + 30_000; !(isMounted(mnt) && answers(mnt)); await sleep(100)) {
-      if (exited) throw new Error(`gfs-mount exited early; see ${logFile}`);
-      if (Date.now() > end) throw new Error('gfs-mount did not come up within 30 s');
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  await orStop(stop, () => server.waitUp('gfs-mount'));
   return { label, dir: mnt, stop };
-}
-
-function answers(dir: string): boolean {
-  try {
-    fs.readdirSync(dir);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Real GlusterFS 10: glusterfsd (posix + locks + server) and the glusterfs FUSE client. */

@@ -11,20 +11,16 @@
  * and after in one run). With `--profile DIR`, V8 CPU profiles of the brick (DIR/brick) and of the
  * mount (DIR/mount) are written when they stop.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compare } from './report.js';
-import { HAVE_GLUSTER, glusterTarget, onCleanup, type Target } from './targets.js';
-import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
+import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, sleep, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ALL = ['gfs', 'glusterfs'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isMounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,16 +82,9 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
   fs.writeFileSync(clientVol, clientVolfile(port));
   const pidFile = join(work, 'brick.pid');
   const profile = (what: string) => (ctx.opts.profile && label === 'gfs' ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.opts.profile, what)}`] : []);
-  let mount: ChildProcess | undefined;
-  let mountExited = false;
+  const mount = new ForegroundMount(mnt, join(work, 'mount.log'));
   const stop = onCleanup(async () => {
-    if (mount && !mountExited) {
-      const exited = new Promise<void>((resolve) => mount!.once('exit', () => resolve()));
-      mount.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-      if (!mountExited) mount.kill('SIGKILL');
-    }
-    if (isMounted(mnt)) spawnSync('umount', ['-l', mnt]);
+    await mount.stop();
     const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : undefined;
     if (alive(pid)) {
       process.kill(pid!, 'SIGTERM');
@@ -104,7 +93,7 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
     }
     fs.rmSync(work, { recursive: true, force: true });
   });
-  try {
+  await orStop(stop, async () => {
     // gfs-brick daemonizes (the child inherits the node flags, so --cpu-prof profiles the brick).
     const b = spawnSync(process.execPath, [...profile('brick'), '--import', 'tsx', join(root, 'scripts/gfs-brick.ts'), '-f', brickVol, '-p', pidFile, '-l', join(work, 'brick.log'), '-L', 'WARNING'], {
       cwd: root,
@@ -113,39 +102,11 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
     });
     if (b.status !== 0) throw new Error(`gfs-brick failed (${b.status}): ${b.stderr}`);
     for (const end = Date.now() + 20_000; !(await canConnect(port)); await sleep(100)) if (Date.now() > end) throw new Error('gfs-brick is not listening');
-    const log = fs.openSync(join(work, 'mount.log'), 'a');
     const opts = ['log-level=WARNING', ...(ctx.opts.mountOptions ?? [])].join(',');
-    mount = spawn(process.execPath, [...profile('mount'), '--import', 'tsx', join(root, 'scripts/gfs-mount.ts'), '-f', '-o', opts, clientVol, mnt], {
-      cwd: root,
-      stdio: ['ignore', log, log],
-      env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
-    });
-    fs.closeSync(log);
-    mount.once('exit', () => (mountExited = true));
-    for (const end = Date.now() + 30_000; !(isMounted(mnt) && answers(mnt)); await sleep(100)) {
-      if (mountExited) throw new Error(`gfs-mount exited early; see ${join(work, 'mount.log')}`);
-      if (Date.now() > end) throw new Error('gfs-mount did not come up within 30 s');
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+    mount.start([...profile('mount'), '--import', 'tsx', join(root, 'scripts/gfs-mount.ts'), '-f', '-o', opts, clientVol, mnt], root);
+    await mount.waitUp('gfs-mount');
+  });
   return { label, dir: mnt, stop };
-}
-
-function answers(dir: string): boolean {
-  try {
-    fs.readdirSync(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number): Promise<Map<string, Phase[]>> {
-  const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
-  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
-  return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
 }
 
 export async function wireSection(ctx: BenchContext): Promise<void> {
@@ -153,8 +114,6 @@ export async function wireSection(ctx: BenchContext): Promise<void> {
   let labels = wanted.filter((l) => l !== 'glusterfs' || HAVE_GLUSTER);
   if (wanted.includes('glusterfs') && !HAVE_GLUSTER) ctx.say('glusterfs: not installed (glusterfsd/glusterfs missing), skipped');
   if (ctx.opts.baseline) labels = ['gfs-base', ...labels];
-  const repeat = ctx.opts.repeat ?? 1;
-  const runs = repeat > 1 ? `; median of ${repeat} runs` : '';
   const pairs: [string, string][] = [];
   if (labels.includes('gfs') && labels.includes('glusterfs')) pairs.push(['gfs', 'glusterfs']);
   if (labels.includes('gfs-base') && labels.includes('glusterfs')) pairs.push(['gfs-base', 'glusterfs']);
@@ -166,16 +125,7 @@ export async function wireSection(ctx: BenchContext): Promise<void> {
       else targets.push(await gfsWireTarget(ctx, label, label === 'gfs-base' ? ctx.opts.baseline! : ROOT));
     }
     ctx.say('one brick on loopback TCP: gfs = gfs-mount -> protocol/client -> gfs-brick; glusterfs = glusterfs -> protocol/client -> glusterfsd (bricks: posix + locks + server)');
-    if (!ctx.opts.skip?.includes('sequential')) {
-      const mib = ctx.opts.mib ?? 1024;
-      const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat);
-      ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
-    }
-    if (!ctx.opts.skip?.includes('small')) {
-      const files = ctx.opts.files ?? 5000;
-      const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat);
-      ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
-    }
+    await compareWorkloads(ctx, targets, pairs);
   } finally {
     for (const t of targets.reverse()) await t.stop();
   }

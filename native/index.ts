@@ -15,6 +15,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { Statvfs } from '../runtime/core/iatt.js';
 
 /** A timestamp for utimensat/futimens: seconds and nanoseconds, or UTIME_NOW / UTIME_OMIT. */
 export type TimeArg = { sec: number | bigint; nsec: number } | number;
@@ -26,20 +27,6 @@ export interface DirentRaw {
   type: number;
   /** d_off: the cookie to resume after this entry (pass it to getdents as offset). */
   off: bigint;
-}
-
-export interface StatvfsRaw {
-  bsize: number;
-  frsize: number;
-  blocks: number;
-  bfree: number;
-  bavail: number;
-  files: number;
-  ffree: number;
-  favail: number;
-  fsid: number;
-  flag: number;
-  namemax: number;
 }
 
 type Bytes = Buffer | Uint8Array | string;
@@ -67,7 +54,7 @@ interface Ops {
   getdents(fd: number, offset?: bigint | null, bufsize?: number): DirentRaw[];
   /** openat2(2): `resolve` takes RESOLVE_* bits; O_CLOEXEC is always added. */
   openat2(dirfd: number, path: string, flags: number, mode?: number, resolve?: number): number;
-  statvfs(path: string): StatvfsRaw;
+  statvfs(path: string): Statvfs;
   mount(source: string, target: string, fstype: string, flags?: number, data?: string | null): void;
   umount2(target: string, flags?: number): void;
 }

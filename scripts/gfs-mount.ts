@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { mountpointSlug, parseArgs, toArgs, UsageError, USAGE, type MountConfig } from './mount/options.js';
 import { ROLE_ENV, runAttached, runDetached } from './mount/daemon.js';
 import { describeFailure, runMount, setupLogging } from './mount/run.js';
+import { serveChild } from './daemon.js';
 
 function defaults(cfg: MountConfig, daemon: boolean): MountConfig {
   const slug = mountpointSlug(cfg.mountpoint);
@@ -18,32 +19,14 @@ function defaults(cfg: MountConfig, daemon: boolean): MountConfig {
 }
 
 /** In the serving child: mount, report, serve until unmounted. */
-async function serve(cfg: MountConfig, daemon: boolean): Promise<number> {
+function serve(cfg: MountConfig, daemon: boolean): Promise<number> {
   setupLogging(cfg, cfg.logFile);
-  const report = (m: unknown) => process.send?.(m);
-  process.on('uncaughtException', (err) => {
-    process.stderr.write(`gfs-mount: uncaught exception: ${err.stack ?? err}\n`);
-    process.exit(70);
+  return serveChild({
+    name: 'gfs-mount',
+    daemon,
+    run: ({ searchPaths, onReady }) => runMount(cfg, { searchPaths, onReady: () => onReady() }),
+    describe: describeFailure,
   });
-  // A daemon must not keep the directory it was started from busy; plugins are still looked for there.
-  const startDir = process.cwd();
-  if (daemon) process.chdir('/');
-  try {
-    const code = await runMount(cfg, {
-      searchPaths: [startDir],
-      onReady: () => {
-        if (!daemon) return;
-        report({ type: 'ready' });
-        process.disconnect?.();
-      },
-    });
-    return code;
-  } catch (err) {
-    const message = describeFailure(err, (err as { volfileText?: string }).volfileText);
-    if (daemon) report({ type: 'error', message });
-    process.stderr.write(message + '\n');
-    return 1;
-  }
 }
 
 async function main(argv: string[]): Promise<number> {

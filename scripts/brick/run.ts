@@ -1,5 +1,5 @@
 /** The brick's life in the serving process: volfile, graph, listen, serve until signalled. */
-import { mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gfsError } from '../../runtime/diagnostics/codes.js';
 import { GfsError } from '../../runtime/diagnostics/diagnostic.js';
@@ -9,6 +9,7 @@ import { parseVolfileText, readVolfileText } from '../../runtime/graph/load.js';
 import { topVolume, type VolfileGraph } from '../../runtime/graph/model.js';
 import { Logger, setDefaultLogLevel, setLogSink, type LogLevel } from '../../runtime/log/logger.js';
 import { serverAddress } from '../../xlators/protocol/server/index.js';
+import { removePidFile, writePidFile } from '../daemon.js';
 import { finalGraphBlock } from '../mount/final-graph.js';
 import type { BrickConfig } from './options.js';
 
@@ -83,16 +84,13 @@ export async function runBrick(cfg: BrickConfig, hooks: BrickHooks = {}): Promis
     }
     const a = serverAddress(graph.top);
     const where = !a ? 'nowhere' : 'path' in a ? a.path : `${a.host}:${a.port}`;
-    if (cfg.pidFile) {
-      mkdirSync(dirname(cfg.pidFile), { recursive: true });
-      writeFileSync(cfg.pidFile, `${process.pid}\n`);
-    }
+    writePidFile(cfg.pidFile);
     log.info(`brick ${cfg.volfile} serving on ${where}`);
     hooks.onReady?.(where);
     const why = stopWhy ?? (await new Promise<string>((resolve) => (wake = resolve)));
     log.info(`${why}; shutting down`);
     await graph.teardown();
-    if (cfg.pidFile) rmSync(cfg.pidFile, { force: true });
+    removePidFile(cfg.pidFile);
     log.info('stopped');
     return 0;
   } finally {

@@ -1,5 +1,5 @@
 /** The mount's life in the serving process: checks, graph, mount, serve until unmounted or signalled. */
-import { mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GfsError } from '../../runtime/diagnostics/diagnostic.js';
 import { createGraph } from '../../runtime/graph/create.js';
@@ -9,6 +9,7 @@ import { appendVolume, volumeByName, type VolfileGraph } from '../../runtime/gra
 import { Logger, setDefaultLogLevel, setLogSink, type LogLevel } from '../../runtime/log/logger.js';
 import type { XlatorDefinition } from '../../runtime/xlator/define.js';
 import { fusePriv } from '../../xlators/mount/fuse/index.js';
+import { removePidFile, writePidFile } from '../daemon.js';
 import { finalGraphBlock } from './final-graph.js';
 import type { MountConfig } from './options.js';
 import { checkFuseAvailable, MountError, prepareMountpoint } from './prepare.js';
@@ -84,10 +85,7 @@ export async function runMount(cfg: MountConfig, hooks: RunHooks = {}): Promise<
     throw Object.assign(err as object, { volfileText: text });
   }
   const priv = fusePriv(graph.top)!;
-  if (cfg.pidFile) {
-    mkdirSync(dirname(cfg.pidFile), { recursive: true });
-    writeFileSync(cfg.pidFile, `${process.pid}\n`);
-  }
+  writePidFile(cfg.pidFile);
   log.info(`mounted ${cfg.volfile} on ${cfg.mountpoint}`);
   hooks.onReady?.();
 
@@ -98,7 +96,7 @@ export async function runMount(cfg: MountConfig, hooks: RunHooks = {}): Promise<
   });
   log.info(`${why}; shutting down`);
   await graph.teardown();
-  if (cfg.pidFile) rmSync(cfg.pidFile, { force: true });
+  removePidFile(cfg.pidFile);
   log.info('stopped');
   return 0;
 }

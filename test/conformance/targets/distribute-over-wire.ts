@@ -6,7 +6,7 @@
 import { chmodSync } from 'node:fs';
 import { startDistVolume, type DistVolume } from '../../interop/distribute/cluster.js';
 import type { Target } from '../fs.js';
-import { mountFs } from './distribute-3-bricks.js';
+import { closeUsers, openMountFs } from './shared.js';
 import type { UserProcess } from './user-proxy.js';
 
 export function distributeOverWireTarget(): Target {
@@ -18,13 +18,10 @@ export function distributeOverWireTarget(): Target {
       vol = await startDistVolume({ bricks: 'gfs-brick', accessControl: true });
       chmodSync(vol.dir, 0o755); // other users reach the mount point through it
       const m = await vol.mount('gfs');
-      const fs = mountFs(m.mnt, users);
-      await fs.chmod('/', 0o755);
-      return fs;
+      return openMountFs(m.mnt, users);
     },
     async teardown() {
-      await Promise.all([...users.values()].map((u) => u.close()));
-      users.clear();
+      await closeUsers(users);
       await vol?.stop();
       vol = undefined;
     },

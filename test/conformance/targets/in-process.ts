@@ -63,15 +63,18 @@ export function clientFs(c: VolumeClient): Fs {
   };
 }
 
-/** In-process: the conformance volfile activated with runtime/graph, used through runtime/api. */
-export function inProcessTarget(): Target {
+/**
+ * In-process: `volfile(dir)` (which may create folders in the fresh temp folder `dir`) activated
+ * with runtime/graph, used through runtime/api.
+ */
+export function graphTarget(name: string, tmpPrefix: string, volfile: (dir: string) => string | Promise<string>): Target {
   let dir: string | undefined;
   let g: TestGraph | undefined;
   return {
-    name: 'in-process',
+    name,
     async setup() {
-      dir = await mkdtemp(join(tmpdir(), 'gfs-conf-'));
-      g = await startGraph({ volfile: volfileFor(dir) });
+      dir = await mkdtemp(join(tmpdir(), tmpPrefix));
+      g = await startGraph({ volfile: await volfile(dir) });
       const c = new VolumeClient(g.graph);
       await c.chmod('/', 0o755);
       return clientFs(c);
@@ -82,4 +85,9 @@ export function inProcessTarget(): Target {
       g = dir = undefined;
     },
   };
+}
+
+/** In-process: the conformance volfile activated with runtime/graph, used through runtime/api. */
+export function inProcessTarget(): Target {
+  return graphTarget('in-process', 'gfs-conf-', volfileFor);
 }

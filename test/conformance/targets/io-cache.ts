@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { VolumeClient } from '../../../runtime/api/index.js';
-import { startGraph, type TestGraph } from '../../../runtime/testkit/index.js';
 import type { Target } from '../fs.js';
-import { clientFs } from './in-process.js';
+import { graphTarget } from './in-process.js';
 
 /**
  * The conformance volume with performance/io-cache between the permission checks and io-stats
@@ -39,21 +34,5 @@ end-volume
 
 /** In-process, through runtime/api, with io-cache in the stack. */
 export function ioCacheTarget(): Target {
-  let dir: string | undefined;
-  let g: TestGraph | undefined;
-  return {
-    name: 'posix + io-cache',
-    async setup() {
-      dir = await mkdtemp(join(tmpdir(), 'gfs-conf-ioc-'));
-      g = await startGraph({ volfile: ioCacheVolfile(dir) });
-      const c = new VolumeClient(g.graph);
-      await c.chmod('/', 0o755);
-      return clientFs(c);
-    },
-    async teardown() {
-      await g?.stop();
-      if (dir) await rm(dir, { recursive: true, force: true });
-      g = dir = undefined;
-    },
-  };
+  return graphTarget('posix + io-cache', 'gfs-conf-ioc-', ioCacheVolfile);
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, freePort, runGfsBrick } from '../../protocol-server/brick-process.js';
-import type { Fs, Target } from '../fs.js';
-import { nodeFs } from './node-fs.js';
-import { UserProcess } from './user-proxy.js';
+import type { Target } from '../fs.js';
+import { closeUsers, openMountFs } from './shared.js';
+import type { UserProcess } from './user-proxy.js';
 
 const mounted = (mnt: string) => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
@@ -69,20 +69,10 @@ export function realGlusterfsClientOverGfsBrickTarget(): Target {
       execFileSync('glusterfs', ['-f', join(dir, 'client.vol'), '-l', join(dir, 'client.log'), mnt]);
       for (let i = 0; i < 150 && !mounted(mnt); i++) await sleep(100);
       if (!mounted(mnt)) throw new Error(`the real client did not mount: ${existsSync(join(dir, 'client.log')) ? readFileSync(join(dir, 'client.log'), 'utf8').slice(-2000) : ''}`);
-      const as = async (uid: number, gid: number, groups: number[] = []): Promise<Fs> => {
-        const key = `${uid}:${gid}:${groups.join(',')}`;
-        let u = users.get(key);
-        if (!u) users.set(key, (u = new UserProcess(mnt, uid, gid, groups)));
-        await u.ready;
-        return u.fs();
-      };
-      const fs = nodeFs(mnt, as);
-      await fs.chmod('/', 0o755);
-      return fs;
+      return openMountFs(mnt, users);
     },
     async teardown() {
-      await Promise.all([...users.values()].map((u) => u.close()));
-      users.clear();
+      await closeUsers(users);
       if (dir) {
         const mnt = join(dir, 'mnt');
         if (mounted(mnt) && spawnSync('umount', [mnt]).status !== 0) spawnSync('umount', ['-l', mnt]);

@@ -7,10 +7,8 @@
  * avoided as for inodelk: a newcomer waits behind an older conflicting waiter unless its owner
  * already holds or waits for an entry lock in the domain.
  */
-import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { showOwner, type Owner } from './owner.js';
-import { WaitQueue } from './waiters.js';
-import type { Revocation } from './inodelk.js';
+import { LockDomain } from './domain.js';
 
 export const ENTRYLK_LOCK = 0;
 export const ENTRYLK_UNLOCK = 1;
@@ -28,78 +26,25 @@ export interface EntryLock extends Owner {
 
 export const namesConflict = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
 
-export class EntrylkDomain {
-  granted: EntryLock[] = [];
-  readonly waiters = new WaitQueue<EntryLock>();
+export class EntrylkDomain extends LockDomain<EntryLock> {
+  protected readonly kind = 'entrylk';
 
-  constructor(readonly name: string) {}
-
-  get empty(): boolean {
-    return this.granted.length === 0 && this.waiters.size === 0;
+  protected conflicts(a: EntryLock, b: EntryLock): boolean {
+    return namesConflict(a.basename, b.basename);
   }
 
-  get count(): number {
-    return this.granted.length + this.waiters.size;
+  /** The type only has to match on unlock. */
+  protected matches(held: EntryLock, req: EntryLock): boolean {
+    return held.owner === req.owner && held.basename === req.basename && held.type === req.type;
   }
 
-  private tryLock(req: EntryLock, blocked: readonly EntryLock[]): boolean {
-    if (this.granted.some((l) => l.owner !== req.owner && namesConflict(l.basename, req.basename))) return false;
-    const ownerHas = this.granted.some((l) => l.owner === req.owner) || blocked.some((l) => l.owner === req.owner);
-    if (!ownerHas && blocked.some((l) => namesConflict(l.basename, req.basename))) return false;
-    this.granted.push({ ...req, granted: Date.now() });
-    return true;
-  }
-
-  async lock(req: EntryLock, block: boolean, signal: AbortSignal, onCancel: () => void): Promise<void> {
-    if (this.tryLock(req, this.waiters.requests())) return;
-    if (!block) throw new FopError(E.EAGAIN, `entrylk conflict in domain ${this.name}`);
-    await this.waiters.wait(req, signal, () => {
-      this.wake();
-      onCancel();
-    });
-  }
-
-  unlock(req: EntryLock): void {
-    const i = this.granted.findIndex((l) => l.owner === req.owner && l.basename === req.basename && l.type === req.type);
-    if (i < 0) throw new FopError(E.EINVAL, `no matching entrylk to unlock in domain ${this.name}`);
-    this.granted.splice(i, 1);
-    this.wake();
-  }
-
-  wake(): number {
-    return this.waiters.grantEach((req, before) => this.tryLock(req, before));
+  protected describe(l: EntryLock): string {
+    return describeEntrylk(l);
   }
 
   /** A granted lock on exactly this name (GLUSTERFS_PARENT_ENTRYLK: check_entrylk_on_basename). */
   holdsName(name: string): boolean {
     return this.granted.some((l) => l.basename === name);
-  }
-
-  dropClient(client: string): number {
-    const n = this.granted.length;
-    this.granted = this.granted.filter((l) => l.client !== client);
-    const failed = this.waiters.fail((l) => l.client === client, E.EAGAIN, 'the client disconnected');
-    if (n !== this.granted.length || failed) this.wake();
-    return n - this.granted.length;
-  }
-
-  /** revocation-secs / revocation-max-blocked, as for inodelk (__entrylk_prune_stale). */
-  pruneStale(req: EntryLock, p: Revocation, now = Date.now()): number {
-    const stale = p.secs > 0 && this.granted.some((l) => namesConflict(l.basename, req.basename) && now - (l.granted ?? now) > p.secs * 1000);
-    const crowded = p.maxBlocked > 0 && this.waiters.size >= p.maxBlocked;
-    if (!stale && !crowded) return 0;
-    const n = this.granted.length;
-    this.granted = [];
-    if (p.clearAll) this.waiters.fail(() => true, E.EAGAIN, 'lock revoked');
-    this.wake();
-    return n;
-  }
-
-  dump(): { granted: string[]; blocked: string[] } {
-    return {
-      granted: this.granted.map((l) => `${describeEntrylk(l)}, granted at ${new Date(l.granted ?? 0).toISOString()}`),
-      blocked: this.waiters.list().map((w) => `${describeEntrylk(w.req)}, blocked at ${new Date(w.since).toISOString()}`),
-    };
   }
 }
 

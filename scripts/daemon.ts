@@ -1,0 +1,120 @@
+/**
+ * Daemonizing, shared by gfs-mount and gfs-brick. The libuv threadpool size is read when the
+ * pool starts, which happens while Node loads modules, before any of our code runs: setting
+ * UV_THREADPOOL_SIZE in process.env is too late. So the serving process is always a child
+ * started with it in its environment. The daemon child runs detached, its output in the log
+ * file, and reports over IPC when it serves (`ready`) or failed (`error`); the parent waits for
+ * that report and exits 0 or 1, as glusterfs/glusterfsd daemonize. The serving process writes
+ * its pidfile once it serves and removes it on a clean stop.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * storage/posix reads, writes, opens and closes files on the libuv thread pool, and a mount keeps
+ * one thread waiting in read(/dev/fuse); Node's default of 4 threads would queue parallel I/O
+ * (several clients, readahead, write-behind) behind each other.
+ */
+export const THREADPOOL_SIZE = '16';
+
+/** The command that runs this same script again with `args`. */
+export function childCommand(args: string[]): [string, string[]] {
+  return [process.execPath, [...process.execArgv, process.argv[1]!, ...args]];
+}
+
+/** The serving child's environment: the threadpool size, and `roleEnv` set to `role`. */
+export function childEnv(roleEnv: string, role: string): NodeJS.ProcessEnv {
+  return { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? THREADPOOL_SIZE, [roleEnv]: role };
+}
+
+export interface DetachedOptions {
+  /** Arguments for the serving child (this script again). */
+  args: string[];
+  logFile: string;
+  /** The environment variable that tells the child it is the daemon. */
+  roleEnv: string;
+  /** The message when the child exits before reporting; `status` is its signal or `status N`. */
+  exitedEarly: (status: string) => string;
+}
+
+/**
+ * Start the server detached, its stdout/stderr into the log file, and wait until it reports
+ * ready (resolves 0) or failed (prints its message, resolves 1).
+ */
+export function runDetached(o: DetachedOptions): Promise<number> {
+  mkdirSync(dirname(o.logFile), { recursive: true });
+  const out = openSync(o.logFile, 'a');
+  const [cmd, argv] = childCommand(o.args);
+  const child = spawn(cmd, argv, { detached: true, stdio: ['ignore', out, out, 'ipc'], env: childEnv(o.roleEnv, 'daemon') });
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (code: number, message?: string) => {
+      if (settled) return;
+      settled = true;
+      if (message) process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+      if (child.connected) child.disconnect();
+      child.unref();
+      resolve(code);
+    };
+    child.on('message', (m: { type?: string; message?: string }) => {
+      if (m.type === 'ready') done(0);
+      else if (m.type === 'error') done(1, m.message);
+    });
+    child.on('exit', (code, signal) => done(1, o.exitedEarly(signal ?? `status ${code}`)));
+  });
+}
+
+export interface ServeHooks {
+  /** Where plugins are also looked for: the directory the command was started from. */
+  searchPaths: string[];
+  /** Call once serving: a daemon child reports `ready` (with `info`) to its parent and lets go. */
+  onReady: (info?: Record<string, unknown>) => void;
+}
+
+export interface ServeOptions {
+  /** The command's name, for messages. */
+  name: string;
+  daemon: boolean;
+  run: (hooks: ServeHooks) => Promise<number>;
+  /** The message for a failure of `run` (`volfileText` when the volfile had been read). */
+  describe: (err: unknown, volfileText?: string) => string;
+}
+
+/** In the serving child: run, report ready or failure to a waiting parent, return the status. */
+export async function serveChild(o: ServeOptions): Promise<number> {
+  const report = (m: unknown) => process.send?.(m);
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`${o.name}: uncaught exception: ${err.stack ?? err}\n`);
+    process.exit(70);
+  });
+  // A daemon must not keep the directory it was started from busy; plugins are still looked for there.
+  const startDir = process.cwd();
+  if (o.daemon) process.chdir('/');
+  try {
+    return await o.run({
+      searchPaths: [startDir],
+      onReady: (info) => {
+        if (!o.daemon) return;
+        report({ type: 'ready', ...info });
+        process.disconnect?.();
+      },
+    });
+  } catch (err) {
+    const message = o.describe(err, (err as { volfileText?: string }).volfileText);
+    if (o.daemon) report({ type: 'error', message });
+    process.stderr.write(message + '\n');
+    return 1;
+  }
+}
+
+/** Write this process's id to `pidFile` (if any), creating its directory. */
+export function writePidFile(pidFile: string | undefined): void {
+  if (!pidFile) return;
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
+}
+
+export function removePidFile(pidFile: string | undefined): void {
+  if (pidFile) rmSync(pidFile, { force: true });
+}
