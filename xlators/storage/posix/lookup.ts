@@ -9,6 +9,9 @@ import { meta } from './meta.js';
 import { replyInode, type PosixSelf } from './state.js';
 import { fillRequestedXattrs, gfidFor } from './xdata.js';
 
+/** GlusterFS's is_fresh_file: the entry changed within the last second. */
+const isFresh = (ctimeNs: bigint): boolean => BigInt(Date.now()) * 1_000_000n - ctimeNs < 1_000_000_000n;
+
 /**
  * Named lookup (parent gfid + name) or nameless lookup (gfid alone). A named entry without a
  * gfid (data placed in the brick by hand) gets one, the xdata `gfid-req` when sent, and a
@@ -41,6 +44,11 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
     let gfid = await readGfid(e.path);
     let healed = false;
     if (!gfid) {
+      // An entry another create is still giving its gfid to (mknod done, xattr not yet set) must
+      // not get a random second gfid from a lookup that asked for none: as posix_gfid_heal
+      // does, such an entry younger than a second is reported absent. A lookup carrying
+      // gfid-req names the gfid it expects and heals at once.
+      if (!xdata?.has('gfid-req') && isFresh(st.ctimeNs)) throw new FopError(E.ENOENT, `${loc.path} is being created`);
       gfid = gfidFor(xdata);
       await writeGfid(e.path, gfid);
       healed = true;
