@@ -5,7 +5,8 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { linkHandle, openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { withFd } from './brick.js';
 import { statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
@@ -30,10 +31,22 @@ async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {
   }
 }
 
+/** Where an object is created: a directory fd, a name in it, and the same as a path. */
+interface Place {
+  dirFd: number;
+  name: string;
+  path: string;
+}
+
 /**
  * What every entry creation shares (posix_gfid_set and friends): pin the parent, create the
  * object, give it its gfid, owner and exact mode, link its handle, set the xattrs the caller
  * sent, and reply with the iatts. A failure after the object exists removes it again.
+ *
+ * A non-directory is made complete at its handle (.glusterfs/xx/yy/<gfid>) first and only then
+ * linked under its name, so the name never appears without its gfid: a lookup racing the
+ * create, or a process killed half-way, can never see (or heal with another gfid) an entry
+ * that has none. A directory cannot be hard-linked and is made in place, as GlusterFS does.
  */
 async function makeEntry(
   self: PosixSelf,
@@ -42,7 +55,7 @@ async function makeEntry(
   xdata: Dict | undefined,
   isDir: boolean,
   mode: number | undefined,
-  create: (e: EntryRef) => Promise<void>,
+  create: (at: Place) => Promise<void>,
 ): Promise<EntryResult & { entry?: EntryRef; gfid: string }> {
   const { resolver, brick } = self.priv;
   const e = await resolver.locEntry(loc);
@@ -50,23 +63,49 @@ async function makeEntry(
     const parentSt = meta.lstat(e.parentPath);
     const preparent = toIatt(parentSt, e.pargfid);
     const gfid = gfidFor(xdata);
-    await checkGfidFree(self, gfid);
-    await create(e);
-    try {
-      await writeGfid(e.path, gfid);
-      const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
-      meta.lchown(e.path, frame.uid, gid);
-      if (mode !== undefined) meta.chmod(e.path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
-      if (isDir) await symlinkHandle(brick, gfid, e.pargfid, e.name);
-      else await linkHandle(brick, gfid, e.path);
-      await setCreateXattrs(e.path, xdata);
-    } catch (err) {
+    const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
+    const finish = async (path: string) => {
+      await writeGfid(path, gfid);
+      meta.lchown(path, frame.uid, gid);
+      if (mode !== undefined) meta.chmod(path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
+      await setCreateXattrs(path, xdata);
+    };
+    if (isDir) {
+      await checkGfidFree(self, gfid);
+      await create(e);
       try {
-        (isDir ? meta.rmdir : meta.unlink)(e.path);
-      } catch {
-        // already gone: nothing to undo
+        await finish(e.path);
+        await symlinkHandle(brick, gfid, e.pargfid, e.name);
+      } catch (err) {
+        try {
+          meta.rmdir(e.path);
+        } catch {
+          // already gone: nothing to undo
+        }
+        throw err;
       }
-      throw err;
+    } else {
+      await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+        const handle = brick.proc(hfd, gfid);
+        try {
+          await create({ dirFd: hfd, name: gfid, path: handle });
+        } catch (err) {
+          // The handle exists: that gfid already names another object on this brick.
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
+          throw err;
+        }
+        try {
+          await finish(handle);
+          meta.link(handle, e.path);
+        } catch (err) {
+          try {
+            meta.unlink(handle);
+          } catch {
+            // already gone: nothing to undo
+          }
+          throw err;
+        }
+      });
     }
     const buf = await statIatt(e.path, gfid);
     const postparent = await statIatt(e.parentPath, e.pargfid);
@@ -90,20 +129,20 @@ const strip = ({ gfid: _g, entry: _e, ...r }: EntryResult & { gfid: string; entr
 
 export async function mkdir(self: PosixSelf, frame: Frame, a: FopArgs<'mkdir'>): Promise<FopResult<'mkdir'>> {
   const mode = dirMode(self, a.mode, a.umask ?? 0);
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, true, mode, async (e) => meta.mkdir(e.path, 0o700)));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, true, mode, async (at) => meta.mkdir(at.path, 0o700)));
 }
 
 export async function mknod(self: PosixSelf, frame: Frame, a: FopArgs<'mknod'>): Promise<FopResult<'mknod'>> {
   const perm = fileMode(self, a.mode, a.umask ?? 0);
   const type = a.mode & 0o170000;
   if (![0o010000, 0o140000, 0o020000, 0o060000, 0o100000].includes(type)) throw new FopError(E.EINVAL, 'mknod of an unsupported file type');
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (e) => native.mknodSync(e.path, type | 0o600, BigInt(a.rdev))));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (at) => native.mknodSync(at.path, type | 0o600, BigInt(a.rdev))));
 }
 
 export async function symlink(self: PosixSelf, frame: Frame, a: FopArgs<'symlink'>): Promise<FopResult<'symlink'>> {
   if (a.linkname === '' || a.linkname.includes('\0')) throw new FopError(E.EINVAL, 'invalid symlink target');
   // The target is stored as given: it is data, resolved only by clients, never by posix.
-  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, undefined, async (e) => meta.symlink(a.linkname, e.path)));
+  return strip(await makeEntry(self, frame, a.loc, a.xdata, false, undefined, async (at) => meta.symlink(a.linkname, at.path)));
 }
 
 /** Open flags posix passes to the kernel: creation is its own business, O_DIRECT is not supported. */
@@ -118,9 +157,9 @@ export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>
   const flags = openFlags(a.flags);
   let kfd = -1;
   try {
-    const r = await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (e) => {
+    const r = await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (at) => {
       // O_EXCL: a brand-new regular file, so the open cannot block (no FIFO, nothing to truncate).
-      kfd = self.priv.brick.openAtSync(e.dirFd, e.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
+      kfd = self.priv.brick.openAtSync(at.dirFd, at.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
     });
     setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false });
     return { fd: a.fd, ...strip(r) };
