@@ -13,25 +13,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, sleep, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
+import { freePort } from '../scripts/lib/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ALL = ['gfs', 'glusterfs'];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {

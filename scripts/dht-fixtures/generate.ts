@@ -12,13 +12,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fixtureNames, type NameCase } from './names.js';
 import { probeDmHash, probeGlibcRegex } from './glibc-probe.js';
 import { SUBVOLS, VOLFILE_ORDER, brickVolfile, clientVolfile } from './volfiles.js';
 import type { DirectoryRecord, LayoutFixture, MountSpec, PlacementFixture, PlacementRecord } from './fixture-format.js';
+import { freePort } from '../lib/free-port.js';
 
 const BRICK_MB = [96, 160, 224];
 const MOUNTS: Record<string, MountSpec> = {
@@ -40,16 +40,6 @@ const run = (cmd: string, args: string[], env?: NodeJS.ProcessEnv): string =>
   execFileSync(cmd, args, { encoding: 'utf8', env: env ?? process.env });
 const sleep = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function isMounted(mnt: string): boolean {
   return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);

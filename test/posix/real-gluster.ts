@@ -1,21 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/free-port.js';
 
 /** Real GlusterFS 10 (Debian's glusterfs-server) beside the tests, run from volfiles without glusterd. */
 export const HAVE_REAL_GLUSTER = fs.existsSync('/usr/sbin/glusterfsd') && fs.existsSync('/usr/sbin/glusterfs') && fs.existsSync('/dev/fuse');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,22 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brickVolfile, tempDir } from './helpers.js';
+import { freePort } from '../../scripts/lib/free-port.js';
+export { freePort };
 
 export const GFS_BRICK = fileURLToPath(new URL('../../scripts/gfs-brick.ts', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Run the gfs-brick command line to completion (a daemonizing run returns once the brick serves). */
 export function runGfsBrick(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {

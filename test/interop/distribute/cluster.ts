@@ -8,11 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mount.js';
+import { freePort } from '../../../scripts/lib/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -67,16 +68,6 @@ export async function waitFor(what: string, ok: () => boolean | Promise<boolean>
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
