@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, sleep, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 import { freePort } from '../scripts/lib/free-port.js';
+import { alive } from '../scripts/lib/process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ALL = ['gfs', 'glusterfs'];
@@ -31,15 +32,6 @@ const canConnect = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The same layout as GlusterFS's target (test/posix/real-gluster.ts): posix, locks, server. */
 function brickVolfile(dir: string, port: number): string {

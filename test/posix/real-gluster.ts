@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port.js';
+import { alive } from '../../scripts/lib/process.js';
 
 /** Real GlusterFS 10 (Debian's glusterfs-server) beside the tests, run from volfiles without glusterd. */
 export const HAVE_REAL_GLUSTER = fs.existsSync('/usr/sbin/glusterfsd') && fs.existsSync('/usr/sbin/glusterfs') && fs.existsSync('/dev/fuse');
@@ -16,14 +17,6 @@ async function waitFor(what: string, ok: () => boolean, ms = 15_000): Promise<vo
 
 const mounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface RealMount {
   mnt: string;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brickVolfile, tempDir } from './helpers.js';
 import { freePort } from '../../scripts/lib/free-port.js';
+import { alive } from '../../scripts/lib/process.js';
+export { alive };
 export { freePort };
 
 export const GFS_BRICK = fileURLToPath(new URL('../../scripts/gfs-brick.ts', import.meta.url));
@@ -25,14 +27,6 @@ export function runGfsBrick(args: string[], timeoutMs = 60_000): Promise<{ code:
   });
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

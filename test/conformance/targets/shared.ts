@@ -12,6 +12,8 @@ import { gfsMount } from '../../mount/fixtures/harness.js';
 import type { Fs, Target } from '../fs.js';
 import { nodeFs } from './node-fs.js';
 import { UserProcess } from './user-proxy.js';
+import { alive } from '../../../scripts/lib/process.js';
+export { alive };
 
 /** An Fs over a mount point, with `as()` through one long-lived helper process per identity. */
 export function mountFs(mnt: string, users: Map<string, UserProcess>): Fs {
@@ -38,15 +40,6 @@ export async function closeUsers(users: Map<string, UserProcess>): Promise<void>
   users.clear();
 }
 
-export function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Unmount `dir`/mnt, mounted by gfsMountTarget with its pid file `dir`/mount.pid. umount makes

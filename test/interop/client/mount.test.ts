@@ -9,17 +9,10 @@ import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mou
 import { gfsMount } from '../../mount/fixtures/harness.js';
 import { HAVE_GLUSTERFSD, clientVolfile, startRealBrick, type RealBrick } from '../../protocol-client/helpers/real-brick.js';
 import { needing } from '../../helpers/needs.js';
+import { alive } from '../../../scripts/lib/process.js';
 
 const serial = needing(HAVE_GLUSTERFSD && fs.existsSync('/dev/fuse'), 'glusterfsd (glusterfs-server) or /dev/fuse');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Mounted {
   brick: RealBrick;

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mount.js';
 import { freePort } from '../../../scripts/lib/free-port.js';
+import { alive } from '../../../scripts/lib/process.js';
+export { alive };
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -77,15 +79,6 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const readPid = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined);
 

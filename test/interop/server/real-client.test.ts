@@ -1,13 +1,13 @@
-import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
 import { native } from '../../../native/index.js';
 import { HAVE_REAL_CLIENT, mounted, realClientOverBrick } from './real-client.js';
+import { needing } from '../../helpers/needs.js';
 
 // Real FUSE mounts: one at a time.
-const serial = HAVE_REAL_CLIENT ? test.serial : test.skip;
+const serial = needing(HAVE_REAL_CLIENT, 'the real glusterfs client (glusterfs-client) or /dev/fuse');
 
 const diskGfid = (p: string) => gfidFromBuffer(native.lgetxattrSync(p, 'trusted.gfid'));
 const handle = (brick: string, g: string) => path.join(brick, '.glusterfs', g.slice(0, 2), g.slice(2, 4), g);

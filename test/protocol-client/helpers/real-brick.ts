@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../../scripts/lib/free-port.js';
+import { alive } from '../../../scripts/lib/process.js';
 export { freePort };
 
 /** Real GlusterFS 10 brick (Debian's glusterfsd), run from a volfile without glusterd. */
@@ -17,14 +18,6 @@ export async function waitFor(what: string, ok: () => boolean | Promise<boolean>
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface RealBrick {
   /** Work folder (volfile, logs, pid file); the brick data is in `dir`. */
