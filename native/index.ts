@@ -101,7 +101,18 @@ export interface NativeConstants {
   UMOUNT_NOFOLLOW: number;
 }
 
-export type GfsNative = Async<Ops> & Sync<Ops> & { readonly constants: NativeConstants };
+/** Inline helpers that are not syscall ops (native/src/poll.c). */
+interface Inline {
+  /**
+   * Call `callback(status)` on the event loop whenever `fd` is readable (status 0) or polling
+   * failed (a negative errno). The loop waits on the fd in epoll beside its sockets: no thread.
+   */
+  pollReadable(fd: number, callback: (status: number) => void): { close(): void };
+  /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
+  readNb(fd: number, buf: Buffer): number;
+}
+
+export type GfsNative = Async<Ops> & Sync<Ops> & Inline & { readonly constants: NativeConstants };
 
 const ADDON = 'build/Release/gfs_native.node';
 

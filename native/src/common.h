@@ -67,4 +67,7 @@ extern const op xattr_ops[];
 extern const op file_ops[];
 extern const op sys_ops[];
 
+/* poll.c: pollReadable and readNb (not ops: they run inline and never throw errno errors) */
+void export_poll(napi_env env, napi_value exports);
+
 #endif

@@ -34,6 +34,8 @@ Mounts the translator graph of VOLFILE on MOUNTPOINT through FUSE.
   -o entry-timeout=SECS       kernel name cache (default 1.0)
   -o negative-timeout=SECS    kernel "no such file" cache (default 0)
   -o direct-io-mode=MODE      auto, enable or disable
+  -o fopen-keep-cache[=on|off] keep file pages cached across opens (default auto: on when the
+                              kernel invalidates them on change, as GlusterFS)
   -o lru-limit=N              unused inodes kept (default 65536)
   -o fsname=NAME              mount source shown in /proc/mounts
   -o selinux, -o capability   pass security.selinux / security.capability xattrs to the volume
@@ -46,7 +48,7 @@ umount MOUNTPOINT stops the daemon. See docs/mount.md.
 `;
 
 /** Options given to the mount/fuse translator as they are. */
-const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'lru-limit', 'fsname', 'max-write', 'selinux', 'capability'];
+const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'fopen-keep-cache', 'lru-limit', 'fsname', 'max-write', 'selinux', 'capability'];
 const VALUED = ['log-level', 'log-file', 'pid-file', 'xlator-option', ...FUSE_KEYS];
 /** Accepted and ignored, so fstab lines work (mount(8) passes them to helpers). */
 const IGNORED = ['rw', 'defaults', 'auto', 'noauto', 'nofail', '_netdev', 'user', 'nouser', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'atime', 'noatime', 'relatime'];
@@ -58,7 +60,7 @@ function applyOption(cfg: MountConfig, opt: string): void {
   const value = eq === -1 ? undefined : opt.slice(eq + 1);
   if (key === 'ro' && value === undefined) return void (cfg.readOnly = true);
   // mount.glusterfs's flag options: given bare, they turn the mount/fuse option on.
-  if ((key === 'selinux' || key === 'capability') && value === undefined) return void (cfg.fuseOptions[key] = 'on');
+  if ((key === 'selinux' || key === 'capability' || key === 'fopen-keep-cache') && value === undefined) return void (cfg.fuseOptions[key] = 'on');
   if (IGNORED.includes(key) || key.startsWith('x-')) return;
   if (!VALUED.includes(key)) {
     const hint = closest(key, ['ro', ...VALUED]);

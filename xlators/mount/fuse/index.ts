@@ -3,6 +3,7 @@ import { createFrame } from '../../../runtime/core/frame.js';
 import { defineXlator } from '../../../runtime/xlator/define.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { createBridge, type BridgeCore } from './bridge/index.js';
+import { InitFlag } from './kernel/abi.js';
 import { FuseSession } from './kernel/session.js';
 import { kernelUnmount } from './kernel/mount.js';
 
@@ -16,6 +17,13 @@ const options = {
     values: ['auto', 'enable', 'disable', 'on', 'off', 'yes', 'no', 'true', 'false'],
     default: 'auto',
     description: 'Bypass the kernel page cache for every open file (auto: use the page cache).',
+  },
+  'fopen-keep-cache': {
+    type: 'str',
+    values: ['auto', 'enable', 'disable', 'on', 'off', 'yes', 'no', 'true', 'false'],
+    default: 'auto',
+    description:
+      'Keep a file\'s page cache across opens (FOPEN_KEEP_CACHE), as GlusterFS 10 does by default; the mount invalidates it when the volume reports a size or mtime this mount did not cause. auto and on: keep; off: drop on every open.',
   },
   'lru-limit': { type: 'int', default: '65536', min: 0, description: 'Unused inodes kept in the inode table (gfs-mount passes it to the graph).' },
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
@@ -72,6 +80,7 @@ export default defineXlator({
         entryTimeout: o['entry-timeout'],
         negativeTimeout: o['negative-timeout'],
         directIo: DIRECT_ON.has(o['direct-io-mode']),
+        keepCache: o['fopen-keep-cache'] === 'auto' ? 'auto' : DIRECT_ON.has(o['fopen-keep-cache']),
         client: `fuse:${process.pid}:${mountpoint}`,
         selinux: o.selinux,
         capability: o.capability,
@@ -87,7 +96,10 @@ export default defineXlator({
       maxWrite: o['max-write'],
       maxRead: o['max-write'],
       onError: (err, what) => self.log.error(`${what}: ${(err as Error)?.stack ?? String(err)}`),
+      // Kept pages are invalidated by the bridge itself (BridgeCore.attrsSeen), not on every mtime change.
+      initFlagsOff: o['fopen-keep-cache'] === 'auto' || DIRECT_ON.has(o['fopen-keep-cache']) ? InitFlag.AUTO_INVAL_DATA : 0,
     });
+    core.invalidate = (nodeid) => session.invalidateInode(nodeid);
     self.log.info(`mounted on ${mountpoint}`, { ...session.conn });
     const ended = session.done.then(
       () => self.log.info(`the kernel closed the connection of ${mountpoint}`),

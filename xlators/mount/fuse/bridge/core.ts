@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { FdTable, type Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
-import type { Iatt } from '../../../../runtime/core/iatt.js';
+import { IaType, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
 import type { Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
 import type { Graph } from '../../../../runtime/graph/graph.js';
 import type { Logger } from '../../../../runtime/log/logger.js';
-import type { Entry, RequestContext } from '../kernel/types.js';
+import { Fopen, InitFlag } from '../kernel/abi.js';
+import type { ConnInfo, Entry, RequestContext } from '../kernel/types.js';
 import { toAttr } from './attr.js';
 import { NodeMap } from './nodes.js';
 
@@ -18,6 +19,12 @@ export interface BridgeOptions {
   negativeTimeout: number;
   /** FOPEN_DIRECT_IO on every open. */
   directIo: boolean;
+  /**
+   * FOPEN_KEEP_CACHE on file opens (GlusterFS's fopen-keep-cache). 'auto' (GlusterFS's default):
+   * on when the kernel agreed to FUSE_AUTO_INVAL_DATA, which drops cached pages once a refreshed
+   * size or mtime differs, so another client's writes are seen as on GlusterFS.
+   */
+  keepCache?: boolean | 'auto';
   /** Identifies this mount as a client (locks and fds are released by it). */
   client: string;
   /** Pass security.selinux (and security.capability) to the volume; otherwise answered here. */
@@ -39,6 +46,9 @@ export function securityXattrRefused(opts: BridgeOptions, name: string): boolean
 }
 
 type State = 'waiting' | 'up' | 'down';
+
+/** Inode ctx key: the mtime (ns) a regular file had when this mount last changed or reported it. */
+const MTIME = { name: 'mount/fuse mtime' };
 
 /** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
 class GroupCache {
@@ -72,6 +82,12 @@ export class BridgeCore {
   private state: State = 'waiting';
   private waiters: (() => void)[] = [];
   private readonly groups = new GroupCache();
+  /** open_flags for every file open, settled at INIT (see BridgeOptions.keepCache). */
+  fileOpenFlags = 0;
+  /** Pages are kept across opens: changes seen from elsewhere must invalidate them (see `attrsSeen`). */
+  keepingCache = false;
+  /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
+  invalidate: ((nodeid: bigint) => void) | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -79,6 +95,41 @@ export class BridgeCore {
     readonly log: Logger,
   ) {
     this.nodes = new NodeMap(graph.itable);
+    this.fileOpenFlags = opts.directIo ? Fopen.DIRECT_IO : 0;
+  }
+
+  /** INIT answered: decide what the kernel may cache, now that its flags are known. */
+  negotiated(conn: ConnInfo): void {
+    // Keeping pages needs our own invalidations: inode notifications arrived in protocol 7.12.
+    const keep = this.opts.keepCache !== false && conn.minor >= 12;
+    this.keepingCache = keep && !this.opts.directIo;
+    this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
+  }
+
+  /**
+   * Page-cache coherence when pages are kept across opens. The kernel's own FUSE_AUTO_INVAL_DATA
+   * drops a file's pages whenever a refreshed mtime differs from the one it holds, which our own
+   * writes always cause (a WRITE reply carries no attributes), so every read after a write would
+   * go to the volume again. Instead we remember the mtime each regular file had after the last
+   * change made through this mount (or last reported to the kernel) and invalidate the pages only
+   * when attributes from the volume show a different one: a change made by someone else.
+   * GlusterFS 10.3's mount keeps pages across opens with no invalidation at all unless md-cache
+   * upcalls tell it; this is that cache with the coherence of auto-invalidation.
+   */
+  attrsSeen(inode: Inode, buf: Iatt): void {
+    if (!this.keepingCache || buf.type !== IaType.REG) return;
+    const mtime = buf.mtime.sec * 1e9 + buf.mtime.nsec;
+    const known = inode.ctxGet<number>(MTIME);
+    inode.ctxSet(MTIME, mtime);
+    if (known !== undefined && known !== mtime) {
+      const nodeid = this.nodes.knownId(inode);
+      if (nodeid !== undefined) this.invalidate?.(nodeid);
+    }
+  }
+
+  /** A change made through this mount: its new mtime is expected, not a reason to invalidate. */
+  changedHere(inode: Inode, buf: Iatt | undefined): void {
+    if (this.keepingCache && buf && buf.type === IaType.REG) inode.ctxSet(MTIME, buf.mtime.sec * 1e9 + buf.mtime.nsec);
   }
 
   get fops(): BoundFops {
@@ -160,6 +211,7 @@ export class BridgeCore {
 
   /** An entry for a readdirplus record; count it with `nodes.handedOut` only once it is sent. */
   entryFor(inode: Inode, buf: Iatt): Entry {
+    this.attrsSeen(inode, buf);
     return {
       nodeid: this.nodes.idOf(inode),
       generation: 0n,

@@ -28,13 +28,16 @@ export async function lookup(b: BridgeCore, ctx: RequestContext, name: string): 
   }
 }
 
-const attrReply = (b: BridgeCore, buf: Iatt): AttrReply => ({ attr: toAttr(buf), attrValid: b.opts.attributeTimeout });
+function attrReply(b: BridgeCore, inode: Inode, buf: Iatt): AttrReply {
+  b.attrsSeen(inode, buf);
+  return { attr: toAttr(buf), attrValid: b.opts.attributeTimeout };
+}
 
 export async function getattr(b: BridgeCore, ctx: RequestContext, fh: bigint | undefined): Promise<AttrReply> {
   const frame = b.frame(ctx, undefined, false);
-  if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
   const inode = b.nodes.inode(ctx.nodeid);
-  return attrReply(b, (await b.fops.stat(frame, { loc: b.locOf(inode) })).buf);
+  if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, inode, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
+  return attrReply(b, inode, (await b.fops.stat(frame, { loc: b.locOf(inode) })).buf);
 }
 
 /** SIZE goes as (f)truncate first, the rest as one (f)setattr, as GlusterFS's fuse_setattr does. */
@@ -57,8 +60,9 @@ export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn):
       ? (await b.fops.fsetattr(frame, { fd, stbuf, valid })).statpost
       : (await b.fops.setattr(frame, { loc, stbuf, valid })).statpost;
   }
+  if (buf) b.changedHere(inode, buf); // a truncate or utimes of ours
   buf ??= (await b.fops.stat(frame, { loc })).buf;
-  return attrReply(b, buf);
+  return attrReply(b, inode, buf);
 }
 
 export async function readlink(b: BridgeCore, ctx: RequestContext): Promise<string> {

@@ -2,7 +2,7 @@
 import { Dict } from '../../../../runtime/core/dict.js';
 import { Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
-import { Fopen, LK_FLOCK, RELEASE_FLOCK_UNLOCK } from '../kernel/abi.js';
+import { LK_FLOCK, RELEASE_FLOCK_UNLOCK } from '../kernel/abi.js';
 import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel/types.js';
 import { fromFlock, ownerBytes, toFlock } from './attr.js';
 import type { BridgeCore } from './core.js';
@@ -16,7 +16,7 @@ const FALLOC_FL_PUNCH_HOLE = 0x02;
 const FALLOC_FL_ZERO_RANGE = 0x10;
 
 function openReply(b: BridgeCore, fd: Fd): OpenReply {
-  return { fh: BigInt(b.fds.add(fd)), openFlags: b.opts.directIo ? Fopen.DIRECT_IO : 0 };
+  return { fh: BigInt(b.fds.add(fd)), openFlags: b.fileOpenFlags };
 }
 
 export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
@@ -45,7 +45,9 @@ export async function read(b: BridgeCore, ctx: RequestContext, fh: bigint, offse
 
 export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, data: Buffer, _wf: number, lockOwner: bigint | undefined): Promise<number> {
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
-  await b.fops.writev(frame, { fd: b.fd(fh), data, offset, flags: 0 });
+  const fd = b.fd(fh);
+  const res = await b.fops.writev(frame, { fd, data, offset, flags: 0 });
+  b.changedHere(fd.inode, res.postbuf);
   return data.length;
 }
 

@@ -24,6 +24,7 @@ export function createBridge(graph: Graph, opts: BridgeOptions, log: Logger): { 
       return fn(b, ctx, ...args);
     };
   const fs: RawFs = {
+    init: (conn) => b.negotiated(conn),
     forget: (nodeid, n) => b.nodes.forget(nodeid, n),
     lookup: up(entry.lookup),
     getattr: up(entry.getattr),

@@ -39,6 +39,12 @@ export class NodeMap {
     return id;
   }
 
+  /** The nodeid of an inode the kernel may know, without assigning one. */
+  knownId(inode: Inode): bigint | undefined {
+    const id = inode.ctxGet<bigint>(NODEID);
+    return id !== undefined && this.byId.get(id) === inode ? id : undefined;
+  }
+
   /** A reply gave the kernel one more lookup of this inode. */
   handedOut(inode: Inode): void {
     this.byId.set(this.idOf(inode), inode);

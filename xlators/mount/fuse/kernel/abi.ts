@@ -115,6 +115,11 @@ export const Fattr = {
   KILL_SUIDGID: 1 << 11,
 } as const;
 
+/** fuse_notify_code: the error field of a message we send unasked (unique 0). */
+export const Notify = {
+  INVAL_INODE: 2,
+} as const;
+
 /** fuse_open_out.open_flags. */
 export const Fopen = {
   DIRECT_IO: 1 << 0,
@@ -139,6 +144,7 @@ export const FSYNC_FDATASYNC = 1 << 0;
 export const Size = {
   IN_HEADER: 40,
   OUT_HEADER: 16,
+  NOTIFY_INVAL_INODE: 24,
   ATTR: 88,
   ENTRY_OUT: 40 + 88,
   ATTR_OUT: 16 + 88,

@@ -10,6 +10,8 @@ export interface InitOptions {
   congestionThreshold?: number;
   /** Flags to request beyond WANTED_FLAGS (only those the kernel offers are kept). */
   extraFlags?: number;
+  /** WANTED_FLAGS not to request. */
+  flagsOff?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function negotiate(r: Reader, opts: InitOptions): { conn: ConnInfo; reply
   if (major !== FUSE_KERNEL_VERSION) {
     throw new Error(`unsupported FUSE protocol ${major}.${minor}; this build speaks ${FUSE_KERNEL_VERSION}.x`);
   }
-  const enabled = (WANTED_FLAGS | (opts.extraFlags ?? 0)) & flags & ~InitFlag.WRITEBACK_CACHE;
+  const enabled = (WANTED_FLAGS | (opts.extraFlags ?? 0)) & ~(opts.flagsOff ?? 0) & flags & ~InitFlag.WRITEBACK_CACHE;
   const usesMaxPages = (enabled & InitFlag.MAX_PAGES) !== 0;
   const maxPages = usesMaxPages ? Math.min(256, Math.ceil(opts.maxWrite / PAGE)) : 32;
   const maxWrite = usesMaxPages ? Math.min(opts.maxWrite, maxPages * PAGE) : Math.min(opts.maxWrite, 128 * 1024);

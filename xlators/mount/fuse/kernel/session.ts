@@ -1,6 +1,7 @@
-import { closeSync, openSync, read, writevSync } from 'node:fs';
+import { closeSync, constants as fsc, openSync, writev, writevSync } from 'node:fs';
+import { native } from '../../../../native/index.js';
 import { constants } from 'node:os';
-import { Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
+import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
 import { outHeader } from './encode.js';
@@ -8,7 +9,7 @@ import { negotiate } from './init.js';
 import { kernelMount, kernelUnmount, type KernelMountOptions } from './mount.js';
 import type { ConnInfo, RawFs, RequestContext } from './types.js';
 
-const { EIO, EINTR } = constants.errno;
+const { EIO, EINTR, EAGAIN, ENOENT, ENODEV } = constants.errno;
 
 /** Requests at least this long take the read buffer instead of being copied out of it. */
 const LARGE_REQUEST = 64 * 1024;
@@ -20,21 +21,12 @@ export interface SessionOptions extends KernelMountOptions {
   maxWrite?: number;
   /** Reports errors that are not errno results (bugs, protocol trouble). */
   onError?: (err: unknown, what: string) => void;
-  /**
-   * Reads kept outstanding on /dev/fuse, each blocking one libuv thread-pool thread (default: a
-   * quarter of UV_THREADPOOL_SIZE, 1 to 4, so the pool always keeps threads for storage I/O).
-   */
-  readers?: number;
+  /** INIT flags not to ask for even when the kernel offers them. */
+  initFlagsOff?: number;
 }
 
-/** One reader per four thread-pool threads: 1 with Node's default pool of 4, 4 with gfs-mount's 16. */
-export function defaultReaders(): number {
-  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  return Math.max(1, Math.min(4, Math.floor(pool / 4)));
-}
-
-/** INTERRUPTs remembered for requests not seen yet (another reader may still hold them). */
-const EARLY_INTERRUPTS = 256;
+/** Requests read in one readiness callback before the loop gets a turn for other I/O. */
+const READ_BATCH = 64;
 
 /** Turn whatever a filesystem threw into a positive errno. */
 function errnoOf(err: unknown, signal: AbortSignal): number | undefined {
@@ -46,13 +38,13 @@ function errnoOf(err: unknown, signal: AbortSignal): number | undefined {
 }
 
 /**
- * One FUSE connection: /dev/fuse opened, mounted, and read loops that each keep one read
- * outstanding (occupying one libuv threadpool thread while it waits) and dispatch every request
- * without waiting for the previous ones, so requests run concurrently. With several readers,
- * requests the kernel queues together (readahead READs, parallel clients) are picked up at once
- * and their completions handled in one turn of the event loop, instead of one thread hand-off
- * each. Replies are written synchronously: a write to /dev/fuse never blocks, and one writev
- * keeps each reply whole.
+ * One FUSE connection: /dev/fuse opened non-blocking, mounted, and read on the event loop itself:
+ * the loop waits for it in epoll beside the sockets (native pollReadable), and when it is readable
+ * reads every queued request (up to READ_BATCH) and dispatches each without waiting for the
+ * previous ones, so requests run concurrently. No thread-pool thread sits in a blocking read: a
+ * request costs one wake-up of the loop, as a GlusterFS request costs one of its fuse thread.
+ * Replies are written synchronously: a write to /dev/fuse never blocks, and one writev keeps each
+ * reply whole.
  */
 export class FuseSession {
   readonly mountpoint: string;
@@ -64,10 +56,9 @@ export class FuseSession {
   /** Requests received, by opcode name (for statedumps and tests). */
   readonly counts = new Map<string, number>();
   private fd: number;
-  /** The buffer each reader's next read fills; replaced (not copied) when a large request takes it. */
-  private readonly bufs: Buffer[];
-  /** INTERRUPTs that arrived before the request they name (read by another reader). */
-  private readonly earlyInterrupts = new Set<bigint>();
+  /** The buffer the next read fills; replaced (not copied) when a large request takes it. */
+  private buf: Buffer;
+  private poller: { close(): void } | undefined;
   /** The reply header, reused: replies are written synchronously, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
   private readonly inflight = new Map<bigint, AbortController>();
@@ -80,7 +71,7 @@ export class FuseSession {
   private constructor(fd: number, private readonly opts: SessionOptions) {
     this.fd = fd;
     this.mountpoint = opts.mountpoint;
-    this.bufs = Array.from({ length: Math.max(1, opts.readers ?? defaultReaders()) }, () => Buffer.allocUnsafe(this.bufSize));
+    this.buf = Buffer.allocUnsafe(this.bufSize);
     this.ready = new Promise((res, rej) => ((this.resolveReady = res), (this.rejectReady = rej)));
     this.done = new Promise((res, rej) => ((this.resolveDone = res), (this.rejectDone = rej)));
     this.ready.catch(() => {});
@@ -91,7 +82,7 @@ export class FuseSession {
   static async mount(opts: SessionOptions): Promise<FuseSession> {
     let fd: number;
     try {
-      fd = openSync('/dev/fuse', 'r+');
+      fd = openSync('/dev/fuse', fsc.O_RDWR | fsc.O_NONBLOCK);
     } catch (err) {
       throw Object.assign(new Error(`cannot open /dev/fuse: ${(err as Error).message}`), { code: 'FUSE_UNAVAILABLE', cause: err });
     }
@@ -102,7 +93,7 @@ export class FuseSession {
       s.end();
       throw err;
     }
-    for (let i = 0; i < s.bufs.length; i++) s.readNext(i);
+    s.poller = native.pollReadable(fd, s.onReadable);
     await Promise.race([s.ready, s.done.then(() => Promise.reject(new Error('the kernel ended the connection before INIT')))]);
     return s;
   }
@@ -123,36 +114,42 @@ export class FuseSession {
     await this.done;
   }
 
-  private readNext(slot: number): void {
-    if (this.ended) return;
-    const buf = this.bufs[slot]!;
-    read(this.fd, buf, 0, buf.length, null, (err, n) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // ENOENT: the request was interrupted before we read it. EINTR/EAGAIN: just retry.
-        if (code === 'ENOENT' || code === 'EINTR' || code === 'EAGAIN') return this.readNext(slot);
-        return this.end(code === 'ENODEV' ? undefined : err);
+  /** Read what the kernel has queued; status < 0 means polling itself failed. */
+  private readonly onReadable = (status: number): void => {
+    for (let i = 0; i < READ_BATCH && !this.ended; i++) {
+      const buf = this.buf;
+      const n = native.readNb(this.fd, buf);
+      if (n < 0) {
+        // EAGAIN: nothing more queued. ENOENT: the request was interrupted before we read it.
+        // EINTR: retry. ENODEV: unmounted (the connection is over; libuv reports the EPOLLERR
+        // that comes with it as a failed poll, so that is no error either).
+        if (n === -EAGAIN) break;
+        if (n === -ENOENT || n === -EINTR) continue;
+        return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
       }
       if (n === 0) return this.end();
-      // The buffer is refilled by the next read while this request is served. A small request is
-      // copied out; a large one (a WRITE) keeps the buffer and the next read gets a fresh one, so
-      // a 1 MiB payload is never copied in user space.
+      // A small request is copied out and the buffer reused; a large one (a WRITE) keeps the
+      // buffer and the next read gets a fresh one, so a 1 MiB payload is never copied in user space.
       let req: Buffer;
       if (n >= LARGE_REQUEST) {
         req = buf.subarray(0, n);
-        this.bufs[slot] = Buffer.allocUnsafe(this.bufSize);
+        this.buf = Buffer.allocUnsafe(this.bufSize);
       } else {
         req = Buffer.allocUnsafe(n);
         buf.copy(req, 0, 0, n);
       }
-      this.readNext(slot);
       this.handle(req);
-    });
-  }
+    }
+    // libuv stops a poll that failed: without this the session would wait forever.
+    if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
+    // Otherwise more may be queued: epoll is level-triggered, so the loop calls back after other I/O.
+  };
 
   private end(err?: unknown): void {
     if (this.ended) return;
     this.ended = true;
+    this.poller?.close();
+    this.poller = undefined;
     for (const ac of this.inflight.values()) ac.abort();
     try {
       closeSync(this.fd);
@@ -178,6 +175,25 @@ export class FuseSession {
     }
   }
 
+  /**
+   * FUSE_NOTIFY_INVAL_INODE: drop the kernel's attributes of `nodeid` and its cached pages from
+   * `offset` (whole file with offset 0 and len 0). Written from the thread pool, not inline:
+   * the kernel takes page locks to invalidate, and a READ we have not answered yet may hold one,
+   * so an inline write could wait for a reply only this thread can send.
+   */
+  invalidateInode(nodeid: bigint, offset = 0n, len = 0n): void {
+    if (this.ended || this.conn === undefined || this.conn.minor < 12) return;
+    const body = Buffer.allocUnsafe(Size.NOTIFY_INVAL_INODE);
+    body.writeBigUInt64LE(nodeid, 0);
+    body.writeBigInt64LE(offset, 8);
+    body.writeBigInt64LE(len, 16);
+    const head = outHeader(0n, Notify.INVAL_INODE, body.length);
+    writev(this.fd, [head, body], (err) => {
+      // ENOENT: the kernel no longer knows the inode (forgotten): nothing was cached.
+      if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `invalidate inode ${nodeid}`);
+    });
+  }
+
   private handle(buf: Buffer): void {
     let h: InHeader;
     try {
@@ -193,7 +209,7 @@ export class FuseSession {
     try {
       switch (h.opcode) {
         case Op.INIT: {
-          const { conn, reply } = negotiate(r, { maxWrite: this.opts.maxWrite ?? 1 << 20 });
+          const { conn, reply } = negotiate(r, { maxWrite: this.opts.maxWrite ?? 1 << 20, flagsOff: this.opts.initFlagsOff });
           this.conn = conn;
           Promise.resolve(fs.init?.(conn)).then(
             () => (this.reply(h.unique, 0, [reply]), this.resolveReady(conn)),
@@ -211,15 +227,9 @@ export class FuseSession {
           return;
         }
         case Op.INTERRUPT: {
-          // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered,
-          // or (with several readers) not handled yet: remembered, so serve() aborts it on arrival.
-          const unique = r.u64();
-          const ac = this.inflight.get(unique);
-          if (ac) ac.abort();
-          else if (this.bufs.length > 1) {
-            if (this.earlyInterrupts.size >= EARLY_INTERRUPTS) this.earlyInterrupts.delete(this.earlyInterrupts.values().next().value as bigint);
-            this.earlyInterrupts.add(unique);
-          }
+          // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
+          // (the kernel interrupts only requests it has handed to us, and we read in order).
+          this.inflight.get(r.u64())?.abort();
           return;
         }
         case Op.DESTROY:
@@ -236,7 +246,6 @@ export class FuseSession {
   private serve(h: InHeader, r: ReturnType<typeof bodyReader>): void {
     const ac = new AbortController();
     this.inflight.set(h.unique, ac);
-    if (this.earlyInterrupts.size > 0 && this.earlyInterrupts.delete(h.unique)) ac.abort();
     const ctx: RequestContext = { unique: h.unique, opcode: h.opcode, nodeid: h.nodeid, uid: h.uid, gid: h.gid, pid: h.pid, signal: ac.signal };
     const conn = this.conn!;
     // The async wrapper turns a synchronous throw (a short body) into a rejection as well.
