@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realMount } from '../test/posix/real-gluster.js';
+import { SERVING_NODE_FLAGS } from '../scripts/daemon.js';
 import { compare } from './report.js';
 import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
@@ -67,7 +68,7 @@ function answers(dir: string): boolean {
 /**
  * A FUSE server (gfs-mount -f, or a script that serves as it does) run as a child in the
  * foreground, as gfs-mount's own serving child runs (GFS_MOUNT_ROLE=foreground,
- * UV_THREADPOOL_SIZE=16), its output appended to `logFile`. SIGTERM unmounts it cleanly.
+ * UV_THREADPOOL_SIZE=16, SERVING_NODE_FLAGS), its output appended to `logFile`. SIGTERM unmounts it cleanly.
  */
 export class ForegroundMount {
   child: ChildProcess | undefined;
@@ -79,7 +80,7 @@ export class ForegroundMount {
   /** Start `node ARGS` (node flags, then the script and its arguments). */
   start(args: string[], cwd?: string): void {
     const log = fs.openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, ...args], {
       cwd,
       stdio: ['ignore', log, log],
       env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },

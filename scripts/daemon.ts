@@ -18,9 +18,21 @@ import { dirname } from 'node:path';
  */
 export const THREADPOOL_SIZE = '16';
 
-/** The command that runs this same script again with `args`. */
+/**
+ * V8 flags of every serving process. A server allocates little JavaScript that lives, so V8 sizes
+ * its old generation to a few MB; with the young generation larger than the room left in it, V8
+ * then starts a full mark-compact every few tens of milliseconds under streaming I/O (measured:
+ * 40 per 256 MiB read through a mount, a third of both processes' CPU). Starting the old
+ * generation's limit at 64 MB leaves room for the young generation: no mark-compact during the
+ * same read, and sequential reads and writes over the wire went from 210 to 370 and from 340 to
+ * 740 MB/s (bench/README.md). The cost is up to that much more garbage held before a collection.
+ */
+export const SERVING_NODE_FLAGS = ['--initial-old-space-size=64'];
+
+/** The command that runs this same script again with `args`, as a serving process. */
 export function childCommand(args: string[]): [string, string[]] {
-  return [process.execPath, [...process.execArgv, process.argv[1]!, ...args]];
+  const inherited = process.execArgv.filter((f) => !SERVING_NODE_FLAGS.some((s) => f.startsWith(s.split('=')[0]!)));
+  return [process.execPath, [...SERVING_NODE_FLAGS, ...inherited, process.argv[1]!, ...args]];
 }
 
 /** The serving child's environment: the threadpool size, and `roleEnv` set to `role`. */

@@ -37,71 +37,91 @@ export function frameRecord(body: Buffer | readonly Buffer[], fragmentSize = MAX
  * Reassembles records from stream chunks. `push` returns the records completed by a chunk and
  * throws RecordTooLargeError as soon as a record's declared size passes the limit (before
  * buffering it). After an error the decoder is unusable: the stream has lost its framing.
+ *
+ * A fragment that arrives whole in one chunk is returned as a view of that chunk (no copy);
+ * one that spans chunks is copied once into a buffer of exactly its size, allocated when its
+ * header arrives. With `transient` chunks (a read buffer the socket reuses, see
+ * RpcConnection.receive) every fragment is copied out before `push` returns. Either way a
+ * 1 MiB record costs one allocation, not one per 64 KiB socket read plus a concatenation:
+ * those short-lived external buffers were what drove V8 into major GCs under streaming I/O.
  */
 export class RecordDecoder {
-  private chunks: Buffer[] = [];
-  private have = 0;
+  /** The 4-byte fragment header, when it arrives split. */
+  private readonly head = Buffer.alloc(4);
+  private headHave = 0;
+  /** The fragment being assembled (exactly its size) and how much of it is filled. */
+  private frag: Buffer | undefined;
+  private fragHave = 0;
+  private lastFrag = false;
+  /** Earlier fragments of a multi-fragment record. */
   private fragments: Buffer[] = [];
   private recordSize = 0;
-  private fragLen = -1;
-  private lastFrag = false;
 
   constructor(readonly maxRecord = DEFAULT_MAX_RECORD) {}
 
   /** Bytes held for a record not yet complete (non-zero at end of stream means a truncated record). */
   get pending(): number {
-    return this.have + this.recordSize;
+    return this.headHave + this.fragHave + this.recordSize;
   }
 
-  push(chunk: Buffer): Buffer[] {
-    if (chunk.length) {
-      this.chunks.push(chunk);
-      this.have += chunk.length;
-    }
+  push(chunk: Buffer, transient = false): Buffer[] {
     const out: Buffer[] = [];
-    for (;;) {
-      if (this.fragLen < 0) {
-        if (this.have < 4) break;
-        const h = this.take(4).readUInt32BE(0);
-        this.fragLen = h & MAX_FRAGMENT;
+    let o = 0;
+    const n = chunk.length;
+    while (o < n) {
+      if (!this.frag) {
+        // A header: four bytes, possibly split across chunks.
+        let h: number;
+        if (this.headHave === 0 && n - o >= 4) {
+          h = chunk.readUInt32BE(o);
+          o += 4;
+        } else {
+          const k = Math.min(4 - this.headHave, n - o);
+          chunk.copy(this.head, this.headHave, o, o + k);
+          this.headHave += k;
+          o += k;
+          if (this.headHave < 4) break;
+          h = this.head.readUInt32BE(0);
+          this.headHave = 0;
+        }
+        const len = h & MAX_FRAGMENT;
         this.lastFrag = (h & LAST) !== 0;
-        if (this.recordSize + this.fragLen > this.maxRecord) throw new RecordTooLargeError(this.recordSize + this.fragLen, this.maxRecord);
+        if (this.recordSize + len > this.maxRecord) throw new RecordTooLargeError(this.recordSize + len, this.maxRecord);
+        if (n - o >= len) {
+          // The whole fragment is here: a view (or, for a transient chunk, one copy).
+          const view = chunk.subarray(o, o + len);
+          o += len;
+          this.fragmentDone(transient ? Buffer.from(view) : view, out);
+          continue;
+        }
+        this.frag = Buffer.allocUnsafe(len);
+        this.fragHave = 0;
       }
-      if (this.have < this.fragLen) break;
-      const frag = this.take(this.fragLen);
+      const frag = this.frag;
+      const k = Math.min(frag.length - this.fragHave, n - o);
+      chunk.copy(frag, this.fragHave, o, o + k);
+      this.fragHave += k;
+      o += k;
+      if (this.fragHave < frag.length) break;
+      this.frag = undefined;
+      this.fragHave = 0;
+      this.fragmentDone(frag, out);
+    }
+    return out;
+  }
+
+  private fragmentDone(frag: Buffer, out: Buffer[]): void {
+    if (!this.lastFrag) {
       this.fragments.push(frag);
       this.recordSize += frag.length;
-      this.fragLen = -1;
-      if (this.lastFrag) {
-        out.push(this.fragments.length === 1 ? frag : Buffer.concat(this.fragments));
-        this.fragments = [];
-        this.recordSize = 0;
-      }
+      return;
     }
-    return out;
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      this.have -= n;
-      return out;
+    if (this.fragments.length === 0) out.push(frag);
+    else {
+      this.fragments.push(frag);
+      out.push(Buffer.concat(this.fragments));
+      this.fragments = [];
+      this.recordSize = 0;
     }
-    const out = Buffer.allocUnsafe(n);
-    let off = 0;
-    while (off < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - off);
-      c.copy(out, off, 0, k);
-      off += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    this.have -= n;
-    return out;
   }
 }

@@ -235,10 +235,19 @@ export class RpcConnection extends EventEmitter {
   };
 
   private onData(chunk: Buffer): void {
+    this.receive(chunk, false);
+  }
+
+  /**
+   * Bytes from the peer. Sockets opened with Node's `onread` option (protocol/client's) read
+   * into one buffer they reuse and pass it here as `transient`: whatever is kept is copied out
+   * first. That spares a fresh 64 KiB buffer per socket read (see RecordDecoder).
+   */
+  receive(chunk: Buffer, transient: boolean): void {
     if (this.closed) return;
     let records: Buffer[];
     try {
-      records = this.decoder.push(chunk);
+      records = this.decoder.push(chunk, transient);
     } catch (err) {
       return this.fail('refusing a record', err as Error);
     }

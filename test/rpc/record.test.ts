@@ -52,3 +52,27 @@ test('an incomplete record is reported as pending', (t) => {
   t.deepEqual(dec.push(frameRecord(Buffer.alloc(40)).subarray(0, 20)), []);
   t.true(dec.pending > 0);
 });
+
+test('records pushed from a reused (transient) read buffer stay intact after the buffer is overwritten', (t) => {
+  const records = [Buffer.alloc(10, 1), Buffer.alloc(70_000, 2), Buffer.alloc(0), Buffer.from('tail record')];
+  const stream = Buffer.concat([frameRecord(records[0]!), frameRecord(records[1]!), frameRecord(records[2]!), frameRecord(records[3]!, 4)]);
+  const reused = Buffer.alloc(4096);
+  const dec = new RecordDecoder();
+  const out: Buffer[] = [];
+  for (let o = 0; o < stream.length; o += reused.length) {
+    const n = stream.copy(reused, 0, o, o + reused.length);
+    out.push(...dec.push(reused.subarray(0, n), true));
+    reused.fill(0xee); // the socket's next read lands in the same memory
+  }
+  t.deepEqual(out, records);
+  t.is(dec.pending, 0);
+});
+
+test('a fragment whole in one chunk is returned without a copy, unless the chunk is transient', (t) => {
+  const chunk = frameRecord(Buffer.from('zero copy'));
+  const [view] = new RecordDecoder().push(chunk);
+  const [copy] = new RecordDecoder().push(chunk, true);
+  chunk.fill(0x2e, 4); // overwrite the body in the chunk
+  t.is(view!.toString(), '.........', 'the view shares the chunk');
+  t.is(copy!.toString(), 'zero copy', 'the copy does not');
+});

@@ -9,6 +9,42 @@ import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { RpcConnection, RpcTimeoutError } from '../../../rpc/transport/index.js';
 import { DUMP_GFS_ID, dumpCredential, hasGfs4, internalCredential, isManagementDaemon, setvolumeDict } from './handshake.js';
 
+/** Bytes read from a socket before its RpcConnection exists (the brick speaks only when spoken to). */
+const EARLY = Symbol('early bytes');
+/** The RpcConnection a socket feeds (set once it is made). */
+const SINK = Symbol('rpc connection');
+type Fed = net.Socket & { [SINK]?: RpcConnection; [EARLY]?: Buffer[] };
+
+/** One read buffer per connection, reused for every read: big enough for a 128 KiB READ reply. */
+const READ_BUFFER = 256 * 1024;
+
+/**
+ * Node's `onread` socket option: reads land in one buffer the socket reuses and are handed to
+ * the connection as transient chunks, instead of Node allocating 64 KiB per read (which, at
+ * hundreds of MB/s of reads, kept V8 in major GCs).
+ */
+function readInto(socket: () => net.Socket): net.OnReadOpts {
+  return {
+    buffer: Buffer.allocUnsafe(READ_BUFFER),
+    callback(n: number, buf: Uint8Array): boolean {
+      const s = socket() as Fed;
+      const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
+      const conn = s[SINK];
+      if (conn) conn.receive(chunk, true);
+      else (s[EARLY] ??= []).push(Buffer.from(chunk));
+      return true;
+    },
+  };
+}
+
+/** Feed a connection from a socket opened with readInto, including what arrived before it existed. */
+function attach(socket: net.Socket, conn: RpcConnection): void {
+  const s = socket as Fed;
+  s[SINK] = conn;
+  for (const chunk of s[EARLY] ?? []) conn.receive(chunk, false);
+  delete s[EARLY];
+}
+
 /** rpc-clnt's reconnect interval. */
 export const RECONNECT_MS = 3000;
 const DEFAULT_PORT = 24007;
@@ -133,6 +169,7 @@ export class Session {
       logger: this.hooks.log,
       name: this.target(cfg),
     });
+    attach(socket, conn);
     // Servers send callbacks (cache invalidation, ...) one-way; serving the program keeps them unanswered.
     conn.serve(CALLBACK, {});
     this.conn = conn;
@@ -154,10 +191,15 @@ export class Session {
       let socket: Socket;
       if (cfg.family === 'unix') {
         if (!cfg.connectPath) return reject(new Error('transport.address-family unix needs transport.socket.connect-path'));
-        socket = net.connect(cfg.connectPath);
+        socket = net.connect({ path: cfg.connectPath, onread: readInto(() => socket) });
       } else {
         if (!cfg.host) return reject(new Error('remote-host is not set'));
-        socket = net.connect({ host: cfg.host, port: this.brickPort ?? cfg.port ?? DEFAULT_PORT, family: cfg.family === 'inet6' ? 6 : 4 });
+        socket = net.connect({
+          host: cfg.host,
+          port: this.brickPort ?? cfg.port ?? DEFAULT_PORT,
+          family: cfg.family === 'inet6' ? 6 : 4,
+          onread: readInto(() => socket),
+        });
       }
       // A connect that neither succeeds nor fails (filtered address) counts as a failure.
       const timer = setTimeout(() => socket.destroy(new Error('connect timed out')), 10_000);
