@@ -17,7 +17,7 @@ async function distTarget(ctx: BenchContext, label: string): Promise<Target> {
   let vol: DistVolume | undefined;
   const stop = onCleanup(async () => void (await vol?.stop()));
   return orStop(stop, async () => {
-    vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING' });
+    vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING', built: true });
     const m = await vol.mount(client, client === 'gfs' ? (ctx.opts.mountOptions ?? []) : []);
     return { label, dir: m.mnt, stop };
   });

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, sleep, type Target } from './targets.js';
+import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, program, sleep, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { alive } from '../scripts/lib/process.js';
@@ -78,7 +78,7 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
   });
   await orStop(stop, async () => {
     // gfs-brick daemonizes (the child inherits the node flags, so --cpu-prof profiles the brick).
-    const b = spawnSync(process.execPath, [...profile('brick'), '--import', 'tsx', join(root, 'scripts/gfs-brick.ts'), '-f', brickVol, '-p', pidFile, '-l', join(work, 'brick.log'), '-L', 'WARNING'], {
+    const b = spawnSync(process.execPath, [...profile('brick'), ...program('gfs-brick', root), '-f', brickVol, '-p', pidFile, '-l', join(work, 'brick.log'), '-L', 'WARNING'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
@@ -86,7 +86,7 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
     if (b.status !== 0) throw new Error(`gfs-brick failed (${b.status}): ${b.stderr}`);
     for (const end = Date.now() + 20_000; !(await canConnect(port)); await sleep(100)) if (Date.now() > end) throw new Error('gfs-brick is not listening');
     const opts = ['log-level=WARNING', ...(ctx.opts.mountOptions ?? [])].join(',');
-    mount.start([...profile('mount'), '--import', 'tsx', join(root, 'scripts/gfs-mount.ts'), '-f', '-o', opts, clientVol, mnt], root);
+    mount.start([...profile('mount'), ...program('gfs-mount', root), '-f', '-o', opts, clientVol, mnt], root);
     await mount.waitUp('gfs-mount');
   });
   return { label, dir: mnt, stop };

@@ -35,6 +35,14 @@ export interface VolumeOptions {
   dhtOptions?: Record<string, string>;
   /** Log level for bricks and mounts (default INFO). */
   logLevel?: string;
+  /** Run the built programs (dist/scripts, as installed users run them) instead of the sources under tsx. */
+  built?: boolean;
+}
+
+/** Node arguments running gfs-brick or gfs-mount from the sources, or built when asked (and built). */
+function ours(name: 'gfs-brick' | 'gfs-mount', built?: boolean): string[] {
+  const js = join(ROOT, 'dist/scripts', `${name}.js`);
+  return built && existsSync(js) ? [js] : ['--import', 'tsx', join(ROOT, 'scripts', `${name}.ts`)];
 }
 
 export interface Mount {
@@ -158,7 +166,7 @@ export async function startDistVolume(o: VolumeOptions): Promise<DistVolume> {
       const log = join(dir, `brick${i}.log`);
       const r = o.bricks === 'glusterfsd'
         ? await run('glusterfsd', ['-f', vol, '-l', log, '-L', level, '-p', brickPids[i]!, '--brick-port', String(port)])
-        : await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gfs-brick.ts'), '-f', vol, '-p', brickPids[i]!, '-l', log, '-L', level]);
+        : await run(process.execPath, [...ours('gfs-brick', o.built), '-f', vol, '-p', brickPids[i]!, '-l', log, '-L', level]);
       if (r.code !== 0) throw new Error(`${o.bricks} ${i} failed (${r.code}): ${r.out}`);
       await waitFor(`${o.bricks} ${i} listening on ${port}`, () => canConnect(port));
     }
@@ -185,7 +193,7 @@ export async function startDistVolume(o: VolumeOptions): Promise<DistVolume> {
       };
       mounts.add(m);
       const r = client === 'gfs'
-        ? await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/gfs-mount.ts'), '-o', [`log-file=${log}`, `pid-file=${pidFile}`, `log-level=${level}`, ...mountOptions].join(','), clientVol, mnt])
+        ? await run(process.execPath, [...ours('gfs-mount', o.built), '-o', [`log-file=${log}`, `pid-file=${pidFile}`, `log-level=${level}`, ...mountOptions].join(','), clientVol, mnt])
         : await run('glusterfs', ['-f', clientVol, '-l', log, '-L', level, `--pid-file=${pidFile}`, ...mountOptions, mnt]);
       if (r.code !== 0) throw new Error(`${client} mount failed (${r.code}): ${r.out}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : ''}`);
       await waitFor(`${client} mount of ${mnt}`, () => findMount(mnt) !== undefined);
