@@ -2,9 +2,11 @@
  * Typed loader for gfs_native, our small N-API addon (native/src/*.c): the Linux syscalls Node's
  * fs module lacks. Build it with `npm run build:native`.
  *
- * Every operation comes twice: `name(...)` returns a Promise and runs the syscall on the libuv
- * thread pool (use it for anything that may block on disk); `nameSync(...)` runs inline (fine
- * for quick metadata calls such as openat2 of an O_PATH fd or a small xattr read).
+ * Every operation comes three times: `name(...)` returns a Promise and runs the syscall on the
+ * libuv thread pool (use it for anything that may block on disk); `nameSync(...)` runs inline
+ * (fine for quick metadata calls such as openat2 of an O_PATH fd or a small xattr read);
+ * `nameNb(...)` runs inline and returns a failure as a negative errno instead of throwing, for
+ * hot paths where the failure is an expected answer (a missing xattr, an existing directory).
  *
  * Failures are Node-style errors: `err.code` ('ENODATA', 'ENOENT', ...), `err.errno` (negative,
  * as in Node's fs), `err.syscall`, `err.path`; FopError.from() converts them.
@@ -14,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { getSystemErrorMap } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Statvfs } from '../runtime/core/iatt.js';
 
@@ -42,6 +45,8 @@ interface Ops {
   flistxattr(fd: number): string[];
   lremovexattr(path: string, name: string): void;
   fremovexattr(fd: number, name: string): void;
+  /** mkdirat(2): `name` inside the directory pinned by `dirfd` (no /proc path). */
+  mkdirat(dirfd: number, name: string, mode: number): void;
   /** mode includes the S_IF* type bits; dev is makedev(major, minor) for devices. */
   mknod(path: string, mode: number, dev?: Int): void;
   utimensat(path: string, atime: TimeArg, mtime: TimeArg, nofollow?: boolean): void;
@@ -61,6 +66,8 @@ interface Ops {
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 type Sync<T> = { [K in keyof T as `${K & string}Sync`]: T[K] };
+/** Inline, and a failure is returned as a negative errno instead of thrown (`undefined` for success of a void call). */
+type Nb<T> = { [K in keyof T as `${K & string}Nb`]: T[K] extends (...a: infer A) => infer R ? (...a: A) => R | number : never };
 
 export interface NativeConstants {
   XATTR_CREATE: number;
@@ -112,7 +119,7 @@ interface Inline {
   readNb(fd: number, buf: Buffer): number;
 }
 
-export type GfsNative = Async<Ops> & Sync<Ops> & Inline & { readonly constants: NativeConstants };
+export type GfsNative = Async<Ops> & Sync<Ops> & Nb<Ops> & Inline & { readonly constants: NativeConstants };
 
 const ADDON = 'build/Release/gfs_native.node';
 
@@ -135,6 +142,22 @@ function load(): GfsNative {
 /** The addon, loaded once when this module is first imported. */
 export const native: GfsNative = load();
 export const C: NativeConstants = native.constants;
+
+const systemErrors = getSystemErrorMap();
+
+/**
+ * The error a `nameSync` call would have thrown, from the negative errno a `nameNb` call
+ * returned: callers that handled the expected failures throw this for the rest.
+ */
+export function errnoError(negErrno: number, syscall: string, path?: string): NodeJS.ErrnoException {
+  const [code, text] = systemErrors.get(negErrno) ?? [`E${-negErrno}`, 'unknown error'];
+  const err = new Error(`${code}: ${text}, ${syscall}${path === undefined ? '' : ` '${path}'`}`) as NodeJS.ErrnoException;
+  err.code = code;
+  err.errno = negErrno;
+  err.syscall = syscall;
+  if (path !== undefined) err.path = path;
+  return err;
+}
 
 /** makedev(3): the dev_t of a device node from its major and minor numbers (glibc's layout). */
 export function makedev(major: number, minor: number): bigint {

@@ -1,6 +1,7 @@
 /*
- * Module entry: exports every op as `name` (Promise, runs on the libuv thread pool) and
- * `nameSync` (runs inline), plus the constants callers need.
+ * Module entry: exports every op as `name` (Promise, runs on the libuv thread pool), `nameSync`
+ * (runs inline, throws) and `nameNb` (runs inline, returns -errno on failure), plus the
+ * constants callers need.
  */
 #include "common.h"
 
@@ -67,6 +68,24 @@ static napi_value call_sync(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* nameNb: as nameSync, but a failure returns -errno (a number) instead of throwing: for calls
+ * whose failure is an expected answer (EEXIST, ENOENT, ENODATA) on hot paths, where building
+ * and throwing an Error costs more than the syscall. */
+static napi_value call_nb(napi_env env, napi_callback_info info) {
+  const op *o;
+  req *r = parse_call(env, info, &o);
+  if (!r) return NULL;
+  o->exec(r);
+  napi_value result;
+  if (r->err) napi_create_int32(env, -r->err, &result);
+  else {
+    napi_value error;
+    result = settle(env, r, &error);
+  }
+  req_free(r);
+  return result;
+}
+
 static void async_execute(napi_env env, void *data) {
   req *r = data;
   r->op->exec(r);
@@ -105,6 +124,9 @@ static void export_ops(napi_env env, napi_value exports, const op *ops) {
     napi_set_named_property(env, exports, o->name, fn);
     snprintf(sync_name, sizeof sync_name, "%sSync", o->name);
     napi_create_function(env, sync_name, NAPI_AUTO_LENGTH, call_sync, (void *)o, &fn);
+    napi_set_named_property(env, exports, sync_name, fn);
+    snprintf(sync_name, sizeof sync_name, "%sNb", o->name);
+    napi_create_function(env, sync_name, NAPI_AUTO_LENGTH, call_nb, (void *)o, &fn);
     napi_set_named_property(env, exports, sync_name, fn);
   }
 }

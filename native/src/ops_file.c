@@ -29,6 +29,18 @@ static void exec_mknod(req *r) {
   if (mknod(r->str[0], (mode_t)r->num[0], (dev_t)r->num[1]) < 0) r->err = errno;
 }
 
+/* mkdirat(dirfd, name, mode): a directory inside a pinned directory, without a /proc path */
+static int parse_mkdirat(napi_env env, napi_value *argv, size_t argc, req *r) {
+  return need_args(env, argc, 3, "mkdirat") || arg_int64(env, argv[0], &r->num[0], "dirfd") ||
+                 arg_string(env, argv[1], &r->str[0], "name") || arg_int64(env, argv[2], &r->num[1], "mode")
+             ? -1
+             : 0;
+}
+static void exec_mkdirat(req *r) {
+  r->syscall = "mkdirat";
+  if (mkdirat((int)r->num[0], r->str[0], (mode_t)r->num[1]) < 0) r->err = errno;
+}
+
 /* utimensat(path, atime, mtime, nofollow) */
 static int parse_utimensat(napi_env env, napi_value *argv, size_t argc, req *r) {
   int nofollow = 0;
@@ -187,6 +199,7 @@ static napi_value res_statvfs(napi_env env, req *r) {
 
 const op file_ops[] = {
   {"mknod", parse_mknod, exec_mknod, NULL},
+  {"mkdirat", parse_mkdirat, exec_mkdirat, NULL},
   {"utimensat", parse_utimensat, exec_utimensat, NULL},
   {"futimens", parse_futimens, exec_futimens, NULL},
   {"fallocate", parse_fallocate, exec_fallocate, NULL},

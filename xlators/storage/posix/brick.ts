@@ -45,6 +45,11 @@ export class Brick {
     return native.openat2Sync(this.rootFd, rel === '' ? '.' : rel, C.O_PATH | C.O_DIRECTORY, 0, SAFE_RESOLVE);
   }
 
+  /** openDir, returning a failure as -errno instead of throwing it. */
+  openDirNb(rel: string): number {
+    return native.openat2Nb(this.rootFd, rel === '' ? '.' : rel, C.O_PATH | C.O_DIRECTORY, 0, SAFE_RESOLVE);
+  }
+
   /** openat2 below a pinned directory, on the thread pool (an open may block: FIFOs, slow disks). */
   openAt(dirFd: number, name: string, flags: number, mode = 0): Promise<number> {
     return native.openat2(dirFd, name, flags | C.O_NOFOLLOW, mode, SAFE_RESOLVE);

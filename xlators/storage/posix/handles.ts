@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { C, native } from '../../../native/index.js';
+import { C, errnoError, native } from '../../../native/index.js';
+import { E } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, gfidToBuffer, isGfid, ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { withFd, type Brick } from './brick.js';
 import { meta } from './meta.js';
@@ -44,13 +45,12 @@ export function parseDirHandle(link: string): { pargfid: Gfid; name: string } | 
 
 /** trusted.gfid of a path (not following a trailing symlink), or undefined when it has none. */
 export async function readGfid(path: string): Promise<Gfid | undefined> {
-  try {
-    const b = native.lgetxattrSync(path, GFID_XATTR);
-    return b.length === 16 ? gfidFromBuffer(b) : undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENODATA') return undefined;
-    throw err;
+  const b = native.lgetxattrNb(path, GFID_XATTR);
+  if (typeof b === 'number') {
+    if (b === -E.ENODATA) return undefined;
+    throw errnoError(b, 'lgetxattr', path);
   }
+  return b.length === 16 ? gfidFromBuffer(b) : undefined;
 }
 
 export async function writeGfid(path: string, gfid: Gfid): Promise<void> {
@@ -60,23 +60,18 @@ export async function writeGfid(path: string, gfid: Gfid): Promise<void> {
 /** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
 export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): Promise<number> {
   const rel = handleDirRel(gfid);
-  try {
-    return brick.openDir(rel);
-  } catch (err) {
-    if (!create || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  // Failures are returned, not thrown: a missing hash directory is the common case of a create.
+  const fd = brick.openDirNb(rel);
+  if (fd >= 0) return fd;
+  if (!create || fd !== -E.ENOENT) throw errnoError(fd, 'openat2', rel);
   // Create each level through the fd of the level above, so a planted symlink is never followed.
   const parts = rel.split('/');
   let sofar = '';
   for (const part of parts) {
     const parent = brick.openDir(sofar);
-    try {
-      meta.mkdir(brick.proc(parent, part), 0o700);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      fs.closeSync(parent);
-    }
+    const r = native.mkdiratNb(parent, part, 0o700);
+    fs.closeSync(parent);
+    if (r !== undefined && r !== -E.EEXIST) throw errnoError(r, 'mkdirat', `${sofar}/${part}`);
     sofar = sofar ? `${sofar}/${part}` : part;
   }
   return brick.openDir(rel);

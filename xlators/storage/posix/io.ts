@@ -31,7 +31,11 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
     if (r.st.isDirectory() && (a.flags & 3) !== C.O_RDONLY) throw new FopError(E.EISDIR);
     if (r.st.isSymbolicLink()) throw new FopError(E.ELOOP, 'a symlink cannot be opened');
     const name = r.path.slice(r.path.lastIndexOf('/') + 1);
-    const k = await self.priv.brick.openAt(r.fd, name, openFlags(a.flags));
+    // A regular file or a directory opens without waiting on anything: inline. Anything else (a
+    // FIFO waits for its other end, a device for its driver) on the thread pool.
+    const k = r.st.isFile() || r.st.isDirectory()
+      ? self.priv.brick.openAtSync(r.fd, name, openFlags(a.flags))
+      : await self.priv.brick.openAt(r.fd, name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: r.st.isDirectory() });
     return { fd: a.fd };
   } finally {
@@ -53,8 +57,21 @@ export async function readv(self: PosixSelf, _f: Frame, a: FopArgs<'readv'>): Pr
   return { data: buf.subarray(0, got), stbuf: fdIatt(c) };
 }
 
+/**
+ * Writes up to this size are made inline: copying a few pages into the page cache takes a few
+ * microseconds, a thread-pool round trip tens (a small-file create spent more on the hop than on
+ * the write). Larger writes, which can wait on writeback throttling, stay on the thread pool.
+ */
+const INLINE_WRITE = 64 * 1024;
+
 export async function writev(self: PosixSelf, _f: Frame, a: FopArgs<'writev'>): Promise<FopResult<'writev'>> {
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
+  if (a.data.length <= INLINE_WRITE) {
+    const c = fdCtx(self, a.fd);
+    const prebuf = fdIatt(c);
+    for (let done = 0; done < a.data.length; ) done += fs.writeSync(c.kfd, a.data, done, a.data.length - done, a.offset + done);
+    return { prebuf, postbuf: fdIatt(c) };
+  }
   return prePost(self, a.fd, async (c) => {
     for (let done = 0; done < a.data.length; ) done += await kfd.write(c.kfd, a.data, done, a.offset + done);
   });
@@ -131,5 +148,21 @@ export async function releaseFd(self: PosixSelf, fd: Fd): Promise<void> {
   if (!c) return;
   fd.ctx.delete(self);
   self.priv.openFds.delete(c.kfd);
+  // Closing a file that still has a name (or its gfid handle) frees nothing: inline. The last
+  // close of an unlinked file frees its blocks, which can take long: thread pool.
+  let nlink = 0;
+  try {
+    nlink = fs.fstatSync(c.kfd).nlink;
+  } catch {
+    // not a usable fd any more: the thread-pool close below reports nothing either
+  }
+  if (nlink > 0) {
+    try {
+      fs.closeSync(c.kfd);
+    } catch {
+      // already closed: nothing to release
+    }
+    return;
+  }
   await kfd.close(c.kfd).catch(() => undefined);
 }

@@ -9,11 +9,12 @@ import fs, { type BigIntStats } from 'node:fs';
  * makes the same calls synchronously on its io-threads; we have one thread, so only calls that
  * cannot wait on data I/O or on another process are made inline:
  *   - inline: lstat, fstat of an open fd, xattrs, chown/chmod/utimens, mkdir, symlink, readlink,
- *     link, rename, rmdir, and unlink of a name that is not the last link (the gfid handle keeps the
- *     data: no blocks are freed);
- *   - thread pool (kfd.ts, native async): opening existing objects (a FIFO open blocks), read,
- *     write, fsync, truncate, fallocate, getdents, close, and removing a gfid handle (the last
- *     link of a file: freeing its blocks can take long).
+ *     link, rename, rmdir, unlink of a name that is not the last link (the gfid handle keeps the
+ *     data: no blocks are freed), opening a regular file or directory, writes up to 64 KiB (a
+ *     copy into the page cache), and closing an fd whose file still has links;
+ *   - thread pool (kfd.ts, native async): opening anything else (a FIFO open blocks), reads,
+ *     larger writes, fsync, truncate, fallocate, getdents, the last close of an unlinked file,
+ *     and removing a gfid handle (the last link of a file: freeing its blocks can take long).
  * The Node fs errors are the same either way (err.code), so callers did not change.
  */
 export const meta = {
