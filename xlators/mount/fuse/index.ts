@@ -5,7 +5,7 @@ import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { createBridge, type BridgeCore } from './bridge/index.js';
 import { InitFlag } from './kernel/abi.js';
 import { FuseSession } from './kernel/session.js';
-import { kernelUnmount } from './kernel/mount.js';
+import { kernelUnmount, setReadAhead } from './kernel/mount.js';
 
 const options = {
   mountpoint: { type: 'path', required: true, description: 'Directory the volume is mounted on.' },
@@ -26,6 +26,13 @@ const options = {
       'Keep a file\'s page cache across opens (FOPEN_KEEP_CACHE), as GlusterFS 10 does by default; the mount invalidates it when the volume reports a size or mtime this mount did not cause. auto and on: keep; off: drop on every open.',
   },
   'lru-limit': { type: 'int', default: '65536', min: 0, description: 'Unused inodes kept in the inode table (gfs-mount passes it to the graph).' },
+  'read-ahead': {
+    type: 'size',
+    default: '1MB',
+    min: '0',
+    max: '64MB',
+    description: 'Kernel readahead of the mount (0: leave the kernel default of 128 KiB). At 1 MiB sequential reads arrive as 1 MiB requests that overlap.',
+  },
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
   'read-only': { type: 'bool', default: 'off', description: 'Mount read-only in the kernel (gfs-mount -o ro also inserts features/read-only).' },
   fsname: { type: 'str', default: 'gfs', description: 'Mount source shown in /proc/mounts.' },
@@ -100,6 +107,13 @@ export default defineXlator({
       initFlagsOff: o['fopen-keep-cache'] === 'auto' || DIRECT_ON.has(o['fopen-keep-cache']) ? InitFlag.AUTO_INVAL_DATA : 0,
     });
     core.invalidate = (nodeid) => session.invalidateInode(nodeid);
+    if (o['read-ahead'] > 0) {
+      try {
+        setReadAhead(mountpoint, o['read-ahead']);
+      } catch (err) {
+        self.log.warn(`cannot set the readahead of ${mountpoint} (sequential reads stay at 128 KiB requests): ${(err as Error).message}`);
+      }
+    }
     self.log.info(`mounted on ${mountpoint}`, { ...session.conn });
     const ended = session.done.then(
       () => self.log.info(`the kernel closed the connection of ${mountpoint}`),

@@ -1,0 +1,29 @@
+/** gfs-mount raises the kernel readahead of its mount so sequential reads travel in 1 MiB requests. */
+import test from 'ava';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { findMount } from '../../xlators/mount/fuse/kernel/mount.js';
+import { gfsMount, makeEnv } from './fixtures/harness.js';
+
+const readAheadKb = (mnt: string) => Number(fs.readFileSync(`/sys/class/bdi/${findMount(mnt)!.dev}/read_ahead_kb`, 'utf8'));
+
+test('the mount reads ahead 1 MiB by default, so a sequential read reaches the volume in 1 MiB requests', async (t) => {
+  const env = makeEnv(t);
+  const log = join(env.dir, 'reads.log');
+  const r = await gfsMount([...env.opts('fopen-keep-cache=off'), env.memoryVolfile(`  option read-log ${log}\n`), env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  t.is(readAheadKb(env.mnt), 1024);
+  const data = Buffer.alloc(8 << 20, 7);
+  fs.writeFileSync(join(env.mnt, 'big'), data);
+  t.true(fs.readFileSync(join(env.mnt, 'big')).equals(data));
+  const sizes = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
+  t.log(`READ sizes: ${[...new Set(sizes)].join(', ')} (${sizes.length} requests)`);
+  t.is(Math.max(...sizes), 1 << 20);
+});
+
+test('-o read-ahead=0 leaves the kernel default of 128 KiB', async (t) => {
+  const env = makeEnv(t);
+  const r = await gfsMount([...env.opts('read-ahead=0'), env.memoryVolfile(), env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  t.is(readAheadKb(env.mnt), 128);
+});
