@@ -247,3 +247,18 @@ test('pollReadable calls back on the event loop when a non-blocking fd has data,
   t.throws(() => native.readNb(-1 as number, 'x' as unknown as Buffer), { instanceOf: TypeError });
   t.is(native.readNb(-1, buf), -os.constants.errno.EBADF);
 });
+
+test('Nb calls return a failure as -errno instead of throwing, and mkdirat creates inside a pinned directory', (t) => {
+  const dir = tmpdir(t);
+  const dfd = native.openat2Sync(C.AT_FDCWD, dir, C.O_PATH | C.O_DIRECTORY);
+  t.teardown(() => fs.closeSync(dfd));
+  t.is(native.mkdiratNb(dfd, 'sub', 0o700), undefined);
+  t.is(fs.statSync(path.join(dir, 'sub')).mode & 0o777, 0o700);
+  t.is(native.mkdiratNb(dfd, 'sub', 0o700), -os.constants.errno.EEXIST);
+  t.is(native.lgetxattrNb(path.join(dir, 'sub'), 'user.none'), -os.constants.errno.ENODATA);
+  native.lsetxattrSync(path.join(dir, 'sub'), 'user.v', 'value');
+  t.is((native.lgetxattrNb(path.join(dir, 'sub'), 'user.v') as Buffer).toString(), 'value');
+  const fd = native.openat2Nb(dfd, 'missing', C.O_PATH);
+  t.is(fd, -os.constants.errno.ENOENT);
+  t.throws(() => native.mkdiratSync(dfd, 'sub', 0o700), { code: 'EEXIST' });
+});
