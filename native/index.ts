@@ -115,6 +115,13 @@ interface Inline {
    * failed (a negative errno). The loop waits on the fd in epoll beside its sockets: no thread.
    */
   pollReadable(fd: number, callback: (status: number) => void): { close(): void };
+  /**
+   * statx (not following a trailing symlink) into `out` (STAT_FIELDS numbers, see StatField):
+   * 0, or -errno. Plain numbers instead of Node's bigint Stats.
+   */
+  lstatInto(path: string, out: Float64Array): number;
+  /** fstat of an fd into `out`, as lstatInto. */
+  fstatInto(fd: number, out: Float64Array): number;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
 }
@@ -158,6 +165,14 @@ export function errnoError(negErrno: number, syscall: string, path?: string): No
   if (path !== undefined) err.path = path;
   return err;
 }
+
+/** Positions in the Float64Array lstatInto/fstatInto fill. */
+export const StatField = {
+  mode: 0, nlink: 1, uid: 2, gid: 3, size: 4, blksize: 5, blocks: 6,
+  atime: 7, atimeNs: 8, mtime: 9, mtimeNs: 10, ctime: 11, ctimeNs: 12, btime: 13, btimeNs: 14,
+  dev: 15, rdev: 16, ino: 17,
+} as const;
+export const STAT_FIELDS = 18;
 
 /** makedev(3): the dev_t of a device node from its major and minor numbers (glibc's layout). */
 export function makedev(major: number, minor: number): bigint {

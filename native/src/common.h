@@ -69,5 +69,6 @@ extern const op sys_ops[];
 
 /* poll.c: pollReadable and readNb (not ops: they run inline and never throw errno errors) */
 void export_poll(napi_env env, napi_value exports);
+void export_stat(napi_env env, napi_value exports);
 
 #endif

@@ -1,13 +1,12 @@
-import { C, native, type DirentRaw } from '../../../native/index.js';
+import { C, native, STAT_FIELDS, type DirentRaw } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { DirEntry } from '../../../runtime/fops/types.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { readGfid } from './handles.js';
-import { toIatt } from './iatt.js';
+import { iattFromStat } from './iatt.js';
 import { kfd } from './kfd.js';
-import { meta } from './meta.js';
 import { HIDDEN_DIR } from './names.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 import { fillRequestedXattrs } from './xdata.js';
@@ -26,8 +25,16 @@ export async function opendir(self: PosixSelf, _f: Frame, a: FopArgs<'opendir'>)
   }
 }
 
-/** Bytes one entry costs against the caller's size budget (GlusterFS counts gf_dirent_t + name). */
-const entryCost = (name: string) => 64 + Buffer.byteLength(name) + 1;
+/**
+ * Bytes one entry costs against the caller's size budget, as posix_fill_readdir counts them:
+ * max(sizeof(gf_dirent_t), sizeof(gfx_dirplist)) + strlen(name) + 1, where the larger is
+ * gfx_dirplist's 216 bytes on x86_64. It decides how many entries answer a request of a given
+ * size, and the size comes from the kernel (4 KiB per READDIRPLUS): counting entries smaller,
+ * as we did (64 bytes), sent about 50 per reply where the FUSE reply holds 25, and the mount
+ * dropped the rest after the brick had stat'ed them.
+ */
+const DIRENT_SIZE = 216;
+const entryCost = (name: string) => DIRENT_SIZE + Buffer.byteLength(name) + 1;
 
 /**
  * Entries from `offset` on, at most `size` bytes' worth (always at least one, so a listing
@@ -59,6 +66,9 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
   return { entries: (await readEntries(c, a.size, a.offset)).map(toEntry) };
 }
 
+/** One stat buffer for every entry (filled and converted before the next await). */
+const statBuf = new Float64Array(STAT_FIELDS);
+
 /** readdir plus each entry's iatt and inode (and requested xattrs), as posix_readdirp_fill does. */
 export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
   const c = fdCtx(self, a.fd);
@@ -71,10 +81,10 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
     if (d.name === '..' && c.gfid === ROOT_GFID) continue;
     const path = `/proc/self/fd/${c.kfd}/${d.name}`;
     try {
-      const st = meta.lstat(path);
+      if (native.lstatInto(path, statBuf) < 0) continue; // vanished meanwhile: listed without a stat
       const gfid = d.name === '.' ? c.gfid : await readGfid(path);
       if (!gfid) continue;
-      entry.stat = toIatt(st, gfid);
+      entry.stat = iattFromStat(statBuf, gfid);
       entry.ino = entry.stat.ino;
       entry.inode = table.find(gfid) ?? table.create();
       const dict = await fillRequestedXattrs(path, a.xdata);

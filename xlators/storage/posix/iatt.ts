@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import { StatField as F } from '../../../native/index.js';
 import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
 import { meta } from './meta.js';
@@ -39,4 +40,32 @@ export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
 /** lstat a path and convert it. */
 export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
   return toIatt(meta.lstat(path), gfid);
+}
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+
+/** toIatt from a lstatInto/fstatInto array (plain numbers: no BigInt on the hot paths). */
+export function iattFromStat(a: Float64Array, gfid: Gfid): Iatt {
+  const mode = a[F.mode]!;
+  const nlink = a[F.nlink]!;
+  const iatt: Iatt = {
+    gfid,
+    ino: gfidToIno(gfid),
+    dev: BigInt(a[F.dev]!),
+    type: iaTypeFromMode(mode),
+    mode,
+    nlink: (mode & S_IFMT) !== S_IFDIR && nlink > 1 ? nlink - 1 : nlink,
+    uid: a[F.uid]!,
+    gid: a[F.gid]!,
+    rdev: BigInt(a[F.rdev]!),
+    size: a[F.size]!,
+    blksize: a[F.blksize]!,
+    blocks: a[F.blocks]!,
+    atime: { sec: a[F.atime]!, nsec: a[F.atimeNs]! },
+    mtime: { sec: a[F.mtime]!, nsec: a[F.mtimeNs]! },
+    ctime: { sec: a[F.ctime]!, nsec: a[F.ctimeNs]! },
+  };
+  if (a[F.btime]! > 0 || a[F.btimeNs]! > 0) iatt.btime = { sec: a[F.btime]!, nsec: a[F.btimeNs]! };
+  return iatt;
 }

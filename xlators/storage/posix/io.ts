@@ -1,20 +1,23 @@
 import fs from 'node:fs';
-import { C, native } from '../../../native/index.js';
+import { C, errnoError, native, STAT_FIELDS } from '../../../native/index.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { openFlags } from './create-ops.js';
-import { toIatt } from './iatt.js';
+import { iattFromStat } from './iatt.js';
 import { timesFor } from './inode-ops.js';
 import { kfd } from './kfd.js';
-import { meta } from './meta.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
+
+const statBuf = new Float64Array(STAT_FIELDS);
 
 /** fstat of an open fd never waits on the disk (the inode is pinned): inline, see meta.ts. */
 function fdIatt(c: PosixFd): Iatt {
-  return toIatt(meta.fstat(c.kfd), c.gfid);
+  const r = native.fstatInto(c.kfd, statBuf);
+  if (r < 0) throw errnoError(r, 'fstat');
+  return iattFromStat(statBuf, c.gfid);
 }
 
 /** Run a change on an fd and answer with the iatt before and after, as most fd fops do. */
