@@ -65,3 +65,24 @@ test('a change made behind the mount drops its kept pages once the attributes ar
   fs.writeFileSync(file, Buffer.alloc(8192, 'c'));
   t.is(fs.readFileSync(file, 'latin1'), 'c'.repeat(8192));
 });
+
+test('a write of ours after someone else changed the file still drops the pages they made stale', async (t) => {
+  const env = makeEnv(t);
+  const brick = join(env.dir, 'brick');
+  fs.mkdirSync(brick);
+  const vol = env.volfile('posix.vol', `volume p\n  type storage/posix\n  option directory ${brick}\nend-volume\n`);
+  const r = await gfsMount([...env.opts(SHORT), vol, env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  const file = join(env.mnt, 'f');
+  fs.writeFileSync(file, Buffer.alloc(8192, 'a'));
+  t.is(fs.readFileSync(file, 'latin1'), 'a'.repeat(8192)); // both pages cached
+  // Someone else rewrites the second page; before we look again, we write the first one.
+  const bfd = fs.openSync(join(brick, 'f'), 'r+');
+  fs.writeSync(bfd, Buffer.alloc(4096, 'b'), 0, 4096, 4096);
+  fs.closeSync(bfd);
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(4096, 'c'), 0, 4096, 0);
+  fs.closeSync(fd);
+  await sleep(300);
+  t.is(fs.readFileSync(file, 'latin1'), 'c'.repeat(4096) + 'b'.repeat(4096));
+});

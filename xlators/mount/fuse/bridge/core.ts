@@ -49,6 +49,7 @@ type State = 'waiting' | 'up' | 'down';
 
 /** Inode ctx key: the mtime (ns) a regular file had when this mount last changed or reported it. */
 const MTIME = { name: 'mount/fuse mtime' };
+const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
 
 /** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
 class GroupCache {
@@ -118,18 +119,27 @@ export class BridgeCore {
    */
   attrsSeen(inode: Inode, buf: Iatt): void {
     if (!this.keepingCache || buf.type !== IaType.REG) return;
-    const mtime = buf.mtime.sec * 1e9 + buf.mtime.nsec;
+    const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
     inode.ctxSet(MTIME, mtime);
-    if (known !== undefined && known !== mtime) {
-      const nodeid = this.nodes.knownId(inode);
-      if (nodeid !== undefined) this.invalidate?.(nodeid);
-    }
+    if (known !== undefined && known !== mtime) this.dropPages(inode);
   }
 
-  /** A change made through this mount: its new mtime is expected, not a reason to invalidate. */
-  changedHere(inode: Inode, buf: Iatt | undefined): void {
-    if (this.keepingCache && buf && buf.type === IaType.REG) inode.ctxSet(MTIME, buf.mtime.sec * 1e9 + buf.mtime.nsec);
+  /**
+   * A change made through this mount: its new mtime (`post`) is expected, not a reason to
+   * invalidate. But when the file's mtime before it (`pre`) is not the one we knew, someone else
+   * changed the file first, and our pages may hold their old bytes: dropped.
+   */
+  changedHere(inode: Inode, pre: Iatt | undefined, post: Iatt | undefined): void {
+    if (!this.keepingCache || !post || post.type !== IaType.REG) return;
+    const known = inode.ctxGet<number>(MTIME);
+    if (known !== undefined && (!pre || nsOf(pre) !== known)) this.dropPages(inode);
+    inode.ctxSet(MTIME, nsOf(post));
+  }
+
+  private dropPages(inode: Inode): void {
+    const nodeid = this.nodes.knownId(inode);
+    if (nodeid !== undefined) this.invalidate?.(nodeid);
   }
 
   get fops(): BoundFops {

@@ -60,7 +60,8 @@ export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn):
       ? (await b.fops.fsetattr(frame, { fd, stbuf, valid })).statpost
       : (await b.fops.setattr(frame, { loc, stbuf, valid })).statpost;
   }
-  if (buf) b.changedHere(inode, buf); // a truncate or utimes of ours
+  // The reply's attributes go through attrsSeen: a truncate or utimes drops the file's kept
+  // pages (the kernel truncates them anyway; utimes is rare), the conservative choice.
   buf ??= (await b.fops.stat(frame, { loc })).buf;
   return attrReply(b, inode, buf);
 }

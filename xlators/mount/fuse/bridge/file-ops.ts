@@ -47,7 +47,7 @@ export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offs
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
   const fd = b.fd(fh);
   const res = await b.fops.writev(frame, { fd, data, offset, flags: 0 });
-  b.changedHere(fd.inode, res.postbuf);
+  b.changedHere(fd.inode, res.prebuf, res.postbuf);
   return data.length;
 }
 
