@@ -25,6 +25,17 @@ async function mountMemory(t: ExecutionContext, more: string): Promise<Env> {
   return env;
 }
 
+/** A storage/posix volume on a brick folder the test can also change directly (as another client would). */
+async function mountPosix(t: ExecutionContext): Promise<{ env: Env; brick: string }> {
+  const env = makeEnv(t);
+  const brick = join(env.dir, 'brick');
+  fs.mkdirSync(brick);
+  const vol = env.volfile('posix.vol', `volume p\n  type storage/posix\n  option directory ${brick}\nend-volume\n`);
+  const r = await gfsMount([...env.opts(SHORT), vol, env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  return { env, brick };
+}
+
 test('a file written through the mount is read back from the page cache after close, expiry and reopen', async (t) => {
   const env = await mountMemory(t, SHORT);
   const data = Buffer.alloc(64 * 1024, 'a');
@@ -46,12 +57,7 @@ test('with -o fopen-keep-cache=off every open reads from the volume again', asyn
 });
 
 test('a change made behind the mount drops its kept pages once the attributes are refreshed', async (t) => {
-  const env = makeEnv(t);
-  const brick = join(env.dir, 'brick');
-  fs.mkdirSync(brick);
-  const vol = env.volfile('posix.vol', `volume p\n  type storage/posix\n  option directory ${brick}\nend-volume\n`);
-  const r = await gfsMount([...env.opts(SHORT), vol, env.mnt]);
-  t.is(r.code, 0, r.stderr);
+  const { env, brick } = await mountPosix(t);
   const file = join(env.mnt, 'f');
   fs.writeFileSync(file, Buffer.alloc(8192, 'a'));
   t.is(fs.readFileSync(file, 'latin1')[0], 'a');
@@ -67,12 +73,7 @@ test('a change made behind the mount drops its kept pages once the attributes ar
 });
 
 test('a write of ours after someone else changed the file still drops the pages they made stale', async (t) => {
-  const env = makeEnv(t);
-  const brick = join(env.dir, 'brick');
-  fs.mkdirSync(brick);
-  const vol = env.volfile('posix.vol', `volume p\n  type storage/posix\n  option directory ${brick}\nend-volume\n`);
-  const r = await gfsMount([...env.opts(SHORT), vol, env.mnt]);
-  t.is(r.code, 0, r.stderr);
+  const { env, brick } = await mountPosix(t);
   const file = join(env.mnt, 'f');
   fs.writeFileSync(file, Buffer.alloc(8192, 'a'));
   t.is(fs.readFileSync(file, 'latin1'), 'a'.repeat(8192)); // both pages cached

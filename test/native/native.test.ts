@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FopError, E } from '../../runtime/core/fop-error.js';
-import { C, major, makedev, minor, native } from '../../native/index.js';
+import { C, major, makedev, minor, native, STAT_FIELDS, StatField } from '../../native/index.js';
 
 function tmpdir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-native-'));
@@ -261,4 +261,28 @@ test('Nb calls return a failure as -errno instead of throwing, and mkdirat creat
   const fd = native.openat2Nb(dfd, 'missing', C.O_PATH);
   t.is(fd, -os.constants.errno.ENOENT);
   t.throws(() => native.mkdiratSync(dfd, 'sub', 0o700), { code: 'EEXIST' });
+});
+
+test('lstatInto and fstatInto give the same numbers as a bigint lstat, and -errno for a missing path', (t) => {
+  const dir = tmpdir(t);
+  const f = path.join(dir, 'f');
+  fs.writeFileSync(f, 'x'.repeat(5000));
+  native.utimensatSync(f, { sec: 1_700_000_000, nsec: 123_456_789 }, { sec: 1_600_000_000, nsec: 987_654_321 });
+  const st = fs.lstatSync(f, { bigint: true });
+  const a = new Float64Array(STAT_FIELDS);
+  t.is(native.lstatInto(f, a), 0);
+  t.is(a[StatField.mode], Number(st.mode));
+  t.is(a[StatField.size], 5000);
+  t.is(a[StatField.nlink], 1);
+  t.is(a[StatField.mtime], 1_600_000_000);
+  t.is(a[StatField.mtimeNs], 987_654_321);
+  t.is(a[StatField.atimeNs], 123_456_789);
+  t.is(BigInt(a[StatField.dev]!), st.dev);
+  const b = new Float64Array(STAT_FIELDS);
+  const fd = fs.openSync(f, 'r');
+  t.teardown(() => fs.closeSync(fd));
+  t.is(native.fstatInto(fd, b), 0);
+  t.deepEqual(Array.from(b), Array.from(a));
+  t.is(native.lstatInto(path.join(dir, 'missing'), a), -os.constants.errno.ENOENT);
+  t.throws(() => native.lstatInto(f, new Float64Array(3)), { instanceOf: TypeError });
 });
