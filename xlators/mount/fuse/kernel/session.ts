@@ -59,6 +59,8 @@ export class FuseSession {
   /** The buffer the next read fills; replaced (not copied) when a large request takes it. */
   private buf: Buffer;
   private poller: { close(): void } | undefined;
+  /** Notifications being written on the thread pool (see end()). */
+  private notifying = 0;
   /** The reply header, reused: replies are written synchronously, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
   private readonly inflight = new Map<bigint, AbortController>();
@@ -151,15 +153,21 @@ export class FuseSession {
     this.poller?.close();
     this.poller = undefined;
     for (const ac of this.inflight.values()) ac.abort();
+    // A notification still being written on the thread pool holds the fd number: closing it now
+    // could let a new open reuse the number and receive those bytes. The last one closes it.
+    if (this.notifying === 0) this.closeFd();
+    this.rejectReady(err ?? new Error('connection ended'));
+    if (err) this.rejectDone(err);
+    else this.resolveDone();
+  }
+
+  private closeFd(): void {
     try {
       closeSync(this.fd);
     } catch {
       // already closed
     }
     this.fd = -1;
-    this.rejectReady(err ?? new Error('connection ended'));
-    if (err) this.rejectDone(err);
-    else this.resolveDone();
   }
 
   private reply(unique: bigint, error: number, payload: Reply): void {
@@ -188,9 +196,11 @@ export class FuseSession {
     body.writeBigInt64LE(offset, 8);
     body.writeBigInt64LE(len, 16);
     const head = outHeader(0n, Notify.INVAL_INODE, body.length);
+    this.notifying++;
     writev(this.fd, [head, body], (err) => {
       // ENOENT: the kernel no longer knows the inode (forgotten): nothing was cached.
       if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `invalidate inode ${nodeid}`);
+      if (--this.notifying === 0 && this.ended && this.fd >= 0) this.closeFd();
     });
   }
 
