@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { gfsMount, makeEnv, type Env } from './fixtures/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * mtimes come from the kernel's coarse clock (one tick is a few ms): two changes within one tick
+ * look alike to any mtime-based invalidation (the kernel's FUSE_AUTO_INVAL_DATA as ours), so the
+ * tests let it tick between writers.
+ */
+const TICK = 30;
 /** Attributes expire after 0.1 s, so each step below sees fresh ones from the volume. */
 const SHORT = 'attribute-timeout=0.1,entry-timeout=0.1';
 
@@ -62,6 +68,8 @@ test('a change made behind the mount drops its kept pages once the attributes ar
   fs.writeFileSync(file, Buffer.alloc(8192, 'a'));
   t.is(fs.readFileSync(file, 'latin1')[0], 'a');
   // Another writer (as another client's brick write would): same size, new content and mtime.
+  // The wait lets the filesystem's coarse clock tick, so the mtime differs from ours.
+  await sleep(TICK);
   const fd = fs.openSync(join(brick, 'f'), 'r+');
   fs.writeSync(fd, Buffer.alloc(8192, 'b'), 0, 8192, 0);
   fs.closeSync(fd);
@@ -78,9 +86,11 @@ test('a write of ours after someone else changed the file still drops the pages 
   fs.writeFileSync(file, Buffer.alloc(8192, 'a'));
   t.is(fs.readFileSync(file, 'latin1'), 'a'.repeat(8192)); // both pages cached
   // Someone else rewrites the second page; before we look again, we write the first one.
+  await sleep(TICK);
   const bfd = fs.openSync(join(brick, 'f'), 'r+');
   fs.writeSync(bfd, Buffer.alloc(4096, 'b'), 0, 4096, 4096);
   fs.closeSync(bfd);
+  await sleep(TICK);
   const fd = fs.openSync(file, 'r+');
   fs.writeSync(fd, Buffer.alloc(4096, 'c'), 0, 4096, 0);
   fs.closeSync(fd);
