@@ -20,7 +20,7 @@ const S_ISGID = 0o2000;
 async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {
   let hfd: number;
   try {
-    hfd = await openHandleDir(self.priv.brick, gfid, false);
+    hfd = openHandleDir(self.priv.brick, gfid, false);
   } catch {
     return;
   }
@@ -65,7 +65,7 @@ async function makeEntry(
     const gfid = gfidFor(xdata);
     const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
     const finish = async (path: string) => {
-      await writeGfid(path, gfid);
+      writeGfid(path, gfid);
       meta.lchown(path, frame.uid, gid);
       if (mode !== undefined) meta.chmod(path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
       await setCreateXattrs(path, xdata);
@@ -85,7 +85,7 @@ async function makeEntry(
         throw err;
       }
     } else {
-      await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+      await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
         const handle = brick.proc(hfd, gfid);
         try {
           await create({ dirFd: hfd, name: gfid, path: handle });
@@ -175,7 +175,7 @@ async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopR
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
     const preparent = await statIatt(e.parentPath, e.pargfid);
-    const gfid = await readGfid(e.path);
+    const gfid = readGfid(e.path);
     if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
     const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd, gfid, isDir: false });

@@ -82,7 +82,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
     const path = `/proc/self/fd/${c.kfd}/${d.name}`;
     try {
       if (native.lstatInto(path, statBuf) < 0) continue; // vanished meanwhile: listed without a stat
-      const gfid = d.name === '.' ? c.gfid : await readGfid(path);
+      const gfid = d.name === '.' ? c.gfid : readGfid(path);
       if (!gfid) continue;
       entry.stat = iattFromStat(statBuf, gfid);
       entry.ino = entry.stat.ino;

@@ -44,7 +44,7 @@ export function parseDirHandle(link: string): { pargfid: Gfid; name: string } | 
 }
 
 /** trusted.gfid of a path (not following a trailing symlink), or undefined when it has none. */
-export async function readGfid(path: string): Promise<Gfid | undefined> {
+export function readGfid(path: string): Gfid | undefined {
   const b = native.lgetxattrNb(path, GFID_XATTR);
   if (typeof b === 'number') {
     if (b === -E.ENODATA) return undefined;
@@ -53,12 +53,12 @@ export async function readGfid(path: string): Promise<Gfid | undefined> {
   return b.length === 16 ? gfidFromBuffer(b) : undefined;
 }
 
-export async function writeGfid(path: string, gfid: Gfid): Promise<void> {
+export function writeGfid(path: string, gfid: Gfid): void {
   native.lsetxattrSync(path, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
 }
 
 /** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
-export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): Promise<number> {
+export function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): number {
   const rel = handleDirRel(gfid);
   // Failures are returned, not thrown: a missing hash directory is the common case of a create.
   const fd = brick.openDirNb(rel);
@@ -79,7 +79,7 @@ export async function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): 
 
 /** Hard-link a non-directory at `entryPath` as its gfid handle (an existing identical handle is kept). */
 export async function linkHandle(brick: Brick, gfid: Gfid, entryPath: string): Promise<void> {
-  await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+  await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
     try {
       meta.link(entryPath, brick.proc(hfd, gfid));
     } catch (err) {
@@ -92,7 +92,7 @@ export async function linkHandle(brick: Brick, gfid: Gfid, entryPath: string): P
 /** Create (or repoint) the symlink handle of a directory named `name` in `pargfid`. */
 export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, name: string): Promise<void> {
   const target = gfid === ROOT_GFID ? '../../..' : dirHandleTarget(pargfid, name);
-  await withFd(await openHandleDir(brick, gfid, true), async (hfd) => {
+  await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
     const p = brick.proc(hfd, gfid);
     // Read first: on a lookup the handle is almost always there already and right.
     let old: string | undefined;
@@ -121,7 +121,7 @@ export async function removeHandle(brick: Brick, gfid: Gfid): Promise<void> {
   if (gfid === ROOT_GFID) return;
   let hfd: number;
   try {
-    hfd = await openHandleDir(brick, gfid, false);
+    hfd = openHandleDir(brick, gfid, false);
   } catch {
     return;
   }

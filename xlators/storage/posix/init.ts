@@ -37,7 +37,7 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
     const root = brick.proc(brick.rootFd);
     const fresh = !fs.existsSync(`${root}/${HIDDEN_DIR}`);
     await checkVolumeId(self, root, fresh);
-    const rootGfid = await readGfid(root);
+    const rootGfid = readGfid(root);
     if (rootGfid === undefined) await native.lsetxattr(root, GFID_XATTR, gfidToBuffer(ROOT_GFID), C.XATTR_CREATE);
     else if (rootGfid !== ROOT_GFID) {
       throw fail(self, `brick directory ${dir} carries gfid ${rootGfid}, not the root gfid ${ROOT_GFID}: it is a directory of another brick`);

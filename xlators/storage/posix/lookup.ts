@@ -41,7 +41,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
   const e = await self.priv.resolver.locEntry(loc);
   try {
     let st = meta.lstat(e.path);
-    let gfid = await readGfid(e.path);
+    let gfid = readGfid(e.path);
     let healed = false;
     if (!gfid) {
       // An entry another create is still giving its gfid to (mknod done, xattr not yet set) must
@@ -50,7 +50,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
       // gfid-req names the gfid it expects and heals at once.
       if (!xdata?.has('gfid-req') && isFresh(st.ctimeNs)) throw new FopError(E.ENOENT, `${loc.path} is being created`);
       gfid = gfidFor(xdata);
-      await writeGfid(e.path, gfid);
+      writeGfid(e.path, gfid);
       healed = true;
     }
     if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);

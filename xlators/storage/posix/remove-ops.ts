@@ -24,7 +24,7 @@ export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'
   try {
     const st = meta.lstat(e.path);
     if (st.isDirectory()) throw new FopError(E.EISDIR, `${a.loc.path} is a directory`);
-    const gfid = await readGfid(e.path);
+    const gfid = readGfid(e.path);
     const preparent = await statIatt(e.parentPath, e.pargfid);
     // Inline: the gfid handle still links the data, so no blocks are freed here (dropHandleIfLast does that).
     meta.unlink(e.path);
@@ -41,7 +41,7 @@ export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>)
   try {
     const st = meta.lstat(e.path);
     if (!st.isDirectory()) throw new FopError(E.ENOTDIR, `${a.loc.path} is not a directory`);
-    const gfid = await readGfid(e.path);
+    const gfid = readGfid(e.path);
     const preparent = await statIatt(e.parentPath, e.pargfid);
     meta.rmdir(e.path);
     if (gfid) {
@@ -66,10 +66,10 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
     const to = await resolver.locEntry(a.newloc);
     try {
       const st = meta.lstat(from.path);
-      const gfid = await readGfid(from.path);
+      const gfid = readGfid(from.path);
       if (!gfid) throw new FopError(E.ESTALE, `${a.oldloc.path} has no gfid`);
       const target = meta.lstatOrNull(to.path);
-      const tgfid = target ? await readGfid(to.path) : undefined;
+      const tgfid = target ? readGfid(to.path) : undefined;
       const preoldparent = await statIatt(from.parentPath, from.pargfid);
       const prenewparent = await statIatt(to.parentPath, to.pargfid);
       meta.rename(from.path, to.path);

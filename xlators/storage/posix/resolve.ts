@@ -76,7 +76,7 @@ export class Resolver {
     let g = gfid;
     for (let depth = 0; g !== ROOT_GFID; depth++) {
       if (depth > MAX_DEPTH) throw stale(gfid, 'handle chain too deep');
-      const hfd = await openHandleDir(this.brick, g, false);
+      const hfd = openHandleDir(this.brick, g, false);
       let link: string;
       try {
         link = meta.readlink(this.brick.proc(hfd, g));
@@ -96,7 +96,7 @@ export class Resolver {
   }
 
   /** Open `rel` and check it is the directory with trusted.gfid `gfid`; the fd, or undefined. */
-  private async openVerified(rel: string, gfid: Gfid): Promise<number | undefined> {
+  private openVerified(rel: string, gfid: Gfid): number | undefined {
     let fd: number;
     try {
       fd = this.brick.openDir(rel);
@@ -105,7 +105,12 @@ export class Resolver {
       if (STALE_CODES.has(code)) return undefined;
       throw err;
     }
-    const found = gfid === ROOT_GFID && rel === '' ? ROOT_GFID : await readGfid(this.brick.proc(fd)).catch(() => undefined);
+    let found: Gfid | undefined;
+    try {
+      found = gfid === ROOT_GFID && rel === '' ? ROOT_GFID : readGfid(this.brick.proc(fd));
+    } catch {
+      found = undefined;
+    }
     if (found === gfid) return fd;
     fs.closeSync(fd);
     return undefined;
@@ -116,7 +121,7 @@ export class Resolver {
     if (gfid === ROOT_GFID) return this.brick.openDir('');
     const cached = this.dirCache.get(gfid);
     if (cached !== undefined) {
-      const fd = await this.openVerified(cached, gfid);
+      const fd = this.openVerified(cached, gfid);
       if (fd !== undefined) return fd;
       this.dirCache.delete(gfid);
     }
@@ -126,7 +131,7 @@ export class Resolver {
     } catch (err) {
       rethrowStale(gfid, err);
     }
-    const fd = await this.openVerified(rel, gfid);
+    const fd = this.openVerified(rel, gfid);
     if (fd === undefined) throw stale(gfid, `directory handle leads to ${JSON.stringify(rel)}, which is not that directory inside the brick`);
     if (this.dirCache.size >= CACHE_LIMIT) this.dirCache.delete(this.dirCache.keys().next().value as Gfid);
     this.dirCache.set(gfid, rel);
@@ -138,14 +143,14 @@ export class Resolver {
     if (gfid !== ROOT_GFID) {
       let hfd: number;
       try {
-        hfd = await openHandleDir(this.brick, gfid, false);
+        hfd = openHandleDir(this.brick, gfid, false);
       } catch (err) {
         rethrowStale(gfid, err);
       }
       const path = this.brick.proc(hfd, gfid);
       try {
         const st = meta.lstat(path);
-        const own = st.isSymbolicLink() || !st.isDirectory() ? await readGfid(path) : undefined;
+        const own = st.isSymbolicLink() || !st.isDirectory() ? readGfid(path) : undefined;
         if (!st.isSymbolicLink() || own === gfid) {
           // A hard link (or a hard-linked user symlink): it must carry the gfid it is filed under.
           if (own !== gfid) throw stale(gfid, 'handle does not carry this gfid');
@@ -183,7 +188,7 @@ export class Resolver {
     const name = parts.pop();
     if (name === undefined) throw new FopError(E.EINVAL, 'the root has no parent entry');
     const dirFd = this.brick.openDir(parts.join('/'));
-    const gfid = parts.length === 0 ? ROOT_GFID : await readGfid(this.brick.proc(dirFd));
+    const gfid = parts.length === 0 ? ROOT_GFID : readGfid(this.brick.proc(dirFd));
     if (!gfid) {
       fs.closeSync(dirFd);
       throw new FopError(E.ESTALE, `${loc.path}: parent has no gfid`);
@@ -200,7 +205,7 @@ export class Resolver {
     const e = await this.locEntry(loc);
     try {
       const st = meta.lstat(e.path);
-      const g = await readGfid(e.path);
+      const g = readGfid(e.path);
       if (!g) throw new FopError(E.ESTALE, `${loc.path} has no gfid`);
       return { fd: e.dirFd, path: e.path, gfid: g, st, close: e.close };
     } catch (err) {
