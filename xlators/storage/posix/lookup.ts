@@ -40,7 +40,10 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
   }
   const e = await self.priv.resolver.locEntry(loc);
   try {
-    let st = meta.lstat(e.path);
+    // A negative lookup is common (every create starts with one): answered without a thrown
+    // system error on the way.
+    let st = meta.lstatOrNull(e.path);
+    if (!st) throw new FopError(E.ENOENT);
     let gfid = readGfid(e.path);
     let healed = false;
     if (!gfid) {

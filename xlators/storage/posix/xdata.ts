@@ -40,12 +40,11 @@ export async function fillRequestedXattrs(path: string, req: Dict | undefined): 
   let out: Dict | undefined;
   for (const key of req.keys()) {
     if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
-    try {
-      const value = native.lgetxattrSync(path, key);
-      (out ??= new Dict()).setBin(key, value);
-    } catch {
-      // absent or not allowed: simply not returned, as GlusterFS does
-    }
+    // Absent or not allowed: simply not returned, as GlusterFS does. The Nb call returns that as
+    // -errno: most requested keys are absent (DHT asks every file for its link-to), and a thrown
+    // error per key cost more than the lookup's own syscalls.
+    const value = native.lgetxattrNb(path, key);
+    if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);
   }
   return out;
 }
