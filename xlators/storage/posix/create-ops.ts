@@ -5,7 +5,7 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { handleDirIfAny, openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
 import { withFd } from './brick.js';
 import { statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
@@ -18,12 +18,13 @@ const S_ISGID = 0o2000;
 
 /** A gfid must not already name another object on this brick (its handle exists). */
 async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {
-  let hfd: number;
+  let hfd: number | undefined;
   try {
-    hfd = openHandleDir(self.priv.brick, gfid, false);
+    hfd = handleDirIfAny(self.priv.brick, gfid);
   } catch {
     return;
   }
+  if (hfd === undefined) return;
   try {
     if (meta.lstatOrNull(self.priv.brick.proc(hfd, gfid))) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
   } finally {

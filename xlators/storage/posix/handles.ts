@@ -57,6 +57,14 @@ export function writeGfid(path: string, gfid: Gfid): void {
   native.lsetxattrSync(path, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
 }
 
+/** O_PATH fd of `.glusterfs/xx/yy`, or undefined when it does not exist (no throw: a new gfid's usual case). */
+export function handleDirIfAny(brick: Brick, gfid: Gfid): number | undefined {
+  const fd = brick.openDirNb(handleDirRel(gfid));
+  if (fd >= 0) return fd;
+  if (fd === -E.ENOENT) return undefined;
+  throw errnoError(fd, 'openat2', handleDirRel(gfid));
+}
+
 /** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
 export function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): number {
   const rel = handleDirRel(gfid);
