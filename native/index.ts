@@ -122,6 +122,13 @@ interface Inline {
   lstatInto(path: string, out: Float64Array): number;
   /** fstat of an fd into `out`, as lstatInto. */
   fstatInto(fd: number, out: Float64Array): number;
+  /**
+   * For each name in the directory pinned by `dirfd`: statx into `stats` (STAT_FIELDS numbers
+   * per entry) and trusted.gfid into `gfids` (16 bytes per entry). Per entry: 1 = stat and gfid,
+   * 0 = stat but no 16-byte gfid, -errno = stat failed. statx is relative to the fd; the xattr
+   * is read with getxattrat(2) where the kernel has it (6.13+), else through /proc/self/fd.
+   */
+  statEntries(dirfd: number, names: string[], stats: Float64Array, gfids: Buffer): Int32Array;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
 }

@@ -1,10 +1,9 @@
 import { C, native, STAT_FIELDS, type DirentRaw } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
-import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import { gfidFromBuffer, ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { DirEntry } from '../../../runtime/fops/types.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { readGfid } from './handles.js';
 import { iattFromStat } from './iatt.js';
 import { kfd } from './kfd.js';
 import { HIDDEN_DIR } from './names.js';
@@ -67,30 +66,36 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
 }
 
 /** One stat buffer for every entry (filled and converted before the next await). */
-const statBuf = new Float64Array(STAT_FIELDS);
-
-/** readdir plus each entry's iatt and inode (and requested xattrs), as posix_readdirp_fill does. */
+/**
+ * readdir plus each entry's iatt and inode (and requested xattrs), as posix_readdirp_fill does.
+ * The stats and gfids of a whole batch come from one native call (statEntries), relative to the
+ * directory's fd.
+ */
 export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
   const c = fdCtx(self, a.fd);
   const table = a.fd.inode.table;
-  const entries: DirEntry[] = [];
-  for (const d of await readEntries(c, a.size, a.offset)) {
-    const entry = toEntry(d);
-    entries.push(entry);
-    // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
-    if (d.name === '..' && c.gfid === ROOT_GFID) continue;
-    const path = `/proc/self/fd/${c.kfd}/${d.name}`;
-    try {
-      if (native.lstatInto(path, statBuf) < 0) continue; // vanished meanwhile: listed without a stat
-      const gfid = d.name === '.' ? c.gfid : readGfid(path);
-      if (!gfid) continue;
-      entry.stat = iattFromStat(statBuf, gfid);
-      entry.ino = entry.stat.ino;
-      entry.inode = table.find(gfid) ?? table.create();
-      const dict = await fillRequestedXattrs(path, a.xdata);
+  const raw = await readEntries(c, a.size, a.offset);
+  const entries = raw.map(toEntry);
+  // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
+  const which: number[] = [];
+  for (let i = 0; i < raw.length; i++) if (!(raw[i]!.name === '..' && c.gfid === ROOT_GFID)) which.push(i);
+  const names = which.map((i) => raw[i]!.name);
+  const stats = new Float64Array(names.length * STAT_FIELDS);
+  const gfids = Buffer.allocUnsafe(names.length * 16);
+  const found = native.statEntries(c.kfd, names, stats, gfids);
+  const wantXattrs = a.xdata !== undefined && a.xdata.size > 0;
+  for (let k = 0; k < which.length; k++) {
+    if (found[k]! < 0) continue; // vanished meanwhile: listed without a stat
+    const name = names[k]!;
+    const gfid = name === '.' ? c.gfid : found[k] === 1 ? gfidFromBuffer(gfids.subarray(k * 16, k * 16 + 16)) : undefined;
+    if (!gfid) continue;
+    const entry = entries[which[k]!]!;
+    entry.stat = iattFromStat(stats, gfid, k * STAT_FIELDS);
+    entry.ino = entry.stat.ino;
+    entry.inode = table.find(gfid) ?? table.create();
+    if (wantXattrs) {
+      const dict = await fillRequestedXattrs(`/proc/self/fd/${c.kfd}/${name}`, a.xdata);
       if (dict) entry.dict = dict;
-    } catch {
-      // vanished meanwhile: listed without a stat
     }
   }
   return { entries };

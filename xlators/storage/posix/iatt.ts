@@ -45,27 +45,27 @@ export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 
-/** toIatt from a lstatInto/fstatInto array (plain numbers: no BigInt on the hot paths). */
-export function iattFromStat(a: Float64Array, gfid: Gfid): Iatt {
-  const mode = a[F.mode]!;
-  const nlink = a[F.nlink]!;
+/** toIatt from a lstatInto/fstatInto array (plain numbers: no BigInt on the hot paths), from index `at`. */
+export function iattFromStat(a: Float64Array, gfid: Gfid, at = 0): Iatt {
+  const mode = a[at + F.mode]!;
+  const nlink = a[at + F.nlink]!;
   const iatt: Iatt = {
     gfid,
     ino: gfidToIno(gfid),
-    dev: BigInt(a[F.dev]!),
+    dev: BigInt(a[at + F.dev]!),
     type: iaTypeFromMode(mode),
     mode,
     nlink: (mode & S_IFMT) !== S_IFDIR && nlink > 1 ? nlink - 1 : nlink,
-    uid: a[F.uid]!,
-    gid: a[F.gid]!,
-    rdev: BigInt(a[F.rdev]!),
-    size: a[F.size]!,
-    blksize: a[F.blksize]!,
-    blocks: a[F.blocks]!,
-    atime: { sec: a[F.atime]!, nsec: a[F.atimeNs]! },
-    mtime: { sec: a[F.mtime]!, nsec: a[F.mtimeNs]! },
-    ctime: { sec: a[F.ctime]!, nsec: a[F.ctimeNs]! },
+    uid: a[at + F.uid]!,
+    gid: a[at + F.gid]!,
+    rdev: BigInt(a[at + F.rdev]!),
+    size: a[at + F.size]!,
+    blksize: a[at + F.blksize]!,
+    blocks: a[at + F.blocks]!,
+    atime: { sec: a[at + F.atime]!, nsec: a[at + F.atimeNs]! },
+    mtime: { sec: a[at + F.mtime]!, nsec: a[at + F.mtimeNs]! },
+    ctime: { sec: a[at + F.ctime]!, nsec: a[at + F.ctimeNs]! },
   };
-  if (a[F.btime]! > 0 || a[F.btimeNs]! > 0) iatt.btime = { sec: a[F.btime]!, nsec: a[F.btimeNs]! };
+  if (a[at + F.btime]! > 0 || a[at + F.btimeNs]! > 0) iatt.btime = { sec: a[at + F.btime]!, nsec: a[at + F.btimeNs]! };
   return iatt;
 }
