@@ -6,6 +6,8 @@ const ZEROS = Buffer.alloc(4);
 const HYPER_MIN = -(1n << 63n);
 const HYPER_END = 1n << 63n;
 const UHYPER_END = 1n << 64n;
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE_MIN = -SAFE_MAX;
 /** From this size on, `rest()` returns a view instead of a copy. */
 const REST_VIEW_MIN = 64 * 1024;
 
@@ -44,13 +46,25 @@ export class XdrWriter {
   hyper(v: bigint): void {
     if (typeof v !== 'bigint' || v < HYPER_MIN || v >= HYPER_END) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
     this.room(8);
-    this.pos = this.buf.writeBigInt64BE(v, this.pos);
+    if (v >= SAFE_MIN && v <= SAFE_MAX) this.pos = this.words(Number(v));
+    else this.pos = this.buf.writeBigInt64BE(v, this.pos);
   }
 
   uhyper(v: bigint): void {
     if (typeof v !== 'bigint' || v < 0n || v >= UHYPER_END) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
     this.room(8);
-    this.pos = this.buf.writeBigUInt64BE(v, this.pos);
+    if (v <= SAFE_MAX) this.pos = this.words(Number(v));
+    else this.pos = this.buf.writeBigUInt64BE(v, this.pos);
+  }
+
+  /**
+   * A 64-bit value that fits a double, as two 32-bit words: an iatt has twelve 64-bit fields and
+   * writeBig(U)Int64BE splits each with BigInt arithmetic, which showed in a brick's readdirp.
+   */
+  private words(n: number): number {
+    const hi = Math.floor(n / 0x100000000);
+    this.buf.writeInt32BE(hi | 0, this.pos);
+    return this.buf.writeUInt32BE(n - hi * 0x100000000, this.pos + 4);
   }
 
   double(v: number): void {
@@ -126,14 +140,19 @@ export class XdrReader {
 
   hyper(): bigint {
     this.need(8, 'hyper');
-    const v = this.buf.readBigInt64BE(this.pos);
+    // Most values fit a double: one BigInt from a number instead of readBigInt64BE's arithmetic.
+    const hi = this.buf.readInt32BE(this.pos);
+    let v: bigint;
+    if (hi >= -0x200000 && hi < 0x200000) v = BigInt(hi * 0x100000000 + this.buf.readUInt32BE(this.pos + 4));
+    else v = this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
     return v;
   }
 
   uhyper(): bigint {
     this.need(8, 'unsigned hyper');
-    const v = this.buf.readBigUInt64BE(this.pos);
+    const hi = this.buf.readUInt32BE(this.pos);
+    const v = hi < 0x200000 ? BigInt(hi * 0x100000000 + this.buf.readUInt32BE(this.pos + 4)) : this.buf.readBigUInt64BE(this.pos);
     this.pos += 8;
     return v;
   }

@@ -36,3 +36,20 @@ test('unions, optional data and linked lists', (t) => {
   t.deepEqual(decode(l, encode(l, [{ n: 1 }, { n: 2 }])), [{ n: 1 }, { n: 2 }]);
   t.throws(() => decode(optional(uint), Buffer.from('00000002', 'hex')), { instanceOf: RpcDecodeError, message: /bool/ });
 });
+
+test('hypers round-trip byte-exact on both sides of the double-precision fast path', (t) => {
+  const signed = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -0x100000000n, -0x100000001n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 53n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+  for (const v of signed) {
+    const ref = Buffer.alloc(8);
+    ref.writeBigInt64BE(v);
+    t.deepEqual(encode(hyper, v), ref, `encode ${v}`);
+    t.is(decode(hyper, ref), v, `decode ${v}`);
+  }
+  const unsigned = [0n, 0xffffffffn, 0x100000000n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 1n];
+  for (const v of unsigned) {
+    const ref = Buffer.alloc(8);
+    ref.writeBigUInt64BE(v);
+    t.deepEqual(encode(uhyper, v), ref, `encode ${v}`);
+    t.is(decode(uhyper, ref), v, `decode ${v}`);
+  }
+});
