@@ -129,6 +129,8 @@ interface Inline {
    * is read with getxattrat(2) where the kernel has it (6.13+), else through /proc/self/fd.
    */
   statEntries(dirfd: number, names: string[], stats: Float64Array, gfids: Buffer): Int32Array;
+  /** trusted.gfid of `name` in the directory pinned by `dirfd` into `out`: bytes read, or -errno. */
+  gfidAt(dirfd: number, name: string, out: Buffer): number;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
 }

@@ -163,6 +163,32 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* gfidAt(dirfd, name, out16) -> bytes read (16 for a gfid) or -errno: entry_gfid for one name. */
+static napi_value gfid_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (need_args(env, argc, 3, "gfidAt")) return NULL;
+  int64_t dirfd;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd")) return NULL;
+  char name[256];
+  size_t nlen = 0;
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen >= sizeof name - 1) {
+    napi_throw_type_error(env, NULL, "gfidAt: name must be a string of 1 to 254 bytes");
+    return NULL;
+  }
+  void *out;
+  size_t olen;
+  if (napi_get_buffer_info(env, argv[2], &out, &olen) != napi_ok || olen < 16) {
+    napi_throw_type_error(env, NULL, "gfidAt: out must be a Buffer of at least 16 bytes");
+    return NULL;
+  }
+  ssize_t n = strchr(name, '/') ? -1 : entry_gfid((int)dirfd, name, out);
+  napi_value result;
+  napi_create_int32(env, n < 0 ? (strchr(name, '/') ? -EINVAL : -errno) : (int32_t)n, &result);
+  return result;
+}
+
 void export_stat(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "lstatInto", NAPI_AUTO_LENGTH, lstat_into, NULL, &fn);
@@ -171,4 +197,6 @@ void export_stat(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "fstatInto", fn);
   napi_create_function(env, "statEntries", NAPI_AUTO_LENGTH, stat_entries, NULL, &fn);
   napi_set_named_property(env, exports, "statEntries", fn);
+  napi_create_function(env, "gfidAt", NAPI_AUTO_LENGTH, gfid_at, NULL, &fn);
+  napi_set_named_property(env, exports, "gfidAt", fn);
 }

@@ -286,3 +286,24 @@ test('lstatInto and fstatInto give the same numbers as a bigint lstat, and -errn
   t.is(native.lstatInto(path.join(dir, 'missing'), a), -os.constants.errno.ENOENT);
   t.throws(() => native.lstatInto(f, new Float64Array(3)), { instanceOf: TypeError });
 });
+
+test('gfidAt and statEntries read trusted.gfid relative to a directory fd', (t) => {
+  const dir = tmpdir(t);
+  fs.writeFileSync(path.join(dir, 'with'), 'x');
+  fs.writeFileSync(path.join(dir, 'without'), 'yy');
+  native.lsetxattrSync(path.join(dir, 'with'), 'trusted.gfid', Buffer.alloc(16, 0xab));
+  const dfd = fs.openSync(dir, 'r');
+  t.teardown(() => fs.closeSync(dfd));
+  const out = Buffer.alloc(16);
+  t.is(native.gfidAt(dfd, 'with', out), 16);
+  t.deepEqual(out, Buffer.alloc(16, 0xab));
+  t.is(native.gfidAt(dfd, 'without', out), -os.constants.errno.ENODATA);
+  t.is(native.gfidAt(dfd, 'missing', out), -os.constants.errno.ENOENT);
+  t.is(native.gfidAt(dfd, 'a/b', out), -os.constants.errno.EINVAL);
+  const stats = new Float64Array(3 * STAT_FIELDS);
+  const gfids = Buffer.alloc(48);
+  t.deepEqual(Array.from(native.statEntries(dfd, ['with', 'without', 'gone'], stats, gfids)), [1, 0, -os.constants.errno.ENOENT]);
+  t.is(stats[StatField.size], 1);
+  t.is(stats[STAT_FIELDS + StatField.size], 2);
+  t.deepEqual(gfids.subarray(0, 16), Buffer.alloc(16, 0xab));
+});

@@ -44,7 +44,19 @@ export function parseDirHandle(link: string): { pargfid: Gfid; name: string } | 
 }
 
 /** trusted.gfid of a path (not following a trailing symlink), or undefined when it has none. */
+const PROC_FD = /^\/proc\/self\/fd\/(\d+)\/([^/]+)$/;
+const gfidBuf = Buffer.alloc(16);
+
 export function readGfid(path: string): Gfid | undefined {
+  // Our paths name an entry through a pinned directory fd: read it relative to the fd
+  // (getxattrat), without the kernel walking /proc/self/fd for every lookup.
+  const m = PROC_FD.exec(path);
+  if (m) {
+    const n = native.gfidAt(Number(m[1]), m[2]!, gfidBuf);
+    if (n === 16) return gfidFromBuffer(gfidBuf);
+    if (n >= 0 || n === -E.ENODATA || n === -E.ERANGE) return undefined; // none, or not a 16-byte gfid
+    throw errnoError(n, 'getxattrat', path);
+  }
   const b = native.lgetxattrNb(path, GFID_XATTR);
   if (typeof b === 'number') {
     if (b === -E.ENODATA) return undefined;
