@@ -1,4 +1,5 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -306,4 +307,15 @@ test('gfidAt and statEntries read trusted.gfid relative to a directory fd', (t) 
   t.is(stats[StatField.size], 1);
   t.is(stats[STAT_FIELDS + StatField.size], 2);
   t.deepEqual(gfids.subarray(0, 16), Buffer.alloc(16, 0xab));
+});
+
+test('without getxattrat (kernels before 6.13) gfidAt falls back to the /proc/self/fd path', (t) => {
+  const dir = tmpdir(t);
+  fs.writeFileSync(path.join(dir, 'with'), 'x');
+  native.lsetxattrSync(path.join(dir, 'with'), 'trusted.gfid', Buffer.alloc(16, 0xcd));
+  const addon = path.resolve('native/build/Release/gfs_native.node');
+  const script = `const n = require(${JSON.stringify(addon)}); const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(dir)}, 'r'); const b = Buffer.alloc(16); console.log(n.gfidAt(fd, 'with', b), b.toString('hex'), n.gfidAt(fd, 'none', b));`;
+  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, GFS_NO_GETXATTRAT: '1' }, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stdout.trim(), `16 ${'cd'.repeat(16)} ${-os.constants.errno.ENOENT}`);
 });
