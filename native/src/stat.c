@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,10 +145,10 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
   napi_create_typedarray(env, napi_int32_array, count, result_ab, 0, &result);
   for (uint32_t i = 0; i < count; i++) {
     napi_value v;
-    char name[256];
+    char name[NAME_MAX + 2]; /* room to tell a too-long name from a 255-byte one */
     size_t nlen = 0;
     napi_get_element(env, argv[1], i, &v);
-    if (napi_get_value_string_utf8(env, v, name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen >= sizeof name - 1 || strchr(name, '/')) {
+    if (napi_get_value_string_utf8(env, v, name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen > NAME_MAX || strchr(name, '/')) {
       res[i] = -EINVAL;
       continue;
     }
@@ -171,10 +172,10 @@ static napi_value gfid_at(napi_env env, napi_callback_info info) {
   if (need_args(env, argc, 3, "gfidAt")) return NULL;
   int64_t dirfd;
   if (arg_int64(env, argv[0], &dirfd, "dirfd")) return NULL;
-  char name[256];
+  char name[NAME_MAX + 2]; /* room to tell a too-long name from a 255-byte one */
   size_t nlen = 0;
-  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen >= sizeof name - 1) {
-    napi_throw_type_error(env, NULL, "gfidAt: name must be a string of 1 to 254 bytes");
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen > NAME_MAX) {
+    napi_throw_type_error(env, NULL, "gfidAt: name must be a string of 1 to 255 bytes");
     return NULL;
   }
   void *out;

@@ -319,3 +319,14 @@ test('without getxattrat (kernels before 6.13) gfidAt falls back to the /proc/se
   t.is(r.status, 0, r.stderr);
   t.is(r.stdout.trim(), `16 ${'cd'.repeat(16)} ${-os.constants.errno.ENOENT}`);
 });
+
+test('statEntries and gfidAt take names of the full 255 bytes', (t) => {
+  const dir = tmpdir(t);
+  const long = 'n'.repeat(255);
+  fs.writeFileSync(path.join(dir, long), 'x');
+  native.lsetxattrSync(path.join(dir, long), 'trusted.gfid', Buffer.alloc(16, 1));
+  const dfd = fs.openSync(dir, 'r');
+  t.teardown(() => fs.closeSync(dfd));
+  t.is(native.gfidAt(dfd, long, Buffer.alloc(16)), 16);
+  t.deepEqual(Array.from(native.statEntries(dfd, [long, 'n'.repeat(256)], new Float64Array(2 * STAT_FIELDS), Buffer.alloc(32))), [1, -os.constants.errno.EINVAL]);
+});
