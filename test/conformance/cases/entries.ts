@@ -57,6 +57,22 @@ export default function entries(test: Register): void {
     t.deepEqual(await fs.readdir(d), [...names].sort());
   });
 
+  test('names of the full 255 bytes are created, listed, renamed and removed; 256 bytes are refused', async (t, { fs, scratch }) => {
+    const d = await scratch();
+    const long = 'L'.repeat(255);
+    const other = 'm'.repeat(255);
+    await fs.writeFile(`${d}/${long}`, 'long');
+    await fs.mkdir(`${d}/${'D'.repeat(255)}`);
+    t.is((await fs.stat(`${d}/${long}`)).size, 4);
+    t.deepEqual(await fs.readdir(d), ['D'.repeat(255), long]);
+    await fs.rename(`${d}/${long}`, `${d}/${other}`);
+    t.is((await fs.readFile(`${d}/${other}`)).toString(), 'long');
+    await fails(t, fs.writeFile(`${d}/${'x'.repeat(256)}`, 'no'), 'ENAMETOOLONG');
+    await fs.unlink(`${d}/${other}`);
+    await fs.rmdir(`${d}/${'D'.repeat(255)}`);
+    t.deepEqual(await fs.readdir(d), []);
+  });
+
   test('symlinks are followed by stat and open but not by lstat and readlink', async (t, { fs, scratch }) => {
     const d = await scratch();
     await fs.mkdir(`${d}/dir`);
