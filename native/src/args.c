@@ -204,3 +204,34 @@ void set_prop_bigint(napi_env env, napi_value obj, const char *key, int64_t v) {
   napi_create_bigint_int64(env, v, &x);
   napi_set_named_property(env, obj, key, x);
 }
+
+int inline_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *fn) {
+  size_t argc = n;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  return need_args(env, argc, n, fn);
+}
+
+int arg_buffer(napi_env env, napi_value v, void **data, size_t *len, size_t min, const char *what) {
+  if (napi_get_buffer_info(env, v, data, len) != napi_ok) return type_error(env, what, "a Buffer");
+  if (*len < min) return type_error(env, what, "a larger Buffer");
+  return 0;
+}
+
+int arg_float64s(napi_env env, napi_value v, double **data, size_t min, const char *what) {
+  napi_typedarray_type type;
+  size_t len;
+  void *d;
+  if (napi_get_typedarray_info(env, v, &type, &len, &d, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return type_error(env, what, "a Float64Array");
+  if (len < min) return type_error(env, what, "a longer Float64Array");
+  *data = d;
+  return 0;
+}
+
+int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]) {
+  size_t len = 0;
+  /* The buffer has room for one byte more than NAME_MAX, so a longer name shows as too long. */
+  if (napi_get_value_string_utf8(env, v, name, NAME_MAX + 2, &len) != napi_ok) return -EINVAL;
+  if (len == 0 || len > NAME_MAX || strchr(name, '/') || strlen(name) != len) return -EINVAL;
+  return 0;
+}

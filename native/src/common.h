@@ -12,6 +12,7 @@
 #define GFS_NATIVE_COMMON_H
 
 #include <node_api.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -55,6 +56,14 @@ int arg_bool(napi_env env, napi_value v, int *out);
 int arg_bytes(napi_env env, napi_value v, void **out, size_t *len, const char *what);
 int arg_timespec(napi_env env, napi_value v, struct timespec *out, const char *what);
 int need_args(napi_env env, size_t argc, size_t n, const char *fn);
+/* For the inline functions that are not ops (poll.c, stat.c): fill argv with n arguments or throw. */
+int inline_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *fn);
+/* A Buffer of at least `min` bytes (not copied), or a TypeError. */
+int arg_buffer(napi_env env, napi_value v, void **data, size_t *len, size_t min, const char *what);
+/* A Float64Array of at least `min` elements (not copied), or a TypeError. */
+int arg_float64s(napi_env env, napi_value v, double **data, size_t min, const char *what);
+/* One path component (1 to NAME_MAX bytes, no '/' or NUL) into `name`: 0, or -EINVAL without throwing. */
+int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]);
 napi_value make_errno_error(napi_env env, int err, const char *syscall, const char *path);
 napi_value res_int(napi_env env, req *r);
 napi_value res_buffer(napi_env env, req *r);

@@ -79,10 +79,8 @@ static napi_value poller_close(napi_env env, napi_callback_info info) {
 
 /* pollReadable(fd, callback) -> { close() }: callback(status) whenever fd is readable. */
 static napi_value poll_readable(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (need_args(env, argc, 2, "pollReadable")) return NULL;
+  if (inline_args(env, info, argv, 2, "pollReadable")) return NULL;
   int64_t fd;
   if (arg_int64(env, argv[0], &fd, "fd")) return NULL;
   napi_valuetype t;
@@ -122,18 +120,12 @@ static napi_value poll_readable(napi_env env, napi_callback_info info) {
 
 /* readNb(fd, buffer) -> bytes read (>= 0) or -errno (EAGAIN, EINTR, ENOENT, ENODEV, ...). */
 static napi_value read_nb(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (need_args(env, argc, 2, "readNb")) return NULL;
+  if (inline_args(env, info, argv, 2, "readNb")) return NULL;
   int64_t fd;
-  if (arg_int64(env, argv[0], &fd, "fd")) return NULL;
   void *data;
   size_t len;
-  if (napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok) {
-    napi_throw_type_error(env, NULL, "readNb: expected a Buffer");
-    return NULL;
-  }
+  if (arg_int64(env, argv[0], &fd, "fd") || arg_buffer(env, argv[1], &data, &len, 0, "buffer")) return NULL;
   ssize_t n = read((int)fd, data, len);
   napi_value out;
   napi_create_int64(env, n < 0 ? -errno : n, &out);

@@ -22,18 +22,6 @@
  */
 #define STAT_FIELDS 18
 
-static int stat_out(napi_env env, napi_value v, double **out) {
-  napi_typedarray_type type;
-  size_t len;
-  void *data;
-  if (napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL) != napi_ok || type != napi_float64_array || len < STAT_FIELDS) {
-    napi_throw_type_error(env, NULL, "expected a Float64Array of at least 18 elements");
-    return -1;
-  }
-  *out = data;
-  return 0;
-}
-
 static void fill_stat(double *o, const struct statx *s) {
   o[0] = s->stx_mode; o[1] = s->stx_nlink; o[2] = s->stx_uid; o[3] = s->stx_gid;
   o[4] = (double)s->stx_size; o[5] = s->stx_blksize; o[6] = (double)s->stx_blocks;
@@ -48,12 +36,10 @@ static void fill_stat(double *o, const struct statx *s) {
 }
 
 static napi_value stat_into(napi_env env, napi_callback_info info, int by_fd) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (need_args(env, argc, 2, by_fd ? "fstatInto" : "lstatInto")) return NULL;
+  if (inline_args(env, info, argv, 2, by_fd ? "fstatInto" : "lstatInto")) return NULL;
   double *o;
-  if (stat_out(env, argv[1], &o)) return NULL;
+  if (arg_float64s(env, argv[1], &o, STAT_FIELDS, "out")) return NULL;
   struct statx s;
   int rc;
   if (by_fd) {
@@ -112,52 +98,36 @@ static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
 }
 
 static napi_value stat_entries(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (need_args(env, argc, 4, "statEntries")) return NULL;
+  if (inline_args(env, info, argv, 4, "statEntries")) return NULL;
   int64_t dirfd;
   if (arg_int64(env, argv[0], &dirfd, "dirfd")) return NULL;
   uint32_t count;
-  bool is_array = false;
-  napi_is_array(env, argv[1], &is_array);
-  if (!is_array) {
-    napi_throw_type_error(env, NULL, "statEntries: names must be an array");
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "names must be an array");
     return NULL;
   }
-  napi_get_array_length(env, argv[1], &count);
-  napi_typedarray_type type;
-  size_t flen;
-  void *fdata;
-  if (napi_get_typedarray_info(env, argv[2], &type, &flen, &fdata, NULL, NULL) != napi_ok || type != napi_float64_array || flen < (size_t)count * STAT_FIELDS) {
-    napi_throw_type_error(env, NULL, "statEntries: stats must be a Float64Array of names.length * 18");
-    return NULL;
-  }
+  double *stats;
   void *gdata;
   size_t glen;
-  if (napi_get_buffer_info(env, argv[3], &gdata, &glen) != napi_ok || glen < (size_t)count * 16) {
-    napi_throw_type_error(env, NULL, "statEntries: gfids must be a Buffer of names.length * 16");
+  if (arg_float64s(env, argv[2], &stats, (size_t)count * STAT_FIELDS, "stats") ||
+      arg_buffer(env, argv[3], &gdata, &glen, (size_t)count * 16, "gfids"))
     return NULL;
-  }
   napi_value result_ab, result;
   int32_t *res;
   napi_create_arraybuffer(env, count * sizeof(int32_t), (void **)&res, &result_ab);
   napi_create_typedarray(env, napi_int32_array, count, result_ab, 0, &result);
   for (uint32_t i = 0; i < count; i++) {
     napi_value v;
-    char name[NAME_MAX + 2]; /* room to tell a too-long name from a 255-byte one */
-    size_t nlen = 0;
+    char name[NAME_MAX + 2];
     napi_get_element(env, argv[1], i, &v);
-    if (napi_get_value_string_utf8(env, v, name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen > NAME_MAX || strchr(name, '/')) {
-      res[i] = -EINVAL;
-      continue;
-    }
+    if ((res[i] = read_name(env, v, name)) < 0) continue;
     struct statx s;
     if (statx((int)dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s) < 0) {
       res[i] = -errno;
       continue;
     }
-    fill_stat((double *)fdata + (size_t)i * STAT_FIELDS, &s);
+    fill_stat(stats + (size_t)i * STAT_FIELDS, &s);
     unsigned char *g = (unsigned char *)gdata + (size_t)i * 16;
     res[i] = entry_gfid((int)dirfd, name, g) == 16 ? 1 : 0;
   }
@@ -166,27 +136,20 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
 
 /* gfidAt(dirfd, name, out16) -> bytes read (16 for a gfid) or -errno: entry_gfid for one name. */
 static napi_value gfid_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (need_args(env, argc, 3, "gfidAt")) return NULL;
+  if (inline_args(env, info, argv, 3, "gfidAt")) return NULL;
   int64_t dirfd;
-  if (arg_int64(env, argv[0], &dirfd, "dirfd")) return NULL;
-  char name[NAME_MAX + 2]; /* room to tell a too-long name from a 255-byte one */
-  size_t nlen = 0;
-  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &nlen) != napi_ok || nlen == 0 || nlen > NAME_MAX) {
-    napi_throw_type_error(env, NULL, "gfidAt: name must be a string of 1 to 255 bytes");
-    return NULL;
-  }
   void *out;
   size_t olen;
-  if (napi_get_buffer_info(env, argv[2], &out, &olen) != napi_ok || olen < 16) {
-    napi_throw_type_error(env, NULL, "gfidAt: out must be a Buffer of at least 16 bytes");
-    return NULL;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[2], &out, &olen, 16, "out")) return NULL;
+  char name[NAME_MAX + 2];
+  int32_t r = read_name(env, argv[1], name);
+  if (r == 0) {
+    ssize_t n = entry_gfid((int)dirfd, name, out);
+    r = n < 0 ? -errno : (int32_t)n;
   }
-  ssize_t n = strchr(name, '/') ? -1 : entry_gfid((int)dirfd, name, out);
   napi_value result;
-  napi_create_int32(env, n < 0 ? (strchr(name, '/') ? -EINVAL : -errno) : (int32_t)n, &result);
+  napi_create_int32(env, r, &result);
   return result;
 }
 
