@@ -70,8 +70,10 @@ static void on_poll(uv_poll_t *h, int status, int events) {
 static napi_value poller_close(napi_env env, napi_callback_info info) {
   napi_value thisv;
   napi_get_cb_info(env, info, NULL, NULL, &thisv, NULL);
-  poller *p;
-  if (napi_unwrap(env, thisv, (void **)&p) == napi_ok && p) stop_poller(env, p);
+  poller *p = NULL;
+  /* remove_wrap, not unwrap: the poller is freed once its handle closes, so a second close()
+   * must find nothing rather than a dangling pointer. */
+  if (napi_remove_wrap(env, thisv, (void **)&p) == napi_ok && p) stop_poller(env, p);
   napi_value u;
   napi_get_undefined(env, &u);
   return u;
