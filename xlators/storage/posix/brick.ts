@@ -18,17 +18,11 @@ export const SAFE_RESOLVE = C.RESOLVE_BENEATH | C.RESOLVE_NO_SYMLINKS | C.RESOLV
  * relative to the root fd, so it is a real directory beneath the brick reached without symlinks.
  */
 export class Brick {
-  private constructor(
-    readonly dir: string,
-    readonly rootFd: number,
-    readonly dev: bigint,
-  ) {}
+  private constructor(readonly rootFd: number) {}
 
   /** The admin's brick path itself may contain symlinks (it is configuration, not client input). */
   static open(dir: string): Brick {
-    const fd = native.openat2Sync(C.AT_FDCWD, dir, C.O_PATH | C.O_DIRECTORY);
-    const st = fs.fstatSync(fd, { bigint: true });
-    return new Brick(dir, fd, st.dev);
+    return new Brick(native.openat2Sync(C.AT_FDCWD, dir, C.O_PATH | C.O_DIRECTORY));
   }
 
   close(): void {

@@ -65,7 +65,6 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
   return { entries: (await readEntries(c, a.size, a.offset)).map(toEntry) };
 }
 
-/** One stat buffer for every entry (filled and converted before the next await). */
 /**
  * readdir plus each entry's iatt and inode (and requested xattrs), as posix_readdirp_fill does.
  * The stats and gfids of a whole batch come from one native call (statEntries), relative to the

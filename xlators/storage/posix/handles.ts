@@ -131,6 +131,9 @@ export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, nam
     }
     // A stale handle from before a rename: replace it atomically.
     const tmp = `${gfid}.tmp-${process.pid}`;
+    // A crash between these two calls leaves the temporary behind, and a restarted brick may get
+    // the same pid: clear it first.
+    fs.rmSync(brick.proc(hfd, tmp), { force: true });
     meta.symlink(target, brick.proc(hfd, tmp));
     meta.rename(brick.proc(hfd, tmp), p);
   });

@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { StatField as F } from '../../../native/index.js';
+import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
 import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
 import { meta } from './meta.js';
@@ -37,9 +37,13 @@ export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
   return iatt;
 }
 
-/** lstat a path and convert it. */
+const statBuf = new Float64Array(STAT_FIELDS);
+
+/** lstat a path and convert it (plain-number statx: no bigint Stats on the hot paths). */
 export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
-  return toIatt(meta.lstat(path), gfid);
+  const r = native.lstatInto(path, statBuf);
+  if (r < 0) throw errnoError(r, 'lstat', path);
+  return iattFromStat(statBuf, gfid);
 }
 
 const S_IFMT = 0o170000;

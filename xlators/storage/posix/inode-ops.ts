@@ -4,7 +4,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { SetAttr, type Iatt, type Statvfs } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { withFd } from './brick.js';
-import { toIatt } from './iatt.js';
+import { statIatt, toIatt } from './iatt.js';
 import { kfd } from './kfd.js';
 import { meta } from './meta.js';
 import type { Ref } from './resolve.js';
@@ -20,10 +20,6 @@ async function withObject<T>(self: PosixSelf, loc: FopArgs<'stat'>['loc'], fn: (
 }
 
 const refName = (r: Ref) => r.path.slice(r.path.lastIndexOf('/') + 1);
-
-async function lstatIatt(r: Ref): Promise<Iatt> {
-  return toIatt(meta.lstat(r.path), r.gfid);
-}
 
 export async function stat(self: PosixSelf, _f: Frame, a: FopArgs<'stat'>): Promise<FopResult<'stat'>> {
   return withObject(self, a.loc, async (r) => ({ buf: toIatt(r.st, r.gfid) }));
@@ -65,7 +61,7 @@ export async function truncate(self: PosixSelf, _f: Frame, a: FopArgs<'truncate'
     if (!r.st.isFile()) throw new FopError(E.EINVAL, 'truncate of a non-regular file');
     const prebuf = toIatt(r.st, r.gfid);
     await withFd(await self.priv.brick.openAt(r.fd, refName(r), C.O_WRONLY), (fd) => kfd.ftruncate(fd, a.offset));
-    return { prebuf, postbuf: await lstatIatt(r) };
+    return { prebuf, postbuf: await statIatt(r.path, r.gfid) };
   });
 }
 
@@ -92,7 +88,7 @@ export async function setattr(self: PosixSelf, _f: Frame, a: FopArgs<'setattr'>)
       const [at, mt] = timesFor(a.stbuf, v);
       native.utimensatSync(r.path, at, mt, true);
     }
-    return { statpre, statpost: await lstatIatt(r) };
+    return { statpre, statpost: await statIatt(r.path, r.gfid) };
   });
 }
 

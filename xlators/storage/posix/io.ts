@@ -35,8 +35,9 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
     if (r.st.isSymbolicLink()) throw new FopError(E.ELOOP, 'a symlink cannot be opened');
     const name = r.path.slice(r.path.lastIndexOf('/') + 1);
     // A regular file or a directory opens without waiting on anything: inline. Anything else (a
-    // FIFO waits for its other end, a device for its driver) on the thread pool.
-    const k = r.st.isFile() || r.st.isDirectory()
+    // FIFO waits for its other end, a device for its driver), and an O_TRUNC (it frees the
+    // file's blocks), on the thread pool.
+    const k = (r.st.isFile() || r.st.isDirectory()) && !(a.flags & C.O_TRUNC)
       ? self.priv.brick.openAtSync(r.fd, name, openFlags(a.flags))
       : await self.priv.brick.openAt(r.fd, name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: r.st.isDirectory() });

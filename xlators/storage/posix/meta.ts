@@ -21,7 +21,6 @@ export const meta = {
   lstat: (path: string): BigIntStats => fs.lstatSync(path, { bigint: true }),
   /** lstat, or null when the entry does not exist. */
   lstatOrNull: (path: string): BigIntStats | null => fs.lstatSync(path, { bigint: true, throwIfNoEntry: false }) ?? null,
-  fstat: (fd: number): BigIntStats => fs.fstatSync(fd, { bigint: true }),
   lchown: (path: string, uid: number, gid: number): void => fs.lchownSync(path, uid, gid),
   chmod: (path: string, mode: number): void => fs.chmodSync(path, mode),
   mkdir: (path: string, mode: number): void => fs.mkdirSync(path, mode),

@@ -140,7 +140,8 @@ export class Resolver {
 
   /** Any object by gfid: a directory through its resolved path, anything else through its hard-link handle. */
   async byGfid(gfid: Gfid): Promise<Ref> {
-    if (gfid !== ROOT_GFID) {
+    // Only directories are cached (and dirFd verifies what it opens): skip the handle probe.
+    if (gfid !== ROOT_GFID && !this.dirCache.has(gfid)) {
       let hfd: number;
       try {
         hfd = openHandleDir(this.brick, gfid, false);

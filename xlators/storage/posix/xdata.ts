@@ -9,7 +9,7 @@ export function gfidFor(xdata: Dict | undefined): Gfid {
   return req ?? newGfid();
 }
 
-export function requestedGfid(xdata: Dict | undefined): Gfid | undefined {
+function requestedGfid(xdata: Dict | undefined): Gfid | undefined {
   const v = xdata?.get('gfid-req');
   if (!v) return undefined;
   let g: string | undefined;
