@@ -53,11 +53,7 @@ export class Resolver {
 
   /** Link what a lookup or entry fop returned; the table's inode is the one to use from now on. */
   link(inode: Inode, buf: Iatt, parent: Inode, name: string): Inode {
-    const t = this.graph.itable;
-    const linked = t.link(inode, buf.gfid, buf.type, parent, name);
-    // Keep it in the LRU (unless an open handle or a mount holds it) so the table stays bounded.
-    if (linked.refs === 0 && linked.nlookup === 0) t.unref(t.ref(linked));
-    return linked;
+    return this.graph.itable.link(inode, buf.gfid, buf.type, parent, name);
   }
 
   /** Named lookup of `name` in `dir`, revalidating a cached dentry. */

@@ -116,7 +116,11 @@ export class InodeTable {
       this.byDentry.set(key, target);
       target.dentries.add(key);
     }
-    this.touch(target);
+    // An inode nobody holds yet is still subject to the LRU, so linking alone can never grow the
+    // table without bound (a listing's surplus entries, a lookup nobody keeps). It is trimmed by
+    // the next release, not here: the caller is about to take a reference or a kernel lookup.
+    if (target.lruNext === null && target !== this.root && target.refs === 0 && target.nlookup === 0) this.lruAppend(target);
+    else this.touch(target);
     return target;
   }
 

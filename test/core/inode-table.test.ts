@@ -68,3 +68,18 @@ test('an inode with references or kernel lookups is never purged', (t) => {
   table.unref(a);
   t.deepEqual(forgotten, [a.gfid]);
 });
+
+test('an inode linked but never held joins the LRU, and the next release trims it', (t) => {
+  const forgotten: string[] = [];
+  const table = new InodeTable({ lruLimit: 1, onForget: (i) => forgotten.push(i.gfid) });
+  // A listing links entries nobody keeps: they must not stay in the table forever.
+  const unheld = [0, 1, 2].map((i) => table.link(table.create(), newGfid(), IaType.REG, table.root, `u${i}`));
+  t.is(table.lruSize, 3, 'linked, still findable until something trims the LRU');
+  t.is(table.find(unheld[2]!.gfid), unheld[2]);
+  const held = table.link(table.create(), newGfid(), IaType.REG, table.root, 'held');
+  table.lookedUp(held);
+  table.forget(held, 1);
+  t.deepEqual(forgotten, [unheld[0]!.gfid, unheld[1]!.gfid, unheld[2]!.gfid]);
+  t.is(table.lruSize, 1);
+  t.is(table.find(held.gfid), held);
+});
