@@ -12,9 +12,9 @@ import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
- * storage/posix reads, writes, opens and closes files on the libuv thread pool, and a mount keeps
- * one thread waiting in read(/dev/fuse); Node's default of 4 threads would queue parallel I/O
- * (several clients, readahead, write-behind) behind each other.
+ * storage/posix reads, large writes, fsyncs and some opens and closes on the libuv thread pool,
+ * and a mount writes its page-cache invalidations there; Node's default of 4 threads would queue
+ * parallel I/O (several clients, readahead) behind each other.
  */
 export const THREADPOOL_SIZE = '16';
 

@@ -80,3 +80,10 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** Turn a field spec such as `{ loc: 'loc', xdata: 'xdata?' }` into `{ loc: Loc; xdata?: Dict }`. */
 export type Fields<S> = Simplify<{ [K in RequiredKeys<S>]: FieldType<S[K]> } & { [K in OptionalKeys<S>]?: FieldType<S[K]> }>;
+
+/**
+ * xdata key on an `lk` call marking it as flock(2), not fcntl: the FUSE bridge sets it and
+ * features/locks keeps flock locks in a namespace of their own (they never conflict with fcntl
+ * locks, as on a local filesystem).
+ */
+export const FLOCK_KEY = 'gfs.flock';

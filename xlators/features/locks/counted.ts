@@ -8,6 +8,7 @@
  * A request without count keys passes straight down, at the cost of one `has` per key.
  */
 import type { Dict } from '../../../runtime/core/dict.js';
+import { NULL_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
 import type { Fd } from '../../../runtime/core/fd.js';
@@ -24,7 +25,7 @@ type Self = Xlator<LocksOptions, LocksPriv>;
 type AnyArgs = { xdata?: Dict; loc?: Loc; fd?: Fd; oldloc?: Loc; newloc?: Loc };
 type AnyResult = { xdata?: Dict; buf?: { gfid: string }; entries?: DirEntry[] };
 
-const linked = (g: string | undefined) => (g && !/^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(g) ? g : undefined);
+const linked = (g: string | undefined) => (g && g !== NULL_GFID ? g : undefined);
 const ofFd = (a: AnyArgs): CountTarget[] => [{ gfid: linked(a.fd?.inode.gfid) }];
 const ofParent = (a: AnyArgs): CountTarget[] => [{ gfid: a.loc ? locParentGfid(a.loc) : undefined }];
 

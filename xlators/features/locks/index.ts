@@ -14,7 +14,7 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, type Loc } from '../../../runtime/core/loc.js';
 import { NULL_GFID, type Gfid } from '../../../runtime/core/gfid.js';
-import type { Flock, LockInfo } from '../../../runtime/fops/types.js';
+import { FLOCK_KEY, type Flock, type LockInfo } from '../../../runtime/fops/types.js';
 import { defineXlator } from '../../../runtime/xlator/define.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { countedFops } from './counted.js';
@@ -33,7 +33,7 @@ export interface LocksPriv {
 type Self = Xlator<LocksOptions, LocksPriv>;
 
 /** The bridge marks flock(2) requests this way; everything else is fcntl. */
-export const FLOCK_KEY = 'gfs.flock';
+export { FLOCK_KEY };
 
 /**
  * fcntl commands. The fop carries Linux's numbers (F_GETLK 5, F_SETLK 6, F_SETLKW 7; the *64

@@ -80,6 +80,8 @@ export default defineXlator({
   async init(self: Self): Promise<FusePriv> {
     const o = self.options;
     const mountpoint = o.mountpoint;
+    // auto is GlusterFS's default, on.
+    const keepCache = o['fopen-keep-cache'] === 'auto' || DIRECT_ON.has(o['fopen-keep-cache']);
     const { core, fs } = createBridge(
       self.graph,
       {
@@ -87,7 +89,7 @@ export default defineXlator({
         entryTimeout: o['entry-timeout'],
         negativeTimeout: o['negative-timeout'],
         directIo: DIRECT_ON.has(o['direct-io-mode']),
-        keepCache: o['fopen-keep-cache'] === 'auto' ? 'auto' : DIRECT_ON.has(o['fopen-keep-cache']),
+        keepCache,
         client: `fuse:${process.pid}:${mountpoint}`,
         selinux: o.selinux,
         capability: o.capability,
@@ -104,7 +106,7 @@ export default defineXlator({
       maxRead: o['max-write'],
       onError: (err, what) => self.log.error(`${what}: ${(err as Error)?.stack ?? String(err)}`),
       // Kept pages are invalidated by the bridge itself (BridgeCore.attrsSeen), not on every mtime change.
-      initFlagsOff: o['fopen-keep-cache'] === 'auto' || DIRECT_ON.has(o['fopen-keep-cache']) ? InitFlag.AUTO_INVAL_DATA : 0,
+      initFlagsOff: keepCache ? InitFlag.AUTO_INVAL_DATA : 0,
     });
     core.invalidate = (nodeid) => session.invalidateInode(nodeid);
     if (o['read-ahead'] > 0) {

@@ -8,7 +8,7 @@ import type { Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
 import type { Graph } from '../../../../runtime/graph/graph.js';
 import type { Logger } from '../../../../runtime/log/logger.js';
-import { Fopen, InitFlag } from '../kernel/abi.js';
+import { Fopen } from '../kernel/abi.js';
 import type { ConnInfo, Entry, RequestContext } from '../kernel/types.js';
 import { toAttr } from './attr.js';
 import { NodeMap } from './nodes.js';
@@ -20,11 +20,10 @@ export interface BridgeOptions {
   /** FOPEN_DIRECT_IO on every open. */
   directIo: boolean;
   /**
-   * FOPEN_KEEP_CACHE on file opens (GlusterFS's fopen-keep-cache). 'auto' (GlusterFS's default):
-   * on when the kernel agreed to FUSE_AUTO_INVAL_DATA, which drops cached pages once a refreshed
-   * size or mtime differs, so another client's writes are seen as on GlusterFS.
+   * FOPEN_KEEP_CACHE on file opens (GlusterFS's fopen-keep-cache, on by default there): pages
+   * outlive opens, and attrsSeen/changedHere drop them when another client changed the file.
    */
-  keepCache?: boolean | 'auto';
+  keepCache?: boolean;
   /** Identifies this mount as a client (locks and fds are released by it). */
   client: string;
   /** Pass security.selinux (and security.capability) to the volume; otherwise answered here. */
@@ -102,7 +101,7 @@ export class BridgeCore {
   /** INIT answered: decide what the kernel may cache, now that its flags are known. */
   negotiated(conn: ConnInfo): void {
     // Keeping pages needs our own invalidations: inode notifications arrived in protocol 7.12.
-    const keep = this.opts.keepCache !== false && conn.minor >= 12;
+    const keep = this.opts.keepCache === true && conn.minor >= 12;
     this.keepingCache = keep && !this.opts.directIo;
     this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
   }

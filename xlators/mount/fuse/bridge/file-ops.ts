@@ -1,5 +1,6 @@
 /** Requests on open files: open/create, I/O, sync, locks, fallocate, lseek, copy_file_range. */
 import { Dict } from '../../../../runtime/core/dict.js';
+import { FLOCK_KEY } from '../../../../runtime/fops/types.js';
 import { Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { LK_FLOCK, RELEASE_FLOCK_UNLOCK } from '../kernel/abi.js';
@@ -75,7 +76,7 @@ export async function fsync(b: BridgeCore, ctx: RequestContext, fh: bigint, data
 }
 
 /** flock(2) and fcntl locks do not conflict on Linux: tell a locks translator which one it is. */
-const flockXdata = () => new Dict().setInt('gfs.flock', 1);
+const flockXdata = () => new Dict().setInt(FLOCK_KEY, 1);
 
 export async function getlk(b: BridgeCore, ctx: RequestContext, inp: LkIn): Promise<FileLock> {
   const owner = ownerBytes(inp.owner);

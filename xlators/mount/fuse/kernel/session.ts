@@ -11,8 +11,6 @@ import type { ConnInfo, RawFs, RequestContext } from './types.js';
 
 const { EIO, EINTR, EAGAIN, ENOENT, ENODEV } = constants.errno;
 
-/** Requests at least this long take the read buffer instead of being copied out of it. */
-const LARGE_REQUEST = 64 * 1024;
 
 export interface SessionOptions extends KernelMountOptions {
   mountpoint: string;
@@ -130,10 +128,11 @@ export class FuseSession {
         return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
       }
       if (n === 0) return this.end();
-      // A small request is copied out and the buffer reused; a large one (a WRITE) keeps the
-      // buffer and the next read gets a fresh one, so a 1 MiB payload is never copied in user space.
+      // A request is copied out and the buffer reused, unless it fills at least half the buffer
+      // (a large WRITE): that one keeps the buffer and the next read gets a fresh one, so a 1 MiB
+      // payload is never copied, while a 64 KiB write does not pin a whole 1 MiB buffer.
       let req: Buffer;
-      if (n >= LARGE_REQUEST) {
+      if (n >= buf.length / 2) {
         req = buf.subarray(0, n);
         this.buf = Buffer.allocUnsafe(this.bufSize);
       } else {
@@ -236,12 +235,11 @@ export class FuseSession {
           for (let i = 0; i < count && r.remaining >= Size.FORGET_ONE; i++) fs.forget?.(r.u64(), Number(r.u64()));
           return;
         }
-        case Op.INTERRUPT: {
+        case Op.INTERRUPT:
           // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
           // (the kernel interrupts only requests it has handed to us, and we read in order).
           this.inflight.get(r.u64())?.abort();
           return;
-        }
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
           return;
