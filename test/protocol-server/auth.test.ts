@@ -72,3 +72,14 @@ test('gf_authenticate: one module rejecting wins over another accepting', async 
   t.is((await authenticate({ ...c, addrAllow: {} }, from('10.0.0.1'), noDns)).result, 'reject');
   t.is((await authenticate(cfg(), from('10.0.0.1'), noDns)).result, 'reject', 'no auth option at all refuses everyone');
 });
+
+test('a client is trusted (never squashed) only when auth.login accepted it for this subvolume', async (t) => {
+  // alice has a password, but auth.login lists her only for volume x; volume v admits by address.
+  const c = cfg({ addrAllow: { v: ['*'] }, loginAllow: { x: 'alice' }, loginPassword: { alice: 'pw' } });
+  const onV = await authenticate(c, from('10.0.0.1', { username: 'alice', password: 'pw' }), noDns);
+  t.is(onV.result, 'accept');
+  t.false(onV.login === true, 'the right password for another volume does not make a trusted client');
+  const onX = await authenticate(c, { ...from('10.0.0.1', { username: 'alice', password: 'pw' }), subvolume: 'x' }, noDns);
+  t.is(onX.result, 'accept');
+  t.true(onX.login);
+});

@@ -153,10 +153,19 @@ export function activeModules(cfg: AuthConfig): { addr: boolean; login: boolean 
   return { addr: any(cfg.addrAllow) || any(cfg.addrReject) || any(cfg.ipAllow), login: any(cfg.loginAllow) || any(cfg.loginPassword) };
 }
 
-/** gf_authenticate: one reject wins, otherwise one accept is needed. */
-export async function authenticate(cfg: AuthConfig, req: AuthRequest, resolve: HostResolver = systemResolver): Promise<{ result: 'accept' | 'reject'; by?: string }> {
+/**
+ * gf_authenticate: one reject wins, otherwise one accept is needed. `login` says that auth.login
+ * itself accepted the client for this subvolume (its username and password): such a client is
+ * trusted (not squashed), as GlusterFS trusts clients that logged in.
+ */
+export async function authenticate(
+  cfg: AuthConfig,
+  req: AuthRequest,
+  resolve: HostResolver = systemResolver,
+): Promise<{ result: 'accept' | 'reject'; by?: string; login?: boolean }> {
   const mods = activeModules(cfg);
   let result: AuthResult = 'dont-care';
+  let login = false;
   if (mods.addr) {
     const r = await authAddr(cfg, req, resolve);
     if (r === 'reject') return { result: 'reject', by: 'auth.addr' };
@@ -165,7 +174,7 @@ export async function authenticate(cfg: AuthConfig, req: AuthRequest, resolve: H
   if (mods.login) {
     const r = authLogin(cfg, req);
     if (r === 'reject') return { result: 'reject', by: 'auth.login' };
-    if (r === 'accept') result = 'accept';
+    if (r === 'accept') (result = 'accept'), (login = true);
   }
-  return result === 'accept' ? { result } : { result: 'reject', by: 'no auth module accepted the client' };
+  return result === 'accept' ? { result, login } : { result: 'reject', by: 'no auth module accepted the client' };
 }

@@ -50,10 +50,14 @@ export class ClientFdTable {
   }
 
   /** Forget a number; resolves with the fd once no call uses it any more. */
-  async remove(n: bigint): Promise<{ fd: Fd; dir: boolean } | undefined> {
+  /**
+   * Take an fd out of the table once no call uses it; `wait: false` takes it now (a disconnect
+   * that already waited its bounded time for the calls in flight).
+   */
+  async remove(n: bigint, wait = true): Promise<{ fd: Fd; dir: boolean } | undefined> {
     const e = this.map.get(n);
     if (!e || e.closing) return undefined;
-    if (e.users > 0) await new Promise<void>((resolve) => (e.closing = resolve));
+    if (wait && e.users > 0) await new Promise<void>((resolve) => (e.closing = resolve));
     else e.closing = () => {};
     this.map.delete(n);
     return { fd: e.fd, dir: e.dir };

@@ -89,7 +89,8 @@ async function setvolume(self: ServerSelf, client: ServerClient, params: Dict | 
   client.bound = xl;
   client.processUuid = uuid;
   client.processName = params.getStr('process-name');
-  client.trusted = username !== undefined && password !== undefined && priv.auth.loginPassword[username] === password;
+  // Trusted only when auth.login accepted these credentials for this very subvolume.
+  client.trusted = auth.login === true;
   reply.setStr('ERROR', 'Success');
   reply.setStr('process-uuid', priv.processUuid);
   reply.setStr('clnt-lk-version', '0');

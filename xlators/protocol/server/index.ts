@@ -66,7 +66,9 @@ function accept(self: ServerSelf, socket: Socket): void {
     clientOf: (ctx) => clientOf(ctx.connection),
   }));
   conn.on('close', (err?: Error) => {
-    const done = disconnect(self, client, err).finally(() => priv.cleanups.delete(done));
+    const done = disconnect(self, client, err)
+      .catch((e: unknown) => self.log.error(`cleaning up after client ${client.peer} failed: ${(e as Error).message}`))
+      .finally(() => priv.cleanups.delete(done));
     priv.cleanups.add(done);
   });
 }
@@ -80,8 +82,10 @@ async function disconnect(self: ServerSelf, client: ServerClient, err?: Error): 
   client.abort.abort();
   if (client.bound) self.log.info(`disconnecting client ${client.processUuid ?? ''} at ${client.peer}${err ? `: ${err.message}` : ''}`);
   await client.drained(10_000);
+  // Calls still running after that are stuck: their fds are released all the same, so one stuck
+  // call cannot hold a disconnect (and the brick's shutdown) forever.
   for (const n of client.fds.numbers()) {
-    const gone = await client.fds.remove(n);
+    const gone = await client.fds.remove(n, false);
     if (!gone) continue;
     await self.graph.release(gone.fd, gone.dir);
     self.graph.itable.unref(gone.fd.inode);
@@ -147,7 +151,7 @@ export default defineXlator({
     }
     // The server is usable as self.priv from the first connection on.
     self.priv = priv;
-    priv.servers.push(await startListening(listen, (s) => accept(self, s)));
+    priv.servers.push(await startListening(listen, (s) => accept(self, s), (err) => self.log.error(`listener on ${describeSpec(listen)}: ${err.message}`)));
     const where = serverAddressText(priv);
     self.log.info(`listening on ${where} for ${names.join(', ')}`);
     return priv;

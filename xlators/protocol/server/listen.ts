@@ -55,7 +55,7 @@ async function clearStaleSocket(path: string): Promise<void> {
 }
 
 /** Start listening; errors say what to change (EADDRINUSE names the port or path). */
-export async function startListening(spec: ListenSpec, onSocket: (s: Socket) => void): Promise<Server> {
+export async function startListening(spec: ListenSpec, onSocket: (s: Socket) => void, onError: (err: Error) => void = () => {}): Promise<Server> {
   if (spec.kind === 'unix') await clearStaleSocket(spec.path);
   const server = createServer({ noDelay: true }, onSocket);
   await new Promise<void>((resolve, reject) => {
@@ -70,6 +70,7 @@ export async function startListening(spec: ListenSpec, onSocket: (s: Socket) => 
     else server.listen({ host: spec.host, port: spec.port, backlog: spec.backlog, ipv6Only: false }, resolve);
   });
   server.removeAllListeners('error');
-  server.on('error', () => {});
+  // After listening, errors (EMFILE on accept, ...) are logged: the brick keeps serving its clients.
+  server.on('error', onError);
   return server;
 }
