@@ -9,7 +9,7 @@ import { IaType } from '../../runtime/core/iatt.js';
 import { InodeTable } from '../../runtime/core/inode.js';
 import { emptyIattx, iattToWire } from '../../rpc/programs/index.js';
 import { EBADFD, FdRegistry } from '../../xlators/protocol/client/fd-ctx.js';
-import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdToWire, reopenFlags } from '../../xlators/protocol/client/flags.js';
+import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdFromWire, lkCmdToWire, reopenFlags } from '../../rpc/programs/flags.js';
 import { frameCredential, isManagementDaemon, setvolumeDict } from '../../xlators/protocol/client/handshake.js';
 import { decodeResult } from '../../xlators/protocol/client/replies.js';
 import { rdevFromWire, rdevToWire } from '../../rpc/programs/convert.js';
@@ -196,4 +196,12 @@ test('a device number in a reply (GlusterFS major<<32|minor) becomes a dev_t', (
   t.is(rdevFromWire((259n << 32n) | 300n), ((259n & 0xfffn) << 8n) | ((259n & ~0xfffn) << 32n) | (300n & 0xffn) | ((300n & ~0xffn) << 12n));
   t.is(rdevFromWire(0n), 0n);
   for (const dev of [0n, 259n, 0x12345678n, 0xfff12345678n]) t.is(rdevFromWire(rdevToWire(dev)), dev);
+});
+
+test('lock commands and open flags convert back on the brick side to what the client sent', (t) => {
+  for (const cmd of [5, 6, 7]) t.is(lkCmdFromWire(lkCmdToWire(cmd)), cmd);
+  t.is(lkCmdFromWire(lkCmdToWire(13)), 6, 'F_SETLK64 arrives as F_SETLK');
+  t.is(lkCmdFromWire(6), 203, 'GF_LK_GETLK_FD');
+  const cloexec = 0o2000000;
+  t.is(gfFlagsToFlags(gfFlagsFromFlags(0o2 | 0o100 | cloexec)), 0o2 | 0o100 | cloexec, 'O_CLOEXEC survives (Node has no constant for it)');
 });

@@ -8,7 +8,7 @@ import { GFS4_FOPS, dictToWire } from '../../../rpc/programs/index.js';
 import type { RpcConnection } from '../../../rpc/transport/index.js';
 import { callFop } from './call.js';
 import { FdRegistry, type FdCtx } from './fd-ctx.js';
-import { reopenFlags } from './flags.js';
+import { reopenFlags } from '../../../rpc/programs/flags.js';
 import { frameCredential, internalCredential } from './handshake.js';
 import { CLIENT_OPTIONS } from './options.js';
 import { decodeResult } from './replies.js';
@@ -146,4 +146,3 @@ export default defineXlator({
   dump: (self) => ({ ...self.priv.session.dump(), openFds: self.priv.fds.size, procedures: Object.keys(GFS4_FOPS).length }),
 });
 
-export { gfFlagsFromFlags, gfFlagsToFlags } from './flags.js';

@@ -8,7 +8,7 @@ import type { FopName } from '../../../runtime/fops/table.js';
 import type { LockInfo } from '../../../runtime/fops/types.js';
 import { dictToWire, flockToWire, iattToWire, type Gfs4FopName } from '../../../rpc/programs/index.js';
 import type { FdRegistry } from './fd-ctx.js';
-import { gfFlagsFromFlags, lkCmdToWire, O_DIRECT } from './flags.js';
+import { gfFlagsFromFlags, lkCmdToWire, O_DIRECT } from '../../../rpc/programs/flags.js';
 
 /** The fops this translator sends (release and releasedir go out from cbks). */
 export type WireFop = Exclude<Gfs4FopName, 'release' | 'releasedir'> & FopName;

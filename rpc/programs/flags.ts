@@ -1,4 +1,4 @@
-import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { E, FopError } from '../../runtime/core/fop-error.js';
 
 /**
  * Open flags on the wire are GlusterFS's own GF_O_* numbering (rpc/xdr/src/glusterfs3.h,
@@ -60,3 +60,13 @@ export function lkCmdToWire(cmd: number): number {
 
 /** O_DIRECT, for option filter-O_DIRECT. */
 export const O_DIRECT = LINUX_O.DIRECT;
+
+/**
+ * The server side of client_cmd_to_gf_cmd: GF_LK_GETLK, SETLK, SETLKW, the reserve-lock ones
+ * (3-5) and GETLK_FD (6) -> the fcntl commands fops carry (Linux numbers; the F_RESLK_* and
+ * F_GETLK_FD values are GlusterFS's own, 200-203). An unknown command passes as it is.
+ */
+const LK_FROM_WIRE: Readonly<Record<number, number>> = { 0: F.GETLK, 1: F.SETLK, 2: F.SETLKW, 3: 200, 4: 201, 5: 202, 6: 203 };
+export function lkCmdFromWire(cmd: number): number {
+  return LK_FROM_WIRE[cmd] ?? cmd;
+}
