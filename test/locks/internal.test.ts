@@ -1,4 +1,5 @@
 import test from 'ava';
+import { setLogSink } from '../../runtime/log/logger.js';
 import { Dict } from '../../runtime/core/dict.js';
 import { E, FopError } from '../../runtime/core/fop-error.js';
 import type { Frame } from '../../runtime/core/frame.js';
@@ -184,8 +185,14 @@ test('volfile options of GlusterFS validate, and trace logs requests', async (t)
     'revocation-max-blocked': '0', 'notify-contention': 'yes', 'notify-contention-delay': '5', 'enforce-mandatory-lock': 'off',
   });
   const fd = await env.open('/f');
-  await env.lk(env.as('a'), fd, F_SETLK, WR, 0, 0);
-  t.pass();
+  const lines: string[] = [];
+  const previous = setLogSink((line) => lines.push(line));
+  try {
+    await env.lk(env.as('a'), fd, F_SETLK, WR, 0, 0);
+  } finally {
+    setLogSink(previous);
+  }
+  t.true(lines.some((l) => /\[.*\] I \[.*\] lk \w+ fcntl gfid=[0-9a-f-]{36} type=1 0-/.test(l)), `logged: ${lines.join(' | ')}`);
 });
 
 test('revocation-max-blocked revokes the granted inodelks once that many requests wait', async (t) => {

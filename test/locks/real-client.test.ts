@@ -3,13 +3,13 @@
  * (GF_LK_* commands on the wire) reach features/locks and contend across clients, and DHT's
  * inodelk/entrylk traffic lets a distribute volume create, rename and delete.
  */
-import test from 'ava';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster } from './fixtures/cluster.js';
+import { needing } from '../helpers/needs.js';
 
 const HAVE_REAL_GLUSTER = existsSync('/usr/sbin/glusterfs') && existsSync('/dev/fuse');
-const realTest = HAVE_REAL_GLUSTER ? test.serial : test.serial.skip;
+const realTest = needing(HAVE_REAL_GLUSTER, 'the real glusterfs client (glusterfs-client) or /dev/fuse');
 
 realTest('record and flock locks taken through two real GlusterFS clients contend on a gfs brick', async (t) => {
   const c = await startCluster({ mounts: 2, client: 'glusterfs' });

@@ -54,7 +54,8 @@ test('an xlator option outside a graph accepts any non-empty name', (t) => {
   t.deepEqual(r.diagnostics, []);
 });
 
-test('validating a 10,000-volume graph takes well under a second', (t) => {
+// Its speed is measured by `npm run bench -- parse` (with option validation), not asserted here.
+test('a 10,000-volume graph validates every volume, aliases and defaults included', (t) => {
   const client = {
     'remote-host': { type: 'address', required: true },
     'remote-subvolume': { type: 'str', required: true },
@@ -76,12 +77,9 @@ test('validating a 10,000-volume graph takes well under a second', (t) => {
     ] });
     tbl.set(name, client);
   }
-  const start = performance.now();
   const r = validateGraphOptions({ volumes }, tbl);
-  const ms = performance.now() - start;
   t.deepEqual(r.diagnostics, []);
   t.is(r.values.size, 10_000);
   t.is(r.values.get('client-9999')?.['transport.socket.keepalive'], false);
-  t.log(`10,000 volumes validated in ${ms.toFixed(0)} ms`);
-  t.true(ms < 1000, `took ${ms} ms`);
+  t.is(r.values.get('client-0')?.['frame-timeout'], 1800, 'defaults filled in for every volume');
 });
