@@ -94,6 +94,30 @@ test('directories rename on every brick, keep their layout, and refuse a non-emp
   t.is((await g.readdir('/empty')).length, 9);
 });
 
+test('renaming over a directory that is not empty on a later brick keeps the link files of earlier bricks', async (t) => {
+  const b = makeBricks(t);
+  const g = await start(volfile(b));
+  t.teardown(() => g.stop());
+  await g.mkdir('/src');
+  await g.mkdir('/full');
+  // A file renamed across bricks leaves its data on one brick and a link file on another; find a
+  // name whose link file's brick comes before its data's brick in subvolume order.
+  let name: string | undefined;
+  for (let i = 0; i < 200 && !name; i++) {
+    await g.create(`/full/a${i}`, 'data');
+    await rename(g, `/full/a${i}`, `/full/b${i}`);
+    const w = where(b, `full/b${i}`);
+    if (w.links.length === 1 && w.data.length === 1 && SUBVOLS.indexOf(w.links[0]!) < SUBVOLS.indexOf(w.data[0]!)) name = `b${i}`;
+    else await g.fops.unlink(g.frame(), { loc: (await g.lookup(`/full/b${i}`)).loc, xflag: 0 });
+  }
+  t.truthy(name, 'a layout with a link file before its data exists among 200 names');
+  const before = where(b, `full/${name}`);
+  const err = await t.throwsAsync(rename(g, '/src', '/full'));
+  t.is((err as FopError).code, 'ENOTEMPTY');
+  t.deepEqual(where(b, `full/${name}`), before, 'nothing was removed from the refused target');
+  t.is((await g.read(`/full/${name}`)).toString(), 'data');
+});
+
 test('link files are followed, skipped in listings, healed and cleaned up', async (t) => {
   const b = makeBricks(t);
   const g = await start(volfile(b, { options: { 'lookup-optimize': 'off' } }));

@@ -30,8 +30,12 @@ export async function unlink(self: DhtSelf, frame: Frame, a: FopArgs<'unlink'>):
     // The file may have moved since it was looked up (rebalance): find it again once.
     if (!(err instanceof FopError) || (err.errno !== E.ENOENT && err.errno !== E.ESTALE) || !a.loc.parent) throw err;
     setInodeCtx(self, a.loc.inode, a.loc.inode?.gfid ?? '', { cached: undefined });
-    await lookupNamed(self, frame, { ...a.loc, inode: a.loc.inode ?? a.loc.parent.table.create() }, undefined);
-    cached = inodeCtx(self, a.loc.inode)!.cached!;
+    const inode = a.loc.inode ?? a.loc.parent.table.create();
+    await lookupNamed(self, frame, { ...a.loc, inode }, undefined);
+    // Found nowhere this time: the name is gone, and the first error says so.
+    const again = inodeCtx(self, inode)?.cached;
+    if (!again) throw err;
+    cached = again;
     res = await cached.fops.unlink(frame, a);
   }
   const hashed = await hashedFor(self, frame, a.loc).catch(() => undefined);
@@ -59,9 +63,12 @@ export async function listSubvolDir(self: DhtSelf, xl: Xlator, loc: Loc): Promis
   return out;
 }
 
-export async function rmdir(self: DhtSelf, frame: Frame, a: FopArgs<'rmdir'>): Promise<FopResult<'rmdir'>> {
-  if (anyDown(self)) throw notConnected(`rmdir ${a.loc.path}: a subvolume is down`);
-  const loc = a.loc;
+/**
+ * A directory about to be removed or renamed over must hold nothing but link files on every
+ * subvolume: all are listed first (ENOTEMPTY before anything changes), then the link files go
+ * (dht_rmdir_is_subvol_empty, then dht_rmdir_cached_lookup_cbk's unlinks).
+ */
+export async function clearLinkfilesIfEmpty(self: DhtSelf, loc: Loc): Promise<void> {
   const listings = await Promise.all(self.priv.subvols.map(async (xl) => ({ xl, entries: await listSubvolDir(self, xl, loc).catch(() => [] as DirEntry[]) })));
   for (const { entries } of listings) {
     if (entries.some((e) => !isLinkfile(self, e.stat, e.dict))) throw new FopError(E.ENOTEMPTY);
@@ -69,6 +76,12 @@ export async function rmdir(self: DhtSelf, frame: Frame, a: FopArgs<'rmdir'>): P
   for (const { xl, entries } of listings) {
     for (const e of entries) await unlinkLinkfile(xl, { path: `${loc.path}/${e.name}`, name: e.name, parent: loc.inode, pargfid: loc.inode?.gfid });
   }
+}
+
+export async function rmdir(self: DhtSelf, frame: Frame, a: FopArgs<'rmdir'>): Promise<FopResult<'rmdir'>> {
+  if (anyDown(self)) throw notConnected(`rmdir ${a.loc.path}: a subvolume is down`);
+  const loc = a.loc;
+  await clearLinkfilesIfEmpty(self, loc);
   const hashed = await hashedFor(self, frame, loc).catch(() => self.priv.subvols[0]!);
   const others = self.priv.subvols.filter((x) => x !== hashed);
   const results = await Promise.allSettled(others.map((xl) => xl.fops.rmdir(frame, a)));

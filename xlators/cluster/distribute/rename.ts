@@ -16,7 +16,7 @@ import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { hashedFor } from './create-ops.js';
 import { createLinkfile, unlinkLinkfile } from './linkfile.js';
 import { cachedSubvol, lookup } from './lookup.js';
-import { listSubvolDir } from './remove-ops.js';
+import { clearLinkfilesIfEmpty } from './remove-ops.js';
 import { anyDown, inodeCtx, isLinkfile, isUp, lookupXdata, notConnected, setInodeCtx, type DhtSelf } from './state.js';
 
 type RenameRes = FopResult<'rename'>;
@@ -164,11 +164,8 @@ async function renameDir(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pro
       dloc.inode = a.newloc.parent!.table.create();
       await lookup(self, frame, { loc: dloc });
     }
-    for (const xl of self.priv.subvols) {
-      const entries = await listSubvolDir(self, xl, dloc).catch(() => []);
-      if (entries.some((e) => !isLinkfile(self, e.stat, e.dict))) throw new FopError(E.ENOTEMPTY);
-      for (const e of entries) await unlinkLinkfile(xl, { path: `${dloc.path}/${e.name}`, name: e.name, parent: dloc.inode, pargfid: dloc.inode?.gfid });
-    }
+    // Every subvolume is checked before any link file goes (one non-empty one must leave all as they were).
+    await clearLinkfilesIfEmpty(self, dloc);
   }
   const args = { oldloc: source(a.oldloc), newloc: entryOnly(a.newloc), xdata: a.xdata };
   const first = await dstHashed.fops.rename(frame, args);
