@@ -132,9 +132,16 @@ test('through a mount: files stay readable during a rebalance, and a killed reba
     const w = where(b, f.slice(1));
     t.true(readFileSync(join(b.dirs[w.data[0]!]!, f)).equals(content(i)), `after rerun, on its brick: ${f}`);
   }
+  // A read right after the move may still fail once with ENOENT (known: the mount's cached
+  // entry for a file another client moved; see the issue notes), so ENOENT is retried within the
+  // same window as stale content. The file must read right in the end, every time.
   const settled = async (i: number, f: string) => {
     for (let tries = 0; tries < 50; tries++, await new Promise((r) => setTimeout(r, 100))) {
-      if (readFileSync(join(env.mnt, f)).equals(content(i))) return true;
+      try {
+        if (readFileSync(join(env.mnt, f)).equals(content(i))) return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
     return false;
   };
