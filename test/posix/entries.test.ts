@@ -186,3 +186,20 @@ test('lookup returns the xattrs named in xdata', async (t) => {
   t.deepEqual(res.xdata?.getBin('trusted.glusterfs.dht'), Buffer.from([1, 2]));
   t.false(res.xdata?.has('trusted.afr.none'));
 });
+
+test('a gfid handle left without a name by an interrupted create is reclaimed by a create asking for that gfid; a named one is not', async (t) => {
+  const g = await posixGraph(t);
+  // What a process killed between making the object at its handle and linking its name leaves.
+  const orphan = newGfid();
+  fs.mkdirSync(path.dirname(handlePath(g.dir, orphan)), { recursive: true });
+  fs.writeFileSync(handlePath(g.dir, orphan), 'half-made');
+  const res = await g.fops.mknod(g.frame(), { loc: await g.newLoc('/again'), mode: 0o100644, rdev: 0, umask: 0, xdata: gfidReq(orphan) });
+  t.is(res.buf.gfid, orphan);
+  t.is(diskGfid(path.join(g.dir, 'again')), orphan);
+  t.is(fs.readFileSync(path.join(g.dir, 'again'), 'utf8'), '', 'a new object, not the leftover');
+  t.is(fs.statSync(handlePath(g.dir, orphan)).ino, fs.statSync(path.join(g.dir, 'again')).ino);
+  // The same gfid asked for again while it names a file: refused, nothing touched.
+  const err = await t.throwsAsync(g.fops.mknod(g.frame(), { loc: await g.newLoc('/twice'), mode: 0o100644, rdev: 0, umask: 0, xdata: gfidReq(orphan) }));
+  t.is((err as { code?: string }).code, 'EEXIST');
+  t.false(fs.existsSync(path.join(g.dir, 'twice')));
+});

@@ -91,9 +91,15 @@ async function makeEntry(
         try {
           await create({ dirFd: hfd, name: gfid, path: handle });
         } catch (err) {
-          // The handle exists: that gfid already names another object on this brick.
-          if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
-          throw err;
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+          // The handle exists. With no name anywhere (one link: the handle itself) it is what a
+          // create killed between making the object and linking its name leaves behind (an
+          // interrupted rebalance re-run asks for that very gfid): reclaimed. Otherwise that
+          // gfid names another object on this brick.
+          const st = meta.lstatOrNull(handle);
+          if (!st || st.isDirectory() || st.nlink !== 1n) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
+          meta.unlink(handle);
+          await create({ dirFd: hfd, name: gfid, path: handle });
         }
         try {
           await finish(handle);

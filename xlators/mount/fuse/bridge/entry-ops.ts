@@ -16,9 +16,17 @@ const ZERO_ATTR = { ino: 0n, size: 0, blocks: 0, atime: { sec: 0, nsec: 0 }, mti
 
 export async function lookup(b: BridgeCore, ctx: RequestContext, name: string): Promise<Entry> {
   const parent = b.nodes.inode(ctx.nodeid);
-  const loc = b.entryLoc(parent, name);
+  // A name the table knows is looked up with its inode (a revalidation, as fuse_lookup does with
+  // inode_grep): translators then refresh that inode's state (a directory's layout, a moved
+  // file's subvolume) instead of a throwaway inode's that the link below would discard.
+  let loc = b.entryLoc(parent, name, true);
   try {
-    const res = await b.fops.lookup(b.frame(ctx), { loc });
+    let res = await b.fops.lookup(b.frame(ctx), { loc });
+    if (loc.gfid !== undefined && res.buf.gfid !== loc.gfid) {
+      // The name now names another object: look it up afresh, so the old inode keeps its gfid.
+      loc = b.entryLoc(parent, name);
+      res = await b.fops.lookup(b.frame(ctx), { loc });
+    }
     return b.entry(b.link(res.inode, res.buf, parent, name), res.buf);
   } catch (err) {
     if (!(err instanceof FopError) || err.errno !== E.ENOENT) throw err;
