@@ -131,6 +131,12 @@ interface Inline {
   statEntries(dirfd: number, names: string[], stats: Float64Array, gfids: Buffer): Int32Array;
   /** trusted.gfid of `name` in the directory pinned by `dirfd` into `out`: bytes read, or -errno. */
   gfidAt(dirfd: number, name: string, out: Buffer): number;
+  /**
+   * getdents64(2) into `buf` (linux_dirent64 records: d_ino u64, d_off i64, d_reclen u16,
+   * d_type u8, name NUL-terminated), after seeking to `offset` when it is a bigint: bytes
+   * written (0 at the end), or -errno. parseDirents reads the records.
+   */
+  getdentsInto(dirfd: number, offset: bigint | null, buf: Buffer): number;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
 }
@@ -196,4 +202,21 @@ export function major(dev: bigint): number {
 
 export function minor(dev: bigint): number {
   return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+}
+
+/**
+ * The linux_dirent64 records getdentsInto wrote into `buf[0, len)`. d_ino and d_off are read as
+ * bigints (ext4's cookies are 63-bit hashes); a name ends at its NUL or its record's end.
+ */
+export function parseDirents(buf: Buffer, len: number): DirentRaw[] {
+  const out: DirentRaw[] = [];
+  for (let pos = 0; pos + 19 < len; ) {
+    const reclen = buf.readUInt16LE(pos + 16);
+    if (reclen < 20) throw new Error(`getdents64: record of ${reclen} bytes at ${pos}`);
+    const end = buf.indexOf(0, pos + 19);
+    const nameEnd = end < 0 || end > pos + reclen ? pos + reclen : end;
+    out.push({ name: buf.toString('utf8', pos + 19, nameEnd), ino: buf.readBigUInt64LE(pos), type: buf[pos + 18]!, off: buf.readBigInt64LE(pos + 8) });
+    pos += reclen;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -155,6 +156,40 @@ static napi_value gfid_at(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * getdentsInto(dirfd, offset, buf) -> bytes of linux_dirent64 records in buf, or -errno. A
+ * bigint offset seeks first (a d_off cookie handed out earlier); null reads on from the fd's
+ * position. Inline and into the caller's buffer: building a JS object per entry through N-API
+ * cost more than the syscall, and a brick lists every directory in page-sized pieces.
+ */
+static napi_value getdents_into(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (inline_args(env, info, argv, 3, "getdentsInto")) return NULL;
+  int64_t dirfd;
+  void *buf;
+  size_t len;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[2], &buf, &len, 1024, "buf")) return NULL;
+  napi_valuetype t;
+  napi_typeof(env, argv[1], &t);
+  int32_t r = 0;
+  if (t == napi_bigint) {
+    int64_t off;
+    bool lossless;
+    napi_get_value_bigint_int64(env, argv[1], &off, &lossless);
+    if (lseek((int)dirfd, (off_t)off, SEEK_SET) < 0) r = -errno;
+  } else if (t != napi_null && t != napi_undefined) {
+    napi_throw_type_error(env, NULL, "getdentsInto: offset must be a bigint or null");
+    return NULL;
+  }
+  if (r == 0) {
+    long n = syscall(SYS_getdents64, (int)dirfd, buf, len > INT32_MAX ? INT32_MAX : len);
+    r = n < 0 ? -errno : (int32_t)n;
+  }
+  napi_value result;
+  napi_create_int32(env, r, &result);
+  return result;
+}
+
 void export_stat(napi_env env, napi_value exports) {
   napi_value fn;
   /* Tests run the /proc fallback of kernels before 6.13 with this set. */
@@ -167,4 +202,6 @@ void export_stat(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "statEntries", fn);
   napi_create_function(env, "gfidAt", NAPI_AUTO_LENGTH, gfid_at, NULL, &fn);
   napi_set_named_property(env, exports, "gfidAt", fn);
+  napi_create_function(env, "getdentsInto", NAPI_AUTO_LENGTH, getdents_into, NULL, &fn);
+  napi_set_named_property(env, exports, "getdentsInto", fn);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FopError, E } from '../../runtime/core/fop-error.js';
-import { C, major, makedev, minor, native, STAT_FIELDS, StatField } from '../../native/index.js';
+import { C, major, makedev, minor, native, parseDirents, STAT_FIELDS, StatField } from '../../native/index.js';
 
 function tmpdir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-native-'));
@@ -163,6 +163,29 @@ test('getdents returns every entry with cookies that resume the listing', async 
   const rest = await native.getdents(fd, cut.off);
   t.deepEqual(rest.map((e) => e.name), all.slice(21).map((e) => e.name));
   t.deepEqual(await native.getdents(fd, all.at(-1)!.off), []);
+});
+
+test('getdentsInto fills a buffer with the records getdents lists, names of any length and bytes parsed back', async (t) => {
+  const dir = tmpdir(t);
+  const names = ['a', 'é-ü-名前', 'x'.repeat(255), ...Array.from({ length: 30 }, (_, i) => `n${i}`)];
+  for (const n of names) fs.writeFileSync(path.join(dir, n), '');
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  t.teardown(() => fs.closeSync(fd));
+  const buf = Buffer.alloc(64 * 1024);
+  const n = native.getdentsInto(fd, 0n, buf);
+  t.true(n > 0);
+  const parsed = parseDirents(buf, n);
+  t.deepEqual(parsed, await native.getdents(fd, 0n));
+  t.deepEqual(parsed.map((e) => e.name).filter((x) => x !== '.' && x !== '..').sort(), [...names].sort());
+  // resuming at a cookie, with null reading on from the fd's position, then the end
+  const small = Buffer.alloc(1024);
+  const first = parseDirents(small, native.getdentsInto(fd, parsed[4]!.off, small));
+  t.deepEqual(first.map((e) => e.name), parsed.slice(5, 5 + first.length).map((e) => e.name));
+  const next = parseDirents(small, native.getdentsInto(fd, null, small));
+  t.deepEqual(next.map((e) => e.name), parsed.slice(5 + first.length, 5 + first.length + next.length).map((e) => e.name));
+  t.is(native.getdentsInto(fd, parsed.at(-1)!.off, buf), 0);
+  t.is(native.getdentsInto(-1, 0n, buf), -os.constants.errno.EBADF);
+  t.throws(() => native.getdentsInto(fd, 5 as never, buf), { instanceOf: TypeError });
 });
 
 test('openat2 with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS refuses escapes and symlinks', async (t) => {

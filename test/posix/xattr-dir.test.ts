@@ -76,6 +76,43 @@ test('readdir lists . and .. and every entry, hides .glusterfs at the root, and 
   t.deepEqual(again.entries.map((e) => e.name), got.slice(10));
 });
 
+test('listings on two fds of one directory, in page-sized pieces and restarted midway, each give every entry once', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  const names = Array.from({ length: 300 }, (_, i) => `e${i}`);
+  for (const n of names) await g.create(`/d/${n}`);
+  const a = await openDir(t, g, '/d');
+  const b = await openDir(t, g, '/d');
+  const lists = new Map([[a, [] as string[]], [b, [] as string[]]]);
+  const offsets = new Map([[a, 0n], [b, 0n]]);
+  const done = new Set();
+  let restarted = false;
+  for (let round = 0; done.size < 2; round++) {
+    for (const fd of [a, b]) {
+      if (done.has(fd)) continue;
+      const { entries } = await g.fops.readdirp(g.frame(), { fd, size: 4096, offset: offsets.get(fd)! });
+      if (entries.length === 0) {
+        done.add(fd);
+        continue;
+      }
+      t.true(entries.every((e) => e.name === '..' || e.stat !== undefined));
+      lists.get(fd)!.push(...entries.map((e) => e.name));
+      offsets.set(fd, entries.at(-1)!.offset);
+      // b starts over (a rewinddir) after a few pieces: it must not continue from what it had read ahead
+      if (fd === b && round === 3 && !restarted) {
+        restarted = true;
+        lists.set(b, []);
+        offsets.set(b, 0n);
+      }
+    }
+  }
+  t.true(restarted);
+  for (const got of lists.values()) {
+    t.deepEqual(got.filter((n) => n !== '.' && n !== '..').sort(), [...names].sort());
+    t.is(new Set(got).size, got.length);
+  }
+});
+
 test('readdirp gives each entry its iatt, gfid-derived ino and an inode', async (t) => {
   const g = await posixGraph(t);
   const d = await g.mkdir('/d');

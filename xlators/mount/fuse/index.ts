@@ -33,6 +33,14 @@ const options = {
     max: '64MB',
     description: 'Kernel readahead of the mount (0: leave the kernel default of 128 KiB). At 1 MiB sequential reads arrive as 1 MiB requests that overlap.',
   },
+  'readdir-size': {
+    type: 'size',
+    default: '128KB',
+    min: '4KB',
+    max: '1MB',
+    description:
+      'Bytes of entries one readdir(p) asks of the volume (as readdir-ahead\'s rda-request-size). The kernel asks for what the caller\'s buffer holds (32 KiB for glibc\'s readdir); the rest answers its next requests for up to a second.',
+  },
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
   'read-only': { type: 'bool', default: 'off', description: 'Mount read-only in the kernel (gfs-mount -o ro also inserts features/read-only).' },
   fsname: { type: 'str', default: 'gfs', description: 'Mount source shown in /proc/mounts.' },
@@ -93,6 +101,7 @@ export default defineXlator({
         client: `fuse:${process.pid}:${mountpoint}`,
         selinux: o.selinux,
         capability: o.capability,
+        readdirSize: o['readdir-size'],
       },
       self.log,
     );

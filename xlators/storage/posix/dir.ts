@@ -1,4 +1,4 @@
-import { C, native, STAT_FIELDS, type DirentRaw } from '../../../native/index.js';
+import { C, errnoError, native, parseDirents, STAT_FIELDS, type DirentRaw } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
@@ -35,25 +35,57 @@ export async function opendir(self: PosixSelf, _f: Frame, a: FopArgs<'opendir'>)
 const DIRENT_SIZE = 216;
 const entryCost = (name: string) => DIRENT_SIZE + Buffer.byteLength(name) + 1;
 
+/** Bytes asked of getdents64 at a time: about 1,000 short names, as glibc's readdir buffer. */
+const GETDENTS_BYTES = 32 * 1024;
+/** Entries read ahead are used for a continuing listing this long, then read again. */
+const AHEAD_MS = 1000;
+const getdentsBuf = Buffer.allocUnsafe(GETDENTS_BYTES);
+
+/** The kernel's entries from `offset` on (null: from the fd's position). */
+function getdents(c: PosixFd, offset: bigint | null): DirentRaw[] {
+  const n = native.getdentsInto(c.kfd, offset, getdentsBuf);
+  if (n < 0) throw errnoError(n, 'getdents64');
+  return parseDirents(getdentsBuf, n);
+}
+
 /**
  * Entries from `offset` on, at most `size` bytes' worth (always at least one, so a listing
  * progresses). Offsets are the kernel's own d_off cookies (what telldir returns), so any offset
  * handed out earlier resumes the listing, from any fd on the same directory. `.` and `..` are
  * listed, as posix does; `.glusterfs` is hidden in the brick root.
+ *
+ * The kernel is asked for a glibc-sized batch and what a request does not take is kept on the
+ * fd for the request that continues at its offset (clients ask a few KiB at a time: a FUSE
+ * request, or 4 KiB from a mount on an old kernel): a listing reads each entry from the kernel
+ * once instead of seeking back and reading a whole batch for every request, and no JS object
+ * is built for entries that are not sent. A kept batch older than a second is read again.
  */
-async function readEntries(c: PosixFd, size: number, offset: bigint): Promise<DirentRaw[]> {
-  const raw = await native.getdents(c.kfd, offset, Math.min(Math.max(size, 4096), 1 << 20));
+function readEntries(c: PosixFd, size: number, offset: bigint): DirentRaw[] {
+  const kept = c.ahead;
+  c.ahead = undefined;
+  const reuse = kept !== undefined && kept.from === offset && Date.now() - kept.at < AHEAD_MS;
+  let raw = reuse ? kept.entries : getdents(c, offset);
+  let at = reuse ? kept.at : Date.now();
   const out: DirentRaw[] = [];
   let used = 0;
-  for (const d of raw) {
-    used += entryCost(d.name);
-    if (out.length > 0 && used > size) break;
-    if (c.gfid === ROOT_GFID && d.name === HIDDEN_DIR) continue;
-    out.push(d);
+  let last = offset;
+  for (;;) {
+    for (let i = 0; i < raw.length; i++) {
+      const d = raw[i]!;
+      used += entryCost(d.name);
+      if (out.length > 0 && used > size) {
+        c.ahead = { from: last, entries: raw.slice(i), at };
+        return out;
+      }
+      last = d.off;
+      if (c.gfid === ROOT_GFID && d.name === HIDDEN_DIR) continue;
+      out.push(d);
+    }
+    // Hidden entries may end a batch: keep reading so the caller never mistakes it for EOF.
+    if (out.length > 0 || raw.length === 0) return out;
+    raw = getdents(c, last);
+    at = Date.now();
   }
-  // Hidden entries may end a batch: keep reading so the caller never mistakes it for EOF.
-  if (out.length === 0 && raw.length > 0) return readEntries(c, size, raw.at(-1)!.off);
-  return out;
 }
 
 function toEntry(d: DirentRaw): DirEntry {
@@ -62,7 +94,7 @@ function toEntry(d: DirentRaw): DirEntry {
 
 export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>): Promise<FopResult<'readdir'>> {
   const c = fdCtx(self, a.fd);
-  return { entries: (await readEntries(c, a.size, a.offset)).map(toEntry) };
+  return { entries: readEntries(c, a.size, a.offset).map(toEntry) };
 }
 
 /**
@@ -73,7 +105,7 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
 export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
   const c = fdCtx(self, a.fd);
   const table = a.fd.inode.table;
-  const raw = await readEntries(c, a.size, a.offset);
+  const raw = readEntries(c, a.size, a.offset);
   const entries = raw.map(toEntry);
   // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
   const which: number[] = [];

@@ -1,3 +1,4 @@
+import type { DirentRaw } from '../../../native/index.js';
 import { InodeTable, type Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { Fd } from '../../../runtime/core/fd.js';
@@ -35,6 +36,8 @@ export interface PosixFd {
   kfd: number;
   gfid: string;
   isDir: boolean;
+  /** A directory's entries read from the kernel beyond what the last readdir answered (dir.ts). */
+  ahead?: { from: bigint; entries: DirentRaw[]; at: number };
 }
 
 /** Attach a kernel fd to an fd (open, create, opendir). */

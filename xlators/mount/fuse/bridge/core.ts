@@ -30,6 +30,8 @@ export interface BridgeOptions {
   selinux?: boolean;
   /** Pass security.capability to the volume; otherwise answered here. */
   capability?: boolean;
+  /** Bytes of entries a readdir(p) asks of the volume (at least the kernel's request size). */
+  readdirSize?: number;
 }
 
 /**
