@@ -20,15 +20,42 @@ export interface Frame {
 
 const NEVER = new AbortController().signal;
 
-export function createFrame(init: Partial<Omit<Frame, 'unique'>> = {}): Frame {
-  return {
-    uid: init.uid ?? 0,
-    gid: init.gid ?? 0,
-    pid: init.pid ?? 0,
-    groups: init.groups ?? [],
-    lkOwner: init.lkOwner ?? Buffer.alloc(0),
-    unique: nextUnique++,
-    signal: init.signal ?? NEVER,
-    client: init.client ?? 'local',
-  };
+/** An owner of an AbortSignal it makes only when first asked (see createFrame). */
+export interface SignalSource {
+  readonly signal: AbortSignal;
+}
+
+class CallFrame implements Frame {
+  constructor(
+    readonly uid: number,
+    readonly gid: number,
+    readonly pid: number,
+    readonly groups: readonly number[],
+    readonly lkOwner: Buffer,
+    readonly unique: bigint,
+    readonly client: string,
+    private readonly source: AbortSignal | SignalSource,
+  ) {}
+
+  get signal(): AbortSignal {
+    const s = this.source;
+    return s instanceof AbortSignal ? s : s.signal;
+  }
+}
+
+/**
+ * A frame. `signal` may be a SignalSource (a FUSE request): its signal is then made the first
+ * time a translator asks for it, so a fop nobody waits on interruptibly costs no AbortController.
+ */
+export function createFrame(init: Partial<Omit<Frame, 'unique' | 'signal'>> & { signal?: AbortSignal | SignalSource } = {}): Frame {
+  return new CallFrame(
+    init.uid ?? 0,
+    init.gid ?? 0,
+    init.pid ?? 0,
+    init.groups ?? [],
+    init.lkOwner ?? Buffer.alloc(0),
+    nextUnique++,
+    init.client ?? 'local',
+    init.signal ?? NEVER,
+  );
 }

@@ -89,24 +89,30 @@ test('a symlink planted in the brick pointing outside is never followed', async 
   t.is(fs.readFileSync(path.join(out, 'secret'), 'utf8'), 'secret');
 });
 
-test('a directory swapped for a symlink after it got its gfid cannot be reached through that gfid', async (t) => {
+test('a directory swapped for a symlink after it got its gfid is never reached through the symlink: a brick resolving the gfid refuses it, one that had it open keeps the directory itself', async (t) => {
   const g = await posixGraph(t);
   const out = outsideDir(t);
   const d = await g.mkdir('/d');
   const sub = await g.mkdir('/d/sub');
   const subLoc = await locOf(g, '/d/sub');
+  await g.create('/d/sub/f'); // g now has the directory open
   fs.renameSync(path.join(g.dir, 'd/sub'), path.join(g.dir, 'd/sub.real'));
   fs.symlinkSync(out, path.join(g.dir, 'd/sub'));
-  const newLoc = { path: '/d/sub/x', name: 'x', parent: subLoc.inode, pargfid: sub.gfid, inode: g.graph.itable.create() };
-  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: newLoc, mode: 0o755, umask: 0 }), errno('ESTALE'));
-  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
+  // A brick started now resolves the gfid through the handle chain, which meets the symlink.
+  const fresh = await posixGraph(t, {}, g.dir);
+  const newLoc = () => ({ path: '/d/sub/x', name: 'x', parent: subLoc.inode, pargfid: sub.gfid, inode: g.graph.itable.create() });
+  await t.throwsAsync(fresh.fops.mkdir(fresh.frame(), { loc: newLoc(), mode: 0o755, umask: 0 }), errno('ESTALE'));
+  await t.throwsAsync(fresh.fops.stat(fresh.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
+  // The brick that created it keeps the directory's own fd: the mkdir lands in the real one.
+  await g.fops.mkdir(g.frame(), { loc: newLoc(), mode: 0o755, umask: 0 });
+  t.true(fs.statSync(path.join(g.dir, 'd/sub.real/x')).isDirectory());
   // also when the swapped directory is higher up the chain
   fs.unlinkSync(path.join(g.dir, 'd/sub'));
   fs.renameSync(path.join(g.dir, 'd/sub.real'), path.join(g.dir, 'd/sub'));
   fs.renameSync(path.join(g.dir, 'd'), path.join(g.dir, 'd.real'));
   fs.symlinkSync(path.join(g.dir, 'd.real'), path.join(g.dir, 'd'));
-  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
-  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: d.gfid } }), errno('ESTALE'));
+  await t.throwsAsync(fresh.fops.stat(fresh.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
+  await t.throwsAsync(fresh.fops.stat(fresh.frame(), { loc: { path: 'x', gfid: d.gfid } }), errno('ESTALE'));
   t.deepEqual(fs.readdirSync(out), ['secret']);
 });
 

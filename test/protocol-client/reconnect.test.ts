@@ -85,22 +85,31 @@ serial('a brick that stops answering is dropped after ping-timeout, and the clie
   t.is((await g.fops.stat(g.frame(), { loc })).buf.size, 1);
 });
 
-serial('an aborted frame fails its call with EINTR at once and the late reply is ignored', async (t) => {
+serial('an aborted frame fails a lock call with EINTR at once and the late reply is ignored; other calls run to their reply', async (t) => {
   const brick = await startRealBrick();
   t.teardown(() => brick.stop());
   const g = await startGraph({ volfile: clientVolfile(brick), brick: false });
   t.teardown(() => g.stop());
-  const { loc } = await g.lookup('/');
+  await g.create('/lk', 'x');
+  const { loc } = await g.lookup('/lk');
+  const owner = Buffer.from('aaaaaaaa');
+  const fd = new Fd(loc.inode!, constants.O_RDWR);
+  await g.fops.open(g.frame({ pid: 11, lkOwner: owner }), { loc, flags: constants.O_RDWR, fd });
+  t.teardown(() => g.graph.release(fd));
+  const flock = { type: 1, whence: 0, start: 0n, len: 0n, pid: 11, owner };
   brick.signal('SIGSTOP');
   await brickStopped(brick.pid());
   const ac = new AbortController();
-  const p = g.fops.stat(g.frame({ signal: ac.signal }), { loc });
+  const p = g.fops.lk(g.frame({ pid: 11, lkOwner: owner, signal: ac.signal }), { fd, cmd: 6, flock });
   setTimeout(() => ac.abort(), 100);
   t.is(await errno(p), E.EINTR);
+  // A stat asked meanwhile with an aborted frame is not a lock: it waits for its reply.
+  const stat = g.fops.stat(g.frame({ signal: AbortSignal.abort() }), { loc });
   brick.signal('SIGCONT');
+  t.is((await stat).buf.gfid, loc.inode!.gfid);
   // The connection is still the same one: the next call works.
   t.is((await g.fops.stat(g.frame(), { loc })).buf.gfid, loc.inode!.gfid);
-  t.is(await errno(g.fops.stat(g.frame({ signal: AbortSignal.abort() }), { loc })), E.EINTR);
+  t.is(await errno(g.fops.lk(g.frame({ pid: 11, lkOwner: owner, signal: AbortSignal.abort() }), { fd, cmd: 6, flock })), E.EINTR);
 });
 
 serial('a wrong password is AUTH_FAILED and no data is reachable; the right one connects', async (t) => {

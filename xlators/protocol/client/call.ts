@@ -7,6 +7,9 @@ import { RpcDecodeError } from '../../../rpc/xdr/index.js';
 import { notConnected } from './fd-ctx.js';
 import type { Session } from './session.js';
 
+/** Calls that may wait on the brick for another client (blocking locks). */
+const LOCK_FOPS: ReadonlySet<string> = new Set(['lk', 'inodelk', 'finodelk', 'entrylk', 'fentrylk']);
+
 /** A reply's status words, present in every GFS4 reply. */
 interface Status {
   op_ret: number;
@@ -59,11 +62,15 @@ export async function callFop<N extends Gfs4FopName>(
 ): Promise<Message<Record<string, unknown>>> {
   const conn = opts.conn ?? session.current();
   if (!conn) throw notConnected('not connected to the brick');
-  if (frame?.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
+  // Only a lock can wait on the brick without bound, so only lock calls give up on an interrupt
+  // (as GlusterFS's fuse_interrupt handles only setlk); the others finish, and asking every frame
+  // for its signal would make one per request.
+  const interruptible = frame !== undefined && LOCK_FOPS.has(fop);
+  if (interruptible && frame.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
   let reply: Message<unknown>;
   try {
     const p = session.call(conn, GFS4, GFS4_FOPS[fop].procedure, req as never, { payload: opts.payload, cred: opts.cred });
-    reply = await (frame ? abortable(p, frame.signal) : p);
+    reply = await (interruptible ? abortable(p, frame.signal) : p);
   } catch (err) {
     throw wireError(err);
   }

@@ -29,7 +29,7 @@ export default defineXlator({
   fini(self) {
     for (const k of self.priv.openFds) fs.closeSync(k);
     self.priv.openFds.clear();
-    self.priv.resolver.invalidate();
+    self.priv.resolver.close();
     self.priv.brick.close();
   },
   fops: {

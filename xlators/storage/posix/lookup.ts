@@ -1,11 +1,13 @@
+import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
-import { ROOT_GFID } from '../../../runtime/core/gfid.js';
+import { gfidFromBuffer, ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { statIatt, toIatt } from './iatt.js';
+import { iattFromStat, statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
+import type { EntryRef } from './resolve.js';
 import { replyInode, type PosixSelf } from './state.js';
 import { fillRequestedXattrs, gfidFor } from './xdata.js';
 
@@ -40,34 +42,61 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
   }
   const e = await self.priv.resolver.locEntry(loc);
   try {
-    // A negative lookup is common (every create starts with one): answered without a thrown
-    // system error on the way.
-    let st = meta.lstatOrNull(e.path);
-    if (!st) throw new FopError(E.ENOENT);
-    let gfid = readGfid(e.path);
-    let healed = false;
-    if (!gfid) {
-      // An entry another create is still giving its gfid to (mknod done, xattr not yet set) must
-      // not get a random second gfid from a lookup that asked for none: as posix_gfid_heal
-      // does, such an entry younger than a second is reported absent. A lookup carrying
-      // gfid-req names the gfid it expects and heals at once.
-      if (!xdata?.has('gfid-req') && isFresh(st.ctimeNs)) throw new FopError(E.ENOENT, `${loc.path} is being created`);
-      gfid = gfidFor(xdata);
-      writeGfid(e.path, gfid);
-      healed = true;
+    // One native call stats the name and reads its gfid relative to the pinned parent (no
+    // /proc path walk); only an entry without a gfid or a handle takes the healing path below.
+    const found = native.statEntries(e.dirFd, [e.name], entryStat, entryGfid)[0]!;
+    // A negative lookup is common (every create starts with one): no thrown system error for it.
+    if (found === -E.ENOENT) throw new FopError(E.ENOENT);
+    if (found < 0) throw errnoError(found, 'statx', e.path);
+    const mode = entryStat[F.mode]!;
+    const isDir = (mode & S_IFMT) === S_IFDIR;
+    if (found === 1 && (isDir || entryStat[F.nlink]! >= 2)) {
+      // entryStat is shared: read it out before anything awaits.
+      const gfid = gfidFromBuffer(entryGfid);
+      const buf = iattFromStat(entryStat, gfid);
+      const r = native.fstatInto(e.dirFd, entryStat);
+      if (r < 0) throw errnoError(r, 'fstat', e.parentPath);
+      const postparent = iattFromStat(entryStat, e.pargfid);
+      if (isDir) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
+      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(e.path, xdata) };
     }
-    if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
-    else if (st.nlink < 2n) (await linkHandle(self.priv.brick, gfid, e.path), (healed = true));
-    // Stat again only when healing changed the entry (a new handle link changes nlink and ctime).
-    if (healed) st = meta.lstat(e.path);
-    const buf = toIatt(st, gfid);
-    return {
-      inode: replyInode(self, loc),
-      buf,
-      postparent: await statIatt(e.parentPath, e.pargfid),
-      xdata: await fillRequestedXattrs(e.path, xdata),
-    };
+    return await slowLookup(self, a, e);
   } finally {
     e.close();
   }
+}
+
+const entryStat = new Float64Array(STAT_FIELDS);
+const entryGfid = Buffer.alloc(16);
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+
+/** A named entry that lacks its gfid or its handle: healed as posix_gfid_heal and the handle heal do. */
+async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): Promise<FopResult<'lookup'>> {
+  const { loc, xdata } = a;
+  let st = meta.lstatOrNull(e.path);
+  if (!st) throw new FopError(E.ENOENT);
+  let gfid = readGfid(e.path);
+  let healed = false;
+  if (!gfid) {
+    // An entry another create is still giving its gfid to (mknod done, xattr not yet set) must
+    // not get a random second gfid from a lookup that asked for none: as posix_gfid_heal
+    // does, such an entry younger than a second is reported absent. A lookup carrying
+    // gfid-req names the gfid it expects and heals at once.
+    if (!xdata?.has('gfid-req') && isFresh(st.ctimeNs)) throw new FopError(E.ENOENT, `${loc.path} is being created`);
+    gfid = gfidFor(xdata);
+    writeGfid(e.path, gfid);
+    healed = true;
+  }
+  if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
+  else if (st.nlink < 2n) (await linkHandle(self.priv.brick, gfid, e.path), (healed = true));
+  // Stat again only when healing changed the entry (a new handle link changes nlink and ctime).
+  if (healed) st = meta.lstat(e.path);
+  const buf = toIatt(st, gfid);
+  return {
+    inode: replyInode(self, loc),
+    buf,
+    postparent: await statIatt(e.parentPath, e.pargfid),
+    xdata: await fillRequestedXattrs(e.path, xdata),
+  };
 }

@@ -74,7 +74,10 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
       const prenewparent = await statIatt(to.parentPath, to.pargfid);
       meta.rename(from.path, to.path);
       if (target && tgfid && tgfid !== gfid) {
-        if (target.isDirectory()) await removeHandle(brick, tgfid);
+        if (target.isDirectory()) {
+          await removeHandle(brick, tgfid);
+          resolver.invalidate(tgfid);
+        }
         else await dropHandleIfLast(self, tgfid);
       }
       if (st.isDirectory()) {

@@ -3,9 +3,10 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
 import type { Brick } from './brick.js';
-import { openHandleDir, parseDirHandle, readGfid } from './handles.js';
+import { handleDirRel, openHandleDir, parseDirHandle, readGfid } from './handles.js';
 import { meta } from './meta.js';
 import { checkName, checkNotHidden } from './names.js';
+import { PinnedFds, type Pin } from './pinned-fds.js';
 
 /** An object on the brick, pinned: `path` is valid until `close()`. */
 export interface Ref {
@@ -31,6 +32,8 @@ export interface EntryRef {
 
 const MAX_DEPTH = 4096;
 const CACHE_LIMIT = 16384;
+/** Directory and handle-directory fds kept open (pinned-fds.ts). */
+const PINNED_LIMIT = 1024;
 
 /** Errors that mean "this gfid does not lead to a valid object inside the brick". */
 const STALE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EXDEV', 'EINVAL', 'ENODATA']);
@@ -47,6 +50,7 @@ function rethrowStale(gfid: Gfid, err: unknown): never {
 }
 
 const closeFd = (fd: number) => () => fs.closeSync(fd);
+const noop = () => {};
 
 /**
  * Resolves gfids and (parent gfid, name) pairs to pinned objects inside the brick.
@@ -57,17 +61,49 @@ const closeFd = (fd: number) => () => fs.closeSync(fd);
  * RESOLVE_NO_SYMLINKS, and the directory reached must carry the requested trusted.gfid. A
  * non-directory gfid is its hard-link handle, whose trusted.gfid must match too. So a forged or
  * planted handle can neither leave the brick nor name another object. Resolved directory paths
- * are cached; a cached path is used only after the same open-and-verify step.
+ * are cached; a cached path is used only after the same open-and-verify step. The verified fds
+ * of directories and of handle directories are kept open too (PinnedFds): a directory fd stays
+ * that directory through renames, so the entry fops in a busy directory open nothing.
  */
 export class Resolver {
   private readonly dirCache = new Map<Gfid, string>();
+  private readonly pins = new PinnedFds(PINNED_LIMIT);
+  /** The brick root's own fd, never closed by a release. */
+  private readonly rootPin: Pin;
 
-  constructor(private readonly brick: Brick) {}
+  constructor(private readonly brick: Brick) {
+    this.rootPin = { fd: brick.rootFd, users: 1, dead: false };
+  }
 
-  /** Forget cached directory paths (after rename/rmdir of a directory). */
+  /**
+   * Forget what was cached of a removed directory (rmdir, rename over it), or with no gfid the
+   * cached paths of every directory (after a directory moved: paths below it changed; the kept
+   * fds follow their directories and stay).
+   */
   invalidate(gfid?: Gfid): void {
-    if (gfid === undefined) this.dirCache.clear();
-    else this.dirCache.delete(gfid);
+    if (gfid === undefined) return this.dirCache.clear();
+    this.dirCache.delete(gfid);
+    this.pins.drop(gfid);
+  }
+
+  /** Close every kept fd (fini). */
+  close(): void {
+    this.dirCache.clear();
+    this.pins.clear();
+  }
+
+  release(pin: Pin): void {
+    if (pin !== this.rootPin) this.pins.release(pin);
+  }
+
+  private releaser(pin: Pin): () => void {
+    return pin === this.rootPin ? noop : () => this.pins.release(pin);
+  }
+
+  /** The kept fd of `.glusterfs/xx/yy` for a gfid (opened on first use), held by the caller. */
+  handleDir(gfid: Gfid): Pin {
+    const rel = handleDirRel(gfid);
+    return this.pins.acquire(rel) ?? this.pins.add(rel, openHandleDir(this.brick, gfid, false));
   }
 
   /** Path of a directory relative to the brick root, by pumping its handle symlinks. */
@@ -116,13 +152,15 @@ export class Resolver {
     return undefined;
   }
 
-  /** O_PATH fd of the directory with this gfid. */
-  async dirFd(gfid: Gfid): Promise<number> {
-    if (gfid === ROOT_GFID) return this.brick.openDir('');
+  /** O_PATH fd of the directory with this gfid, held by the caller until it releases it. */
+  async dirFd(gfid: Gfid): Promise<Pin> {
+    if (gfid === ROOT_GFID) return this.rootPin;
+    const pinned = this.pins.acquire(gfid);
+    if (pinned) return pinned;
     const cached = this.dirCache.get(gfid);
     if (cached !== undefined) {
       const fd = this.openVerified(cached, gfid);
-      if (fd !== undefined) return fd;
+      if (fd !== undefined) return this.pins.add(gfid, fd);
       this.dirCache.delete(gfid);
     }
     let rel: string;
@@ -135,40 +173,46 @@ export class Resolver {
     if (fd === undefined) throw stale(gfid, `directory handle leads to ${JSON.stringify(rel)}, which is not that directory inside the brick`);
     if (this.dirCache.size >= CACHE_LIMIT) this.dirCache.delete(this.dirCache.keys().next().value as Gfid);
     this.dirCache.set(gfid, rel);
-    return fd;
+    return this.pins.add(gfid, fd);
   }
 
   /** Any object by gfid: a directory through its resolved path, anything else through its hard-link handle. */
   async byGfid(gfid: Gfid): Promise<Ref> {
     // Only directories are cached (and dirFd verifies what it opens): skip the handle probe.
     if (gfid !== ROOT_GFID && !this.dirCache.has(gfid)) {
-      let hfd: number;
+      let h: Pin;
       try {
-        hfd = openHandleDir(this.brick, gfid, false);
+        h = this.handleDir(gfid);
       } catch (err) {
         rethrowStale(gfid, err);
       }
-      const path = this.brick.proc(hfd, gfid);
+      const path = this.brick.proc(h.fd, gfid);
       try {
         const st = meta.lstat(path);
         const own = st.isSymbolicLink() || !st.isDirectory() ? readGfid(path) : undefined;
         if (!st.isSymbolicLink() || own === gfid) {
           // A hard link (or a hard-linked user symlink): it must carry the gfid it is filed under.
           if (own !== gfid) throw stale(gfid, 'handle does not carry this gfid');
-          return { fd: hfd, path, gfid, st, close: closeFd(hfd) };
+          return { fd: h.fd, path, gfid, st, close: this.releaser(h) };
         }
       } catch (err) {
-        fs.closeSync(hfd);
+        this.release(h);
         rethrowStale(gfid, err);
       }
-      fs.closeSync(hfd);
+      this.release(h);
     }
-    const fd = await this.dirFd(gfid);
-    const path = this.brick.proc(fd);
+    const pin = await this.dirFd(gfid);
+    const path = this.brick.proc(pin.fd);
     try {
-      return { fd, path, gfid, st: meta.lstat(path), close: closeFd(fd) };
+      const st = meta.lstat(path);
+      // A directory removed behind our back (by hand on the brick) keeps its fd alive, unlinked.
+      if (st.nlink === 0n) {
+        this.invalidate(gfid);
+        throw stale(gfid, 'directory was removed');
+      }
+      return { fd: pin.fd, path, gfid, st, close: this.releaser(pin) };
     } catch (err) {
-      fs.closeSync(fd);
+      this.release(pin);
       throw err;
     }
   }
@@ -177,8 +221,9 @@ export class Resolver {
   async entry(pargfid: Gfid, name: string | undefined): Promise<EntryRef> {
     const n = checkName(name);
     checkNotHidden(pargfid, n);
-    const dirFd = await this.dirFd(pargfid);
-    return { dirFd, name: n, path: this.brick.proc(dirFd, n), parentPath: this.brick.proc(dirFd), pargfid, close: closeFd(dirFd) };
+    const pin = await this.dirFd(pargfid);
+    const dirFd = pin.fd;
+    return { dirFd, name: n, path: this.brick.proc(dirFd, n), parentPath: this.brick.proc(dirFd), pargfid, close: this.releaser(pin) };
   }
 
   /** The entry named by a loc: parent gfid + name, or (for callers without gfids) an absolute path. */

@@ -164,8 +164,9 @@ export class BridgeCore {
   }
 
   /** Wait for the graph (GlusterFS blocks fuse requests until the first CHILD_UP/CHILD_DOWN). */
-  async gate(signal: AbortSignal): Promise<void> {
+  async gate(req: { readonly signal: AbortSignal }): Promise<void> {
     while (this.state === 'waiting') {
+      const signal = req.signal;
       if (signal.aborted) throw new FopError(E.EINTR);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
@@ -182,7 +183,7 @@ export class BridgeCore {
       pid: ctx.pid,
       groups: withGroups ? this.groups.get(ctx.pid) : [],
       lkOwner: lkOwner ?? Buffer.alloc(0),
-      signal: ctx.signal,
+      signal: ctx,
       client: this.opts.client,
     });
   }

@@ -19,10 +19,9 @@ export function createBridge(graph: Graph, opts: BridgeOptions, log: Logger): { 
   /** Gate a handler on the graph being up. */
   const up =
     <A extends unknown[], R>(fn: (b: BridgeCore, ctx: RequestContext, ...args: A) => Promise<R>) =>
-    async (ctx: RequestContext, ...args: A): Promise<R> => {
-      await b.gate(ctx.signal);
-      return fn(b, ctx, ...args);
-    };
+    (ctx: RequestContext, ...args: A): Promise<R> =>
+      // Up is the usual case: no extra await (and no AbortSignal made) on the way.
+      b.childState === 'up' ? fn(b, ctx, ...args) : b.gate(ctx).then(() => fn(b, ctx, ...args));
   const fs: RawFs = {
     init: (conn) => b.negotiated(conn),
     forget: (nodeid, n) => b.nodes.forget(nodeid, n),

@@ -1,0 +1,82 @@
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Fd } from '../../runtime/core/fd.js';
+import { E } from '../../runtime/core/fop-error.js';
+import { PinnedFds } from '../../xlators/storage/posix/pinned-fds.js';
+import { locOf, posixGraph } from './helpers.js';
+
+const isOpen = (fd: number) => {
+  try {
+    fs.fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function openDirs(t: { teardown(fn: () => void): void }, n: number): number[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-pins-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return Array.from({ length: n }, () => fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY));
+}
+
+test('the least recently used fd is closed past the limit, but never while a caller holds it', (t) => {
+  const [a, b, c, d] = openDirs(t, 4);
+  const pins = new PinnedFds(2);
+  pins.release(pins.add('a', a!));
+  const held = pins.add('b', b!); // still held
+  pins.release(pins.acquire('a')!); // a is now the most recently used
+  pins.release(pins.add('c', c!)); // over the limit: b is the oldest, but held
+  t.is(pins.size, 2);
+  t.is(pins.acquire('b'), undefined);
+  t.true(isOpen(b!), 'a held fd stays open after eviction');
+  pins.release(held);
+  t.false(isOpen(b!), 'closed by its last release');
+  pins.release(pins.add('d', d!)); // evicts a, which nobody holds
+  t.false(isOpen(a!));
+  t.true(isOpen(c!) && isOpen(d!));
+  pins.clear();
+  t.false(isOpen(c!) || isOpen(d!));
+});
+
+test('a dropped fd is closed by its last user, and a second add for a key retires the first', (t) => {
+  const [a, b] = openDirs(t, 2);
+  const pins = new PinnedFds(8);
+  const first = pins.add('k', a!);
+  const again = pins.acquire('k')!;
+  pins.drop('k');
+  t.is(pins.acquire('k'), undefined);
+  pins.release(first);
+  t.true(isOpen(a!));
+  pins.release(again);
+  t.false(isOpen(a!));
+  const held = pins.add('k', b!);
+  pins.release(held);
+  t.true(isOpen(b!));
+  pins.drop('k');
+  t.false(isOpen(b!));
+});
+
+test('a directory removed by rmdir or by hand on the brick is not reached through its gfid any more', async (t) => {
+  const g = await posixGraph(t);
+  const d = await g.mkdir('/d');
+  await g.create('/d/f'); // the brick now keeps /d open
+  await g.fops.unlink(g.frame(), { loc: await locOf(g, '/d/f') });
+  const dLoc = await locOf(g, '/d');
+  await g.fops.rmdir(g.frame(), { loc: dLoc });
+  const inD = () => ({ path: '/d/x', name: 'x', parent: dLoc.inode, pargfid: d.gfid, inode: g.graph.itable.create() });
+  const err = await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: inD(), mode: 0o755, umask: 0 }));
+  t.true([E.ESTALE, E.ENOENT].includes((err as { errno: number }).errno), String(err));
+  await t.throwsAsync(g.fops.lookup(g.frame(), { loc: { path: '/d', gfid: d.gfid } }), { message: /^ENOENT/ });
+
+  const e = await g.mkdir('/e');
+  await g.create('/e/f');
+  fs.rmSync(path.join(g.dir, 'e'), { recursive: true });
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: '/e', gfid: e.gfid } }), { message: /^ESTALE|^ENOENT/ });
+  const inode = g.graph.itable.create();
+  const fd = new Fd(inode, fs.constants.O_WRONLY);
+  const err2 = await t.throwsAsync(g.fops.create(g.frame(), { loc: { path: '/e/y', name: 'y', pargfid: e.gfid, inode }, flags: fs.constants.O_WRONLY, mode: 0o644, umask: 0, fd }));
+  t.true([E.ESTALE, E.ENOENT].includes((err2 as { errno: number }).errno), String(err2));
+});
