@@ -7,13 +7,27 @@ const byNumber = new Map<number, string>(Object.entries(constants.errno).map(([k
  * bridge and the protocol server convert it once at the edge (FUSE negates it, the wire sends
  * op_ret -1 with op_errno).
  */
+/**
+ * FopErrors carry no stack trace unless GFS_ERROR_STACKS is set: they are answers (a negative
+ * lookup starts every create), not bugs, and capturing the stack of a deep async call chain cost
+ * about 6 us per error, more than the syscall behind it. A non-errno failure a translator throws
+ * keeps its own stack as the FopError's cause.
+ */
+const KEEP_STACKS = Boolean(process.env.GFS_ERROR_STACKS);
+
 export class FopError extends Error {
   readonly errno: number;
   readonly code: string;
 
   constructor(errno: number, message?: string, options?: { cause?: unknown }) {
     const code = byNumber.get(errno) ?? `E${errno}`;
-    super(message ? `${code}: ${message}` : code, options);
+    const limit = Error.stackTraceLimit;
+    if (!KEEP_STACKS) Error.stackTraceLimit = 0;
+    try {
+      super(message ? `${code}: ${message}` : code, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'FopError';
     this.errno = errno;
     this.code = code;

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { C, native } from '../../../native/index.js';
+import { C, errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
 import type { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
+import { gfidToBuffer } from '../../../runtime/core/gfid.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { handleDirIfAny, openHandleDir, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { withFd } from './brick.js';
-import { statIatt, toIatt } from './iatt.js';
+import { GFID_XATTR, handleDirIfAny, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { iattFromStat, statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, setFdCtx, type PosixSelf } from './state.js';
@@ -48,6 +48,9 @@ interface Place {
  * linked under its name, so the name never appears without its gfid: a lookup racing the
  * create, or a process killed half-way, can never see (or heal with another gfid) an entry
  * that has none. A directory cannot be hard-linked and is made in place, as GlusterFS does.
+ *
+ * `create` returns the new object's open fd when it has one (create(2)): the gfid, owner, mode
+ * and final stat then go through that fd instead of a /proc path walk each.
  */
 async function makeEntry(
   self: PosixSelf,
@@ -56,21 +59,31 @@ async function makeEntry(
   xdata: Dict | undefined,
   isDir: boolean,
   mode: number | undefined,
-  create: (at: Place) => Promise<void>,
+  create: (at: Place) => Promise<number | void>,
 ): Promise<EntryResult & { entry?: EntryRef; gfid: string }> {
   const { resolver, brick } = self.priv;
   const e = await resolver.locEntry(loc);
   try {
-    const parentSt = meta.lstat(e.parentPath);
-    const preparent = toIatt(parentSt, e.pargfid);
+    const ps = new Float64Array(STAT_FIELDS);
+    fstatOrThrow(e.dirFd, ps, e.parentPath);
+    const preparent = iattFromStat(ps, e.pargfid);
+    const parentMode = ps[F.mode]!;
     const gfid = gfidFor(xdata);
-    const gid = Number(parentSt.mode) & S_ISGID ? Number(parentSt.gid) : frame.gid;
-    const finish = async (path: string) => {
-      writeGfid(path, gfid);
-      meta.lchown(path, frame.uid, gid);
-      if (mode !== undefined) meta.chmod(path, mode | (isDir && Number(parentSt.mode) & S_ISGID ? S_ISGID : 0));
+    const gid = parentMode & S_ISGID ? ps[F.gid]! : frame.gid;
+    const perm = (m: number) => m | (isDir && parentMode & S_ISGID ? S_ISGID : 0);
+    const finish = async (path: string, fd: number | void) => {
+      if (typeof fd === 'number') {
+        native.fsetxattrSync(fd, GFID_XATTR, gfidToBuffer(gfid), C.XATTR_CREATE);
+        fs.fchownSync(fd, frame.uid, gid);
+        if (mode !== undefined) fs.fchmodSync(fd, perm(mode));
+      } else {
+        writeGfid(path, gfid);
+        meta.lchown(path, frame.uid, gid);
+        if (mode !== undefined) meta.chmod(path, perm(mode));
+      }
       await setCreateXattrs(path, xdata);
     };
+    let objFd: number | void = undefined;
     if (isDir) {
       await checkGfidFree(self, gfid);
       await create(e);
@@ -86,10 +99,12 @@ async function makeEntry(
         throw err;
       }
     } else {
-      await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
+      const h = resolver.handleDir(gfid, true);
+      try {
+        const hfd = h.fd;
         const handle = brick.proc(hfd, gfid);
         try {
-          await create({ dirFd: hfd, name: gfid, path: handle });
+          objFd = await create({ dirFd: hfd, name: gfid, path: handle });
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
           // The handle exists. With no name anywhere (one link: the handle itself) it is what a
@@ -99,10 +114,10 @@ async function makeEntry(
           const st = meta.lstatOrNull(handle);
           if (!st || st.isDirectory() || st.nlink !== 1n) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
           meta.unlink(handle);
-          await create({ dirFd: hfd, name: gfid, path: handle });
+          objFd = await create({ dirFd: hfd, name: gfid, path: handle });
         }
         try {
-          await finish(handle);
+          await finish(handle, objFd);
           meta.link(handle, e.path);
         } catch (err) {
           try {
@@ -112,14 +127,29 @@ async function makeEntry(
           }
           throw err;
         }
-      });
+      } finally {
+        resolver.release(h);
+      }
     }
-    const buf = await statIatt(e.path, gfid);
-    const postparent = await statIatt(e.parentPath, e.pargfid);
-    return { inode: replyInode(self, loc), buf, preparent, postparent, gfid };
+    const st = new Float64Array(STAT_FIELDS);
+    if (typeof objFd === 'number') fstatOrThrow(objFd, st, e.path);
+    else lstatOrThrow(e.path, st);
+    const buf = iattFromStat(st, gfid);
+    fstatOrThrow(e.dirFd, ps, e.parentPath);
+    return { inode: replyInode(self, loc), buf, preparent, postparent: iattFromStat(ps, e.pargfid), gfid };
   } finally {
     e.close();
   }
+}
+
+function fstatOrThrow(fd: number, out: Float64Array, path: string): void {
+  const r = native.fstatInto(fd, out);
+  if (r < 0) throw errnoError(r, 'fstat', path);
+}
+
+function lstatOrThrow(path: string, out: Float64Array): void {
+  const r = native.lstatInto(path, out);
+  if (r < 0) throw errnoError(r, 'lstat', path);
 }
 
 function fileMode(self: PosixSelf, mode: number, umask: number): number {
@@ -167,6 +197,7 @@ export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>
     const r = await makeEntry(self, frame, a.loc, a.xdata, false, perm, async (at) => {
       // O_EXCL: a brand-new regular file, so the open cannot block (no FIFO, nothing to truncate).
       kfd = self.priv.brick.openAtSync(at.dirFd, at.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
+      return kfd;
     });
     setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false });
     return { fd: a.fd, ...strip(r) };

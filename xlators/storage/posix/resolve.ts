@@ -100,10 +100,13 @@ export class Resolver {
     return pin === this.rootPin ? noop : () => this.pins.release(pin);
   }
 
-  /** The kept fd of `.glusterfs/xx/yy` for a gfid (opened on first use), held by the caller. */
-  handleDir(gfid: Gfid): Pin {
+  /**
+   * The kept fd of `.glusterfs/xx/yy` for a gfid (opened on first use, and made first when
+   * `create` is set), held by the caller until it releases it. Hash directories are never removed.
+   */
+  handleDir(gfid: Gfid, create = false): Pin {
     const rel = handleDirRel(gfid);
-    return this.pins.acquire(rel) ?? this.pins.add(rel, openHandleDir(this.brick, gfid, false));
+    return this.pins.acquire(rel) ?? this.pins.add(rel, openHandleDir(this.brick, gfid, create));
   }
 
   /** Path of a directory relative to the brick root, by pumping its handle symlinks. */

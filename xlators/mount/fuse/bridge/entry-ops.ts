@@ -109,15 +109,16 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
   const oldParent = b.nodes.inode(ctx.nodeid);
   const newParent = b.nodes.inode(newdir);
   const { loc: oldloc } = await b.resolveEntry(ctx, oldParent, name);
-  let newloc = b.entryLoc(newParent, newname, true);
-  if (flags & RENAME_NOREPLACE || !newloc.gfid) {
+  // A target the table does not know is one the kernel just looked up and did not find: it goes
+  // down without an inode, as GlusterFS's fuse_rename sends it (no second lookup of our own).
+  const newloc = b.entryLoc(newParent, newname, true);
+  if (flags & RENAME_NOREPLACE) {
     // NOREPLACE has no fop flag: a lookup decides (racy across mounts, as in GlusterFS).
     const found = await b.resolveEntry(ctx, newParent, newname).catch((err: unknown) => {
       if (err instanceof FopError && err.errno === E.ENOENT) return undefined;
       throw err;
     });
-    if (found && flags & RENAME_NOREPLACE) throw new FopError(E.EEXIST);
-    if (found) newloc = found.loc;
+    if (found) throw new FopError(E.EEXIST);
   }
   await b.fops.rename(b.frame(ctx), { oldloc, newloc });
   b.itable.rename(oldParent, name, newParent, newname);
