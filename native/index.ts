@@ -137,6 +137,12 @@ interface Inline {
    * written (0 at the end), or -errno. parseDirents reads the records.
    */
   getdentsInto(dirfd: number, offset: bigint | null, buf: Buffer): number;
+  /**
+   * glibc mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (bytes, at most 2^31 - 1): serving
+   * processes keep freed large buffers for reuse instead of mapping fresh zeroed pages for each.
+   * true when both were taken.
+   */
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
 }

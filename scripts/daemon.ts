@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { native } from '../native/index.js';
 
 /**
  * storage/posix reads, large writes, fsyncs and some opens and closes on the libuv thread pool,
@@ -28,6 +29,15 @@ export const THREADPOOL_SIZE = '16';
  * 740 MB/s (bench/README.md). The cost is up to that much more garbage held before a collection.
  */
 export const SERVING_NODE_FLAGS = ['--initial-old-space-size=64'];
+
+/**
+ * What a serving process (a brick, a mount) sets up for itself before it serves: buffers up to
+ * 16 MiB come from the malloc heap, and up to 256 MiB of freed heap is kept (see tuneMalloc in
+ * native/src/poll.c). Not done by the CLI and tests, which do not stream.
+ */
+export function tuneServingProcess(): void {
+  native.tuneMalloc(16 << 20, 256 << 20);
+}
 
 /** The command that runs this same script again with `args`, as a serving process. */
 export function childCommand(args: string[]): [string, string[]] {

@@ -110,6 +110,31 @@ export class RecordDecoder {
     return out;
   }
 
+  /**
+   * Where the next read may land directly: the unfilled rest of the fragment being assembled,
+   * when at least `min` bytes of it are missing (a READ reply's data). Reading into it spares
+   * copying the data out of a shared read buffer. Report what was read with `pushDirect`.
+   */
+  directTarget(min: number): Buffer | undefined {
+    const frag = this.frag;
+    if (!frag || frag.length - this.fragHave < min) return undefined;
+    return frag.subarray(this.fragHave);
+  }
+
+  /** `n` bytes were read into the buffer `directTarget` gave: the records this completes. */
+  pushDirect(n: number): Buffer[] {
+    const frag = this.frag;
+    if (!frag || n > frag.length - this.fragHave) throw new RpcDecodeError(`direct read of ${n} bytes past the fragment`);
+    this.fragHave += n;
+    const out: Buffer[] = [];
+    if (this.fragHave === frag.length) {
+      this.frag = undefined;
+      this.fragHave = 0;
+      this.fragmentDone(frag, out);
+    }
+    return out;
+  }
+
   private fragmentDone(frag: Buffer, out: Buffer[]): void {
     if (!this.lastFrag) {
       this.fragments.push(frag);

@@ -257,6 +257,26 @@ export class RpcConnection extends EventEmitter {
     }
   }
 
+  /** See RecordDecoder.directTarget: where a socket read may land directly, or undefined. */
+  directTarget(min: number): Buffer | undefined {
+    return this.closed ? undefined : this.decoder.directTarget(min);
+  }
+
+  /** `n` bytes were read into the buffer directTarget gave. */
+  receiveDirect(n: number): void {
+    if (this.closed) return;
+    let records: Buffer[];
+    try {
+      records = this.decoder.pushDirect(n);
+    } catch (err) {
+      return this.fail('refusing a record', err as Error);
+    }
+    for (const r of records) {
+      if (this.closed) return;
+      this.onRecord(r);
+    }
+  }
+
   private onRecord(record: Buffer): void {
     let rec;
     try {

@@ -354,3 +354,9 @@ test('statEntries and gfidAt take names of the full 255 bytes', (t) => {
   t.is(native.gfidAt(dfd, long, Buffer.alloc(16)), 16);
   t.deepEqual(Array.from(native.statEntries(dfd, [long, 'n'.repeat(256)], new Float64Array(2 * STAT_FIELDS), Buffer.alloc(32))), [1, -os.constants.errno.EINVAL]);
 });
+
+test('tuneMalloc sets glibc thresholds in a child process and refuses values outside an int', (t) => {
+  const script = `import { native } from '${path.resolve('native/index.ts')}'; let refused = false; try { native.tuneMalloc(-1, 1) } catch (e) { refused = e instanceof RangeError } console.log(native.tuneMalloc(16 << 20, 256 << 20), refused)`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  t.is(r.stdout.trim(), 'true true', r.stderr);
+});

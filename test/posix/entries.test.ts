@@ -2,6 +2,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Dict } from '../../runtime/core/dict.js';
+import { Fd } from '../../runtime/core/fd.js';
 import { E } from '../../runtime/core/fop-error.js';
 import { gfidToIno, newGfid, ROOT_GFID } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
@@ -104,6 +105,22 @@ test('link adds a name to the same gfid; unlink of the last name removes the han
   t.false(fs.existsSync(handlePath(g.dir, buf.gfid)));
   await t.throwsAsync(g.lookup('/b'), errno(E.ENOENT));
   await t.throwsAsync(g.fops.lookup(g.frame(), { loc: { path: 'x', gfid: buf.gfid } }), errno(E.ENOENT));
+});
+
+test('unlinking the last name of a large file (freed on the thread pool) and of a small one (inline) both remove the handle; an open fd still reads', async (t) => {
+  const g = await posixGraph(t);
+  const small = await g.create('/small', 'x');
+  const big = await g.create('/big', Buffer.alloc(4 << 20, 7));
+  const { loc } = await g.lookup('/big');
+  const fd = new Fd(loc.inode!, fs.constants.O_RDONLY);
+  await g.fops.open(g.frame(), { loc, flags: fs.constants.O_RDONLY, fd });
+  t.teardown(() => g.graph.release(fd));
+  await g.fops.unlink(g.frame(), { loc: await locOf(g, '/small'), xflag: 0 });
+  await g.fops.unlink(g.frame(), { loc, xflag: 0 });
+  t.false(fs.existsSync(handlePath(g.dir, small.gfid)));
+  t.false(fs.existsSync(handlePath(g.dir, big.gfid)));
+  const r = await g.fops.readv(g.frame(), { fd, size: 4096, offset: (4 << 20) - 4096, flags: 0 });
+  t.true(r.data.equals(Buffer.alloc(4096, 7)));
 });
 
 test('rmdir removes the directory and its handle symlink; a non-empty one is ENOTEMPTY', async (t) => {

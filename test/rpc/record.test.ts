@@ -1,5 +1,6 @@
 import test from 'ava';
 import { RecordDecoder, RecordTooLargeError, frameRecord, DEFAULT_MAX_RECORD } from '../../rpc/sunrpc/index.js';
+import { RpcDecodeError } from '../../rpc/xdr/errors.js';
 
 test('a record split into several fragments is reassembled', (t) => {
   const body = Buffer.from('abcdefghijklmnopqrstuvwxyz');
@@ -75,4 +76,39 @@ test('a fragment whole in one chunk is returned without a copy, unless the chunk
   chunk.fill(0x2e, 4); // overwrite the body in the chunk
   t.is(view!.toString(), '.........', 'the view shares the chunk');
   t.is(copy!.toString(), 'zero copy', 'the copy does not');
+});
+
+test('a large fragment is read straight into its own buffer once its header has arrived, and records after it decode as usual', (t) => {
+  const big = Buffer.alloc(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = i % 251;
+  const small = Buffer.from('next record');
+  const wire = Buffer.concat([frameRecord(big), frameRecord(small)]);
+  const d = new RecordDecoder();
+  t.is(d.directTarget(1), undefined, 'nothing to aim at before a header');
+  // The header and the first bytes come through a shared buffer.
+  t.deepEqual(d.push(wire.subarray(0, 1000), true), []);
+  const records: Buffer[] = [];
+  let at = 1000;
+  let target = d.directTarget(64 * 1024);
+  t.truthy(target);
+  t.is(target!.length, 300_000 - 996);
+  // Reads land in the target in pieces; the record completes when it is full.
+  while (target) {
+    const n = Math.min(70_000, target.length);
+    wire.copy(target, 0, at, at + n);
+    at += n;
+    records.push(...d.pushDirect(n));
+    target = d.directTarget(64 * 1024);
+  }
+  // Less than 64 KiB was missing at some point: the rest came through the shared buffer.
+  const end = 4 + big.length;
+  if (at < end) {
+    records.push(...d.push(wire.subarray(at, end), true));
+    at = end;
+  }
+  records.push(...d.push(wire.subarray(at), true));
+  t.is(records.length, 2);
+  t.true(records[0]!.equals(big));
+  t.true(records[1]!.equals(small));
+  t.throws(() => d.pushDirect(1), { instanceOf: RpcDecodeError });
 });
