@@ -15,6 +15,12 @@ export class Inode {
   readonly ctx = new Map<object, unknown>();
   /** Names this inode is linked under: `parentGfid/name` keys. */
   readonly dentries = new Set<string>();
+  /**
+   * The dentry linked last (parent and name), while it still stands: linking the same name again
+   * (a lookup, then the FUSE bridge; every entry of every listing) skips building its key.
+   */
+  lastParent: Inode | null = null;
+  lastName = '';
   /** Neighbours in the table's LRU list (null when not in it): see InodeTable.lru. */
   lruPrev: Inode | null = null;
   lruNext: Inode | null = null;
@@ -42,6 +48,11 @@ export interface InodeTableOptions {
 }
 
 const dentryKey = (parent: Gfid, name: string) => `${parent}/${name}`;
+
+/** The inode lost the dentry parent/name: its remembered last dentry goes if it was that one. */
+function forgetLast(inode: Inode, parent: Gfid, name: string): void {
+  if (inode.lastParent !== null && inode.lastParent.gfid === parent && inode.lastName === name) inode.lastParent = null;
+}
 
 /**
  * gfid index plus parent+name index, as libglusterfs/src/inode.c keeps them. An inode is purged
@@ -107,14 +118,19 @@ export class InodeTable {
       this.byGfid.set(gfid, target);
     }
     if (type !== IaType.INVAL) target.type = type;
-    if (parent && name !== undefined) {
+    if (parent && name !== undefined && !(target.lastParent === parent && target.lastName === name)) {
       const key = dentryKey(parent.gfid, name);
       const old = this.byDentry.get(key);
-      if (old && old !== target) old.dentries.delete(key);
+      if (old && old !== target) {
+        old.dentries.delete(key);
+        forgetLast(old, parent.gfid, name);
+      }
       // A directory has one name: drop any older dentry (it was renamed behind our back).
       if (target.type === IaType.DIR) for (const k of target.dentries) if (k !== key) this.byDentry.delete(k), target.dentries.delete(k);
       this.byDentry.set(key, target);
       target.dentries.add(key);
+      target.lastParent = parent;
+      target.lastName = name;
     }
     // An inode nobody holds yet is still subject to the LRU, so linking alone can never grow the
     // table without bound (a listing's surplus entries, a lookup nobody keeps). It is trimmed by
@@ -125,11 +141,13 @@ export class InodeTable {
   }
 
   unlink(parent: Inode | Gfid, name: string): void {
-    const key = dentryKey(typeof parent === 'string' ? parent : parent.gfid, name);
+    const pgfid = typeof parent === 'string' ? parent : parent.gfid;
+    const key = dentryKey(pgfid, name);
     const inode = this.byDentry.get(key);
     if (!inode) return;
     this.byDentry.delete(key);
     inode.dentries.delete(key);
+    forgetLast(inode, pgfid, name);
     this.maybePurge(inode);
   }
 
@@ -142,6 +160,8 @@ export class InodeTable {
     const key = dentryKey(newParent.gfid, newName);
     this.byDentry.set(key, inode);
     inode.dentries.add(key);
+    inode.lastParent = newParent;
+    inode.lastName = newName;
   }
 
   ref(inode: Inode): Inode {
@@ -230,6 +250,7 @@ export class InodeTable {
     this.lruRemove(inode);
     for (const key of inode.dentries) this.byDentry.delete(key);
     inode.dentries.clear();
+    inode.lastParent = null;
     if (this.byGfid.get(inode.gfid) === inode) this.byGfid.delete(inode.gfid);
     this.onForget?.(inode);
     inode.ctx.clear();

@@ -83,3 +83,29 @@ test('an inode linked but never held joins the LRU, and the next release trims i
   t.is(table.lruSize, 1);
   t.is(table.find(held.gfid), held);
 });
+test('linking a name again after it was unlinked, renamed away or given to another inode restores the index', (t) => {
+  const table = new InodeTable();
+  const root = table.root;
+  const a = newGfid();
+  const b = newGfid();
+  const ia = table.link(table.create(), a, IaType.REG, root, 'x');
+  table.link(ia, a, IaType.REG, root, 'x'); // the same name again: nothing changes
+  t.is(table.findDentry(root, 'x'), ia);
+  table.unlink(root, 'x');
+  t.is(table.findDentry(root, 'x'), undefined);
+  table.ref(ia);
+  t.is(table.link(ia, a, IaType.REG, root, 'x'), ia);
+  t.is(table.findDentry(root, 'x'), ia, 'relinked after unlink');
+  table.rename(root, 'x', root, 'y');
+  t.is(table.findDentry(root, 'x'), undefined);
+  table.link(ia, a, IaType.REG, root, 'x');
+  t.is(table.findDentry(root, 'x'), ia, 'relinked under the old name after rename');
+  // another inode takes the name, then the first one is linked under it again
+  const ib = table.link(table.create(), b, IaType.REG, root, 'x');
+  t.is(table.findDentry(root, 'x'), ib);
+  table.link(ia, a, IaType.REG, root, 'x');
+  t.is(table.findDentry(root, 'x'), ia, 'relinked after the name went to another inode');
+  table.link(ib, b, IaType.REG, root, 'x');
+  t.is(table.findDentry(root, 'x'), ib);
+  t.is(table.path(ib), '/x');
+});

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InitFlag, Size } from '../../xlators/mount/fuse/kernel/abi.js';
 import { Reader } from '../../xlators/mount/fuse/kernel/decode.js';
-import { DirBuffer } from '../../xlators/mount/fuse/kernel/encode.js';
+import { DirBuffer, entryOut } from '../../xlators/mount/fuse/kernel/encode.js';
 import { negotiate } from '../../xlators/mount/fuse/kernel/init.js';
 import { devFromKernel, devToKernel, fromFlock, toFlock } from '../../xlators/mount/fuse/bridge/attr.js';
 
@@ -57,4 +57,56 @@ test('a lock to end of file keeps len 0 in gf_flock and OFFSET_MAX for the kerne
   const part = toFlock({ start: 10n, end: 19n, type: 0, pid: 5 }, owner);
   t.is(part.len, 10n);
   t.is(fromFlock(part).end, 19n);
+});
+
+test('entry replies carry 64-bit fields exactly: sizes past 4 GiB, times before 1970, node ids and inode numbers past 2^53', (t) => {
+  const e = {
+    nodeid: 0xfedc_ba98_7654_3210n,
+    generation: 3n,
+    entryValid: 1.5,
+    attrValid: 0.25,
+    attr: {
+      ino: 0x8000_0000_0000_0001n,
+      size: 2 ** 40 + 3,
+      blocks: 2 ** 33 + 1,
+      atime: { sec: -86_400, nsec: 5 },
+      mtime: { sec: 2 ** 34, nsec: 999_999_999 },
+      ctime: { sec: 0, nsec: 0 },
+      mode: 0o100644,
+      nlink: 2,
+      uid: 4_000_000_000,
+      gid: 7,
+      rdev: 0,
+      blksize: 4096,
+    },
+  };
+  const b = entryOut(e);
+  t.is(b.length, Size.ENTRY_OUT);
+  t.is(b.readBigUInt64LE(0), e.nodeid);
+  t.is(b.readBigUInt64LE(8), 3n);
+  t.is(b.readBigUInt64LE(16), 1n);
+  t.is(b.readUInt32LE(32), 500_000_000);
+  t.is(b.readBigUInt64LE(24), 0n);
+  t.is(b.readUInt32LE(36), 250_000_000);
+  const a = 40;
+  t.is(b.readBigUInt64LE(a), e.attr.ino);
+  t.is(b.readBigUInt64LE(a + 8), BigInt(2 ** 40 + 3));
+  t.is(b.readBigUInt64LE(a + 16), BigInt(2 ** 33 + 1));
+  t.is(b.readBigInt64LE(a + 24), -86_400n);
+  t.is(b.readBigInt64LE(a + 32), BigInt(2 ** 34));
+  t.is(b.readUInt32LE(a + 52), 999_999_999);
+  t.is(b.readUInt32LE(a + 68), 4_000_000_000);
+});
+
+test('a readdirplus record holds a multi-byte name and an offset past 2^63 as the kernel reads them', (t) => {
+  const list = new DirBuffer(4096, true);
+  const name = 'é-名前';
+  t.true(list.add({ name, ino: 42n, type: 8, off: -2n }));
+  const b = list.bytes();
+  const d = Size.ENTRY_OUT;
+  t.is(b.readBigUInt64LE(d), 42n);
+  t.is(b.readBigUInt64LE(d + 8), 2n ** 64n - 2n);
+  t.is(b.readUInt32LE(d + 16), Buffer.byteLength(name));
+  t.is(b.toString('utf8', d + 24, d + 24 + Buffer.byteLength(name)), name);
+  t.is(b.length % 8, 0);
 });

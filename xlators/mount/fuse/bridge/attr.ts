@@ -24,6 +24,7 @@ export function toAttr(b: Iatt): Attr {
 
 /** glibc dev_t (gnu_dev_makedev) -> the kernel's 32-bit new_encode_dev form FUSE carries. */
 export function devToKernel(dev: bigint): number {
+  if (dev === 0n) return 0; // every file that is not a device
   const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
   const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;

@@ -2,20 +2,46 @@ import { Size } from './abi.js';
 import type { Attr, DirEntryOut, DirList, Entry, FileLock, Statfs } from './types.js';
 
 /** Whole seconds and nanoseconds of a timeout given in (fractional) seconds. */
-function splitTimeout(seconds: number): [bigint, number] {
+function splitTimeout(seconds: number): [number, number] {
   const s = Math.max(0, seconds);
   const whole = Math.floor(s);
-  return [BigInt(whole), Math.min(999_999_999, Math.round((s - whole) * 1e9))];
+  return [whole, Math.min(999_999_999, Math.round((s - whole) * 1e9))];
+}
+
+const TWO32 = 0x1_0000_0000;
+
+/**
+ * A non-negative integer below 2^53 as a little-endian u64, written as two 32-bit words: no
+ * BigInt per field (a READDIRPLUS record has nine 64-bit fields, and BigInt conversions were the
+ * largest single cost of encoding a listing).
+ */
+function u64(b: Buffer, v: number, at: number): void {
+  const n = v > 0 ? Math.trunc(v) : 0;
+  const hi = Math.floor(n / TWO32);
+  b.writeUInt32LE(n - hi * TWO32, at);
+  b.writeUInt32LE(hi >>> 0, at + 4);
+}
+
+/** A signed 64-bit integer (times before 1970 are negative) from a number. */
+function i64(b: Buffer, v: number, at: number): void {
+  if (v >= 0) return u64(b, v, at);
+  b.writeBigInt64LE(BigInt(Math.trunc(v)), at);
+}
+
+/** A u64 held as a bigint (inode numbers, node ids): two words when it fits a double exactly. */
+function big64(b: Buffer, v: bigint, at: number): void {
+  if (v >= 0n && v <= 0x1f_ffff_ffff_ffffn) return u64(b, Number(v), at);
+  b.writeBigUInt64LE(BigInt.asUintN(64, v), at);
 }
 
 /** struct fuse_attr at `at`. */
 export function writeAttr(b: Buffer, at: number, a: Attr): void {
-  b.writeBigUInt64LE(a.ino, at);
-  b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(a.size))), at + 8);
-  b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(a.blocks))), at + 16);
-  b.writeBigInt64LE(BigInt(a.atime.sec), at + 24);
-  b.writeBigInt64LE(BigInt(a.mtime.sec), at + 32);
-  b.writeBigInt64LE(BigInt(a.ctime.sec), at + 40);
+  big64(b, a.ino, at);
+  u64(b, a.size, at + 8);
+  u64(b, a.blocks, at + 16);
+  i64(b, a.atime.sec, at + 24);
+  i64(b, a.mtime.sec, at + 32);
+  i64(b, a.ctime.sec, at + 40);
   b.writeUInt32LE(a.atime.nsec >>> 0, at + 48);
   b.writeUInt32LE(a.mtime.nsec >>> 0, at + 52);
   b.writeUInt32LE(a.ctime.nsec >>> 0, at + 56);
@@ -32,10 +58,10 @@ export function writeAttr(b: Buffer, at: number, a: Attr): void {
 export function writeEntry(b: Buffer, at: number, e: Entry): void {
   const [es, ens] = splitTimeout(e.entryValid);
   const [as, ans] = splitTimeout(e.attrValid);
-  b.writeBigUInt64LE(e.nodeid, at);
-  b.writeBigUInt64LE(e.generation, at + 8);
-  b.writeBigUInt64LE(es, at + 16);
-  b.writeBigUInt64LE(as, at + 24);
+  big64(b, e.nodeid, at);
+  big64(b, e.generation, at + 8);
+  u64(b, es, at + 16);
+  u64(b, as, at + 24);
   b.writeUInt32LE(ens, at + 32);
   b.writeUInt32LE(ans, at + 36);
   writeAttr(b, at + 40, e.attr);
@@ -50,7 +76,7 @@ export function entryOut(e: Entry): Buffer {
 export function attrOut(attr: Attr, validSeconds: number): Buffer {
   const b = Buffer.alloc(Size.ATTR_OUT);
   const [s, ns] = splitTimeout(validSeconds);
-  b.writeBigUInt64LE(s, 0);
+  u64(b, s, 0);
   b.writeUInt32LE(ns, 8);
   writeAttr(b, 16, attr);
   return b;
@@ -113,20 +139,20 @@ export class DirBuffer implements DirList {
   }
 
   add(d: DirEntryOut, entry?: Entry): boolean {
-    const name = Buffer.from(d.name, 'utf8');
+    const nameLength = Buffer.byteLength(d.name, 'utf8');
     const head = this.plus ? Size.ENTRY_OUT + Size.DIRENT_HEADER : Size.DIRENT_HEADER;
-    const rec = align8(head + name.length);
+    const rec = align8(head + nameLength);
     if (this.used + rec > this.size) return false;
     let at = this.used;
     if (this.plus) {
       if (entry) writeEntry(this.buf, at, entry); // else all zero: nodeid 0 means "no entry"
       at += Size.ENTRY_OUT;
     }
-    this.buf.writeBigUInt64LE(d.ino, at);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, d.off), at + 8);
-    this.buf.writeUInt32LE(name.length, at + 16);
+    big64(this.buf, d.ino, at);
+    big64(this.buf, d.off, at + 8);
+    this.buf.writeUInt32LE(nameLength, at + 16);
     this.buf.writeUInt32LE(d.type >>> 0, at + 20);
-    name.copy(this.buf, at + 24);
+    this.buf.write(d.name, at + 24, nameLength, 'utf8');
     this.used += rec;
     return true;
   }
