@@ -129,6 +129,11 @@ interface Inline {
    * is read with getxattrat(2) where the kernel has it (6.13+), else through /proc/self/fd.
    */
   statEntries(dirfd: number, names: string[], stats: Float64Array, gfids: Buffer): Int32Array;
+  /**
+   * The xattr `key` of `name` in the directory pinned by `dirfd`, into `out`: its length, or
+   * -errno (-ENODATA: none, -ERANGE: larger than `out`). getxattrat(2), /proc fallback.
+   */
+  getxattrAt(dirfd: number, name: string, key: string, out: Buffer): number;
   /** trusted.gfid of `name` in the directory pinned by `dirfd` into `out`: bytes read, or -errno. */
   gfidAt(dirfd: number, name: string, out: Buffer): number;
   /**

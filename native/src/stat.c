@@ -84,11 +84,12 @@ struct gfs_xattr_args {
 };
 static int have_getxattrat = 1;
 
-static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
+/* The xattr `key` of `name` in the directory pinned by `dirfd` (not following a symlink). */
+static ssize_t entry_xattr(int dirfd, const char *name, const char *key, void *out, size_t size) {
 #ifdef SYS_GETXATTRAT
   if (have_getxattrat) {
-    struct gfs_xattr_args args = {(uint64_t)(uintptr_t)out, 16, 0};
-    long n = syscall(SYS_GETXATTRAT, dirfd, name, AT_SYMLINK_NOFOLLOW, "trusted.gfid", &args, sizeof args);
+    struct gfs_xattr_args args = {(uint64_t)(uintptr_t)out, (uint32_t)size, 0};
+    long n = syscall(SYS_GETXATTRAT, dirfd, name, AT_SYMLINK_NOFOLLOW, key, &args, sizeof args);
     /* ENOSYS: a kernel before 6.13. EPERM: a seccomp filter that does not know the call (Docker's
      * default answers unknown calls so); a real permission failure is then answered the old way. */
     if (n >= 0 || (errno != ENOSYS && errno != EPERM)) return n;
@@ -97,7 +98,11 @@ static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
 #endif
   char path[64 + 256];
   snprintf(path, sizeof path, "/proc/self/fd/%d/%s", dirfd, name);
-  return lgetxattr(path, "trusted.gfid", out, 16);
+  return lgetxattr(path, key, out, size);
+}
+
+static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
+  return entry_xattr(dirfd, name, "trusted.gfid", out, 16);
 }
 
 static napi_value stat_entries(napi_env env, napi_callback_info info) {
@@ -157,6 +162,31 @@ static napi_value gfid_at(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * getxattrAt(dirfd, name, key, out) -> bytes of the value written into `out`, or -errno (ENODATA:
+ * none; ERANGE: larger than `out`). Relative to the pinned directory, as gfidAt, for the xattrs a
+ * lookup asks for (DHT asks every entry for its layout and link-to).
+ */
+static napi_value getxattr_at(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (inline_args(env, info, argv, 4, "getxattrAt")) return NULL;
+  int64_t dirfd;
+  void *out;
+  size_t olen;
+  char *key = NULL;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[3], &out, &olen, 0, "out") || arg_string(env, argv[2], &key, "key")) return NULL;
+  char name[NAME_MAX + 2];
+  int32_t r = read_name(env, argv[1], name);
+  if (r == 0) {
+    ssize_t n = entry_xattr((int)dirfd, name, key, out, olen);
+    r = n < 0 ? -errno : (int32_t)n;
+  }
+  free(key);
+  napi_value result;
+  napi_create_int32(env, r, &result);
+  return result;
+}
+
+/*
  * getdentsInto(dirfd, offset, buf) -> bytes of linux_dirent64 records in buf, or -errno. A
  * bigint offset seeks first (a d_off cookie handed out earlier); null reads on from the fd's
  * position. Inline and into the caller's buffer: building a JS object per entry through N-API
@@ -202,6 +232,8 @@ void export_stat(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "statEntries", fn);
   napi_create_function(env, "gfidAt", NAPI_AUTO_LENGTH, gfid_at, NULL, &fn);
   napi_set_named_property(env, exports, "gfidAt", fn);
+  napi_create_function(env, "getxattrAt", NAPI_AUTO_LENGTH, getxattr_at, NULL, &fn);
+  napi_set_named_property(env, exports, "getxattrAt", fn);
   napi_create_function(env, "getdentsInto", NAPI_AUTO_LENGTH, getdents_into, NULL, &fn);
   napi_set_named_property(env, exports, "getdentsInto", fn);
 }

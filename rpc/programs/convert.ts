@@ -91,6 +91,40 @@ export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint;
   };
 }
 
+/**
+ * iattToWire for an iattx that is only encoded (a brick's replies): the 64-bit fields that fit
+ * a double stay numbers, which XdrWriter writes as they are, instead of a dozen BigInts made per
+ * iatt and turned back into numbers by the writer. Same bytes as iattToWire; not for values a
+ * caller reads back (its fields are not all bigints).
+ */
+export function iattToWireNumbers(i: Iatt): GfxIattx {
+  const n = (v: number) => v as unknown as bigint;
+  return {
+    ia_gfid: gfidToBuffer(i.gfid),
+    ia_flags: i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC,
+    ia_ino: i.ino >= 0n ? i.ino : BigInt.asUintN(64, i.ino),
+    ia_dev: i.dev >= 0n ? i.dev : BigInt.asUintN(64, i.dev),
+    ia_rdev: i.rdev === 0n ? n(0) : rdevToWire(i.rdev),
+    ia_size: n(i.size),
+    ia_blocks: n(i.blocks),
+    ia_attributes: n(0),
+    ia_attributes_mask: n(0),
+    ia_atime: n(i.atime.sec),
+    ia_mtime: n(i.mtime.sec),
+    ia_ctime: n(i.ctime.sec),
+    ia_btime: n(i.btime?.sec ?? 0),
+    ia_atime_nsec: i.atime.nsec,
+    ia_mtime_nsec: i.mtime.nsec,
+    ia_ctime_nsec: i.ctime.nsec,
+    ia_btime_nsec: i.btime?.nsec ?? 0,
+    ia_nlink: i.nlink,
+    ia_uid: i.uid,
+    ia_gid: i.gid,
+    ia_blksize: i.blksize,
+    mode: (i.mode & 0o7777) | modeTypeBits(i.type),
+  };
+}
+
 /** The all-zero iattx GlusterFS sends where a reply has no stat (failed fops, absent postparent). */
 export function emptyIattx(): GfxIattx {
   return {

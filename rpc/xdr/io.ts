@@ -43,14 +43,31 @@ export class XdrWriter {
     this.pos = this.buf.writeUInt32BE(v, this.pos);
   }
 
+  /**
+   * A signed 64-bit field. Encoders that build a message only to send it may pass a safe-integer
+   * number instead of a bigint (see iattToWireNumbers): same bytes, no BigInt made per field.
+   */
   hyper(v: bigint): void {
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v)) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
+      this.room(8);
+      this.pos = this.words(v);
+      return;
+    }
     if (typeof v !== 'bigint' || v < HYPER_MIN || v >= HYPER_END) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
     this.room(8);
     if (v >= SAFE_MIN && v <= SAFE_MAX) this.pos = this.words(Number(v));
     else this.pos = this.buf.writeBigInt64BE(v, this.pos);
   }
 
+  /** An unsigned 64-bit field; a non-negative safe-integer number is taken too (see hyper). */
   uhyper(v: bigint): void {
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v) || v < 0) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
+      this.room(8);
+      this.pos = this.words(v);
+      return;
+    }
     if (typeof v !== 'bigint' || v < 0n || v >= UHYPER_END) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
     this.room(8);
     if (v <= SAFE_MAX) this.pos = this.words(Number(v));

@@ -338,10 +338,28 @@ test('without getxattrat (kernels before 6.13) gfidAt falls back to the /proc/se
   fs.writeFileSync(path.join(dir, 'with'), 'x');
   native.lsetxattrSync(path.join(dir, 'with'), 'trusted.gfid', Buffer.alloc(16, 0xcd));
   const addon = path.resolve('native/build/Release/gfs_native.node');
-  const script = `const n = require(${JSON.stringify(addon)}); const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(dir)}, 'r'); const b = Buffer.alloc(16); console.log(n.gfidAt(fd, 'with', b), b.toString('hex'), n.gfidAt(fd, 'none', b));`;
+  native.lsetxattrSync(path.join(dir, 'with'), 'user.k', Buffer.from('value'));
+  const script = `const n = require(${JSON.stringify(addon)}); const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(dir)}, 'r'); const b = Buffer.alloc(16); console.log(n.gfidAt(fd, 'with', b), b.toString('hex'), n.gfidAt(fd, 'none', b), n.getxattrAt(fd, 'with', 'user.k', b), b.toString('utf8', 0, 5));`;
   const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, GFS_NO_GETXATTRAT: '1' }, encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
-  t.is(r.stdout.trim(), `16 ${'cd'.repeat(16)} ${-os.constants.errno.ENOENT}`);
+  t.is(r.stdout.trim(), `16 ${'cd'.repeat(16)} ${-os.constants.errno.ENOENT} 5 value`);
+});
+
+test('getxattrAt reads any xattr relative to a directory fd: its length, ENODATA when absent, ERANGE when larger than the buffer', (t) => {
+  const dir = tmpdir(t);
+  fs.writeFileSync(path.join(dir, 'f'), 'x');
+  fs.symlinkSync('f', path.join(dir, 'link'));
+  native.lsetxattrSync(path.join(dir, 'f'), 'trusted.glusterfs.dht.linkto', Buffer.from('vol-client-2\0'));
+  const dfd = fs.openSync(dir, 'r');
+  t.teardown(() => fs.closeSync(dfd));
+  const out = Buffer.alloc(64);
+  t.is(native.getxattrAt(dfd, 'f', 'trusted.glusterfs.dht.linkto', out), 13);
+  t.is(out.toString('utf8', 0, 12), 'vol-client-2');
+  t.is(native.getxattrAt(dfd, 'f', 'trusted.glusterfs.dht', out), -os.constants.errno.ENODATA);
+  t.is(native.getxattrAt(dfd, 'f', 'trusted.glusterfs.dht.linkto', Buffer.alloc(4)), -os.constants.errno.ERANGE);
+  // a symlink's own xattrs, never its target's
+  t.is(native.getxattrAt(dfd, 'link', 'trusted.glusterfs.dht.linkto', out), -os.constants.errno.ENODATA);
+  t.is(native.getxattrAt(dfd, 'a/f', 'trusted.glusterfs.dht.linkto', out), -os.constants.errno.EINVAL);
 });
 
 test('statEntries and gfidAt take names of the full 255 bytes', (t) => {

@@ -1,6 +1,6 @@
 import type { Iatt } from '../../../runtime/core/iatt.js';
 import type { Dict } from '../../../runtime/core/dict.js';
-import { dictToWire, emptyIattx, iattToWire, NO_DICT } from '../../../rpc/programs/convert.js';
+import { dictToWire, emptyIattx, iattToWireNumbers, NO_DICT } from '../../../rpc/programs/convert.js';
 import { GFS4_FOPS, type Gfs4FopName } from '../../../rpc/programs/gfs4.js';
 import type { Codec } from '../../../rpc/xdr/schema.js';
 import type { GfxIattx } from '../../../rpc/programs/gfx-types.js';
@@ -35,7 +35,7 @@ export function zeroValue(codec: Codec<unknown>): unknown {
 
 /** An iattx as GlusterFS sends it (convert.ts puts ia_rdev in GlusterFS's major<<32|minor form). */
 export function iattx(i: Iatt): GfxIattx {
-  return iattToWire(i);
+  return iattToWireNumbers(i);
 }
 
 /** gfx_dict fields are recognised by shape: that is how "no dict" (count -1) is filled in. */

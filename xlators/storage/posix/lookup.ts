@@ -9,7 +9,7 @@ import { iattFromStat, statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, type PosixSelf } from './state.js';
-import { fillRequestedXattrs, gfidFor } from './xdata.js';
+import { fillRequestedXattrs, fillRequestedXattrsAt, gfidFor } from './xdata.js';
 
 /** GlusterFS's is_fresh_file: the entry changed within the last second. */
 const isFresh = (ctimeNs: bigint): boolean => BigInt(Date.now()) * 1_000_000n - ctimeNs < 1_000_000_000n;
@@ -58,7 +58,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
       if (r < 0) throw errnoError(r, 'fstat', e.parentPath);
       const postparent = iattFromStat(entryStat, e.pargfid);
       if (isDir) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
-      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(e.path, xdata) };
+      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrsAt(e.dirFd, e.name, e.path, xdata) };
     }
     return await slowLookup(self, a, e);
   } finally {

@@ -49,6 +49,29 @@ export async function fillRequestedXattrs(path: string, req: Dict | undefined): 
   return out;
 }
 
+const xattrBuf = Buffer.allocUnsafe(4096);
+const ERANGE = 34;
+
+/**
+ * fillRequestedXattrs for `name` in the directory pinned by `dirFd`: each key read relative to
+ * the fd (getxattrAt) instead of through a /proc/self/fd path walk. A value larger than 4 KiB is
+ * read through `path` as before.
+ */
+export async function fillRequestedXattrsAt(dirFd: number, name: string, path: string, req: Dict | undefined): Promise<Dict | undefined> {
+  if (!req || req.size === 0) return undefined;
+  let out: Dict | undefined;
+  for (const key of req.keys()) {
+    if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
+    const n = native.getxattrAt(dirFd, name, key, xattrBuf);
+    if (n >= 0) (out ??= new Dict()).setBin(key, Buffer.from(xattrBuf.subarray(0, n)));
+    else if (n === -ERANGE) {
+      const value = native.lgetxattrNb(path, key);
+      if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);
+    }
+  }
+  return out;
+}
+
 /**
  * posix_entry_create_xattr_set: xattrs a parent sends with mkdir/create/mknod/symlink (DHT's
  * layout, ACLs) are set on the new entry. gfid-req and posix's own keys are skipped.
