@@ -33,7 +33,8 @@ export const SERVING_NODE_FLAGS = ['--initial-old-space-size=64'];
 /**
  * What a serving process (a brick, a mount) sets up for itself before it serves: buffers up to
  * 16 MiB come from the malloc heap, and up to 256 MiB of freed heap is kept (see tuneMalloc in
- * native/src/poll.c). Not done by the CLI and tests, which do not stream.
+ * native/src/poll.c): the price is that a process's resident size does not shrink back below
+ * what it once used, up to that much. Not done by the CLI and tests, which do not stream.
  */
 export function tuneServingProcess(): void {
   native.tuneMalloc(16 << 20, 256 << 20);

@@ -153,7 +153,11 @@ static napi_value tune_malloc(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "tuneMalloc: thresholds are bytes from 0 to 2^31 - 1");
     return NULL;
   }
+#ifdef __GLIBC__
   int ok = mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, (int)trim_threshold) == 1;
+#else
+  int ok = 0; /* other C libraries have no mallopt: nothing to tune */
+#endif
   napi_value out;
   napi_get_boolean(env, ok, &out);
   return out;

@@ -173,7 +173,7 @@ static napi_value getxattr_at(napi_env env, napi_callback_info info) {
   void *out;
   size_t olen;
   char *key = NULL;
-  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[3], &out, &olen, 0, "out") || arg_string(env, argv[2], &key, "key")) return NULL;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[3], &out, &olen, 1, "out") || arg_string(env, argv[2], &key, "key")) return NULL;
   char name[NAME_MAX + 2];
   int32_t r = read_name(env, argv[1], name);
   if (r == 0) {
@@ -206,7 +206,9 @@ static napi_value getdents_into(napi_env env, napi_callback_info info) {
     int64_t off;
     bool lossless;
     napi_get_value_bigint_int64(env, argv[1], &off, &lossless);
-    if (lseek((int)dirfd, (off_t)off, SEEK_SET) < 0) r = -errno;
+    /* A cookie is an int64 d_off: anything else (a forged wire offset of 2^63 or more) is invalid. */
+    if (!lossless) r = -EINVAL;
+    else if (lseek((int)dirfd, (off_t)off, SEEK_SET) < 0) r = -errno;
   } else if (t != napi_null && t != napi_undefined) {
     napi_throw_type_error(env, NULL, "getdentsInto: offset must be a bigint or null");
     return NULL;

@@ -98,7 +98,8 @@ export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint;
  * caller reads back (its fields are not all bigints).
  */
 export function iattToWireNumbers(i: Iatt): GfxIattx {
-  const n = (v: number) => v as unknown as bigint;
+  // A size or time past 2^53 (XFS allows 8 EiB files) goes as a bigint, as iattToWire sends it.
+  const n = (v: number) => (Number.isSafeInteger(v) ? (v as unknown as bigint) : BigInt(v));
   return {
     ia_gfid: gfidToBuffer(i.gfid),
     ia_flags: i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC,

@@ -185,6 +185,7 @@ test('getdentsInto fills a buffer with the records getdents lists, names of any 
   t.deepEqual(next.map((e) => e.name), parsed.slice(5 + first.length, 5 + first.length + next.length).map((e) => e.name));
   t.is(native.getdentsInto(fd, parsed.at(-1)!.off, buf), 0);
   t.is(native.getdentsInto(-1, 0n, buf), -os.constants.errno.EBADF);
+  t.is(native.getdentsInto(fd, 1n << 63n, buf), -os.constants.errno.EINVAL, 'an offset no d_off can be');
   t.throws(() => native.getdentsInto(fd, 5 as never, buf), { instanceOf: TypeError });
 });
 

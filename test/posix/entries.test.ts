@@ -6,7 +6,7 @@ import { Fd } from '../../runtime/core/fd.js';
 import { E } from '../../runtime/core/fop-error.js';
 import { gfidToIno, newGfid, ROOT_GFID } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
-import { makedev, major, minor } from '../../native/index.js';
+import { makedev, major, minor, native } from '../../native/index.js';
 import { diskGfid, gfidReq, handlePath, locOf, posixGraph } from './helpers.js';
 
 const errno = (n: number) => ({ message: new RegExp(`^${Object.entries(E).find(([, v]) => v === n)![0]}`) });
@@ -121,6 +121,23 @@ test('unlinking the last name of a large file (freed on the thread pool) and of 
   t.false(fs.existsSync(handlePath(g.dir, big.gfid)));
   const r = await g.fops.readv(g.frame(), { fd, size: 4096, offset: (4 << 20) - 4096, flags: 0 });
   t.true(r.data.equals(Buffer.alloc(4096, 7)));
+});
+
+test('a file on the brick carrying a directory\'s gfid never takes that directory\'s handle, by unlink or by create', async (t) => {
+  const g = await posixGraph(t);
+  const d = await g.mkdir('/d');
+  // placed by hand: a regular file with the directory's gfid
+  fs.writeFileSync(path.join(g.dir, 'stray'), 'x');
+  native.lsetxattrSync(path.join(g.dir, 'stray'), 'trusted.gfid', Buffer.from(d.gfid.replace(/-/g, ''), 'hex'));
+  const stray = g.graph.itable.create();
+  await g.fops.unlink(g.frame(), { loc: { path: '/stray', name: 'stray', pargfid: ROOT_GFID, parent: g.graph.itable.root, inode: stray }, xflag: 0 });
+  t.true(fs.lstatSync(handlePath(g.dir, d.gfid)).isSymbolicLink(), 'the directory keeps its handle');
+  // a create asking for the directory's gfid is refused, and the handle stays
+  const loc = await g.newLoc('/clash');
+  const fd = new Fd(loc.inode!, fs.constants.O_WRONLY);
+  await t.throwsAsync(g.fops.create(g.frame(), { loc, flags: fs.constants.O_WRONLY | fs.constants.O_CREAT, mode: 0o100644, umask: 0, fd, xdata: gfidReq(d.gfid) }), errno(E.EEXIST));
+  t.true(fs.lstatSync(handlePath(g.dir, d.gfid)).isSymbolicLink());
+  t.is((await g.fops.lookup(g.frame(), { loc: { path: '/d', gfid: d.gfid } })).buf.gfid, d.gfid);
 });
 
 test('rmdir removes the directory and its handle symlink; a non-empty one is ENOTEMPTY', async (t) => {

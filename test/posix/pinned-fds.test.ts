@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Fd } from '../../runtime/core/fd.js';
 import { E } from '../../runtime/core/fop-error.js';
 import { PinnedFds } from '../../xlators/storage/posix/pinned-fds.js';
-import { locOf, posixGraph } from './helpers.js';
+import { gfidReq, locOf, posixGraph } from './helpers.js';
+import { ROOT_GFID } from '../../runtime/core/gfid.js';
 
 const isOpen = (fd: number) => {
   try {
@@ -22,7 +23,7 @@ function openDirs(t: { teardown(fn: () => void): void }, n: number): number[] {
   return Array.from({ length: n }, () => fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY));
 }
 
-test('the least recently used fd is closed past the limit, but never while a caller holds it', (t) => {
+test.serial('the least recently used fd is closed past the limit, but never while a caller holds it', (t) => {
   const [a, b, c, d] = openDirs(t, 4);
   const pins = new PinnedFds(2);
   pins.release(pins.add('a', a!));
@@ -41,7 +42,7 @@ test('the least recently used fd is closed past the limit, but never while a cal
   t.false(isOpen(c!) || isOpen(d!));
 });
 
-test('a dropped fd is closed by its last user, and a second add for a key retires the first', (t) => {
+test.serial('a dropped fd is closed by its last user, and a second add for a key retires the first', (t) => {
   const [a, b] = openDirs(t, 2);
   const pins = new PinnedFds(8);
   const first = pins.add('k', a!);
@@ -79,4 +80,43 @@ test('a directory removed by rmdir or by hand on the brick is not reached throug
   const fd = new Fd(inode, fs.constants.O_WRONLY);
   const err2 = await t.throwsAsync(g.fops.create(g.frame(), { loc: { path: '/e/y', name: 'y', pargfid: e.gfid, inode }, flags: fs.constants.O_WRONLY, mode: 0o644, umask: 0, fd }));
   t.true([E.ESTALE, E.ENOENT].includes((err2 as unknown as { errno: number }).errno), String(err2));
+});
+
+test('a kept fd is opened and verified again after its time: a directory moved out of the brick by hand is not reached through its gfid', async (t) => {
+  const g = await posixGraph(t);
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-outside-'));
+  t.teardown(() => fs.rmSync(outside, { recursive: true, force: true }));
+  const e = await g.mkdir('/e');
+  await g.create('/e/f'); // kept open now
+  fs.renameSync(path.join(g.dir, 'e'), path.join(outside, 'e'));
+  await new Promise((r) => setTimeout(r, 1100));
+  const inode = g.graph.itable.create();
+  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: { path: '/e/x', name: 'x', pargfid: e.gfid, inode }, mode: 0o755, umask: 0 }), { message: /^ESTALE/ });
+  await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: '/e', gfid: e.gfid } }), { message: /^ESTALE|^ENOENT/ });
+  t.deepEqual(fs.readdirSync(path.join(outside, 'e')), ['f']);
+});
+
+test.serial('the pin table forgets an fd older than its age limit, and closes it once released', async (t) => {
+  const [a] = openDirs(t, 1);
+  const pins = new PinnedFds(8, 50);
+  pins.release(pins.add('k', a!));
+  const again = pins.acquire('k');
+  t.truthy(again, 'still young: kept');
+  pins.release(again!);
+  await new Promise((r) => setTimeout(r, 80));
+  t.is(pins.acquire('k'), undefined);
+  t.false(isOpen(a!));
+});
+
+test('a directory removed by hand and made again with its gfid (as self-heal does) is reached at once', async (t) => {
+  const g = await posixGraph(t);
+  const d = await g.mkdir('/d');
+  await g.create('/d/f'); // kept open now
+  fs.rmSync(path.join(g.dir, 'd'), { recursive: true });
+  fs.rmSync(path.join(g.dir, '.glusterfs', d.gfid.slice(0, 2), d.gfid.slice(2, 4), d.gfid), { force: true });
+  const inode = g.graph.itable.create();
+  await g.fops.mkdir(g.frame(), { loc: { path: '/d', name: 'd', pargfid: ROOT_GFID, parent: g.graph.itable.root, inode }, mode: 0o755, umask: 0, xdata: gfidReq(d.gfid) });
+  const child = g.graph.itable.create();
+  await g.fops.mkdir(g.frame(), { loc: { path: '/d/sub', name: 'sub', pargfid: d.gfid, inode: child }, mode: 0o755, umask: 0 });
+  t.true(fs.statSync(path.join(g.dir, 'd/sub')).isDirectory());
 });

@@ -54,13 +54,14 @@ test('a lock keeps its signed range and owner', (t) => {
   t.deepEqual(flockFromWire(w), f);
 });
 
-test('an iattx built with numbers for its 64-bit fields encodes to the same bytes as the bigint one', (t) => {
+test('an iattx built with numbers for its 64-bit fields encodes to the same bytes as the bigint one, sizes and times past 2^53 included', (t) => {
   const base: Iatt = {
     gfid: '5a1e8f9c-2b3d-4e5f-8a9b-0c1d2e3f4a5b', ino: 0x8a9b0c1d2e3f4a5bn, dev: 65024n, type: 1, mode: 0o100640, nlink: 1, uid: 1000, gid: 100,
     rdev: 0n, size: 2 ** 40 + 7, blksize: 4096, blocks: 2 ** 31 + 3,
     atime: { sec: -86_400, nsec: 1 }, mtime: { sec: 2 ** 33, nsec: 999_999_999 }, ctime: { sec: 1_700_000_000, nsec: 5 },
   };
-  for (const i of [base, { ...base, rdev: makedevBig(8, 1), btime: { sec: 1_600_000_000, nsec: 7 } }]) {
+  const huge = { ...base, size: 2 ** 60, blocks: 2 ** 57, mtime: { sec: 1e17, nsec: 0 }, atime: { sec: -1e17, nsec: 0 } };
+  for (const i of [base, huge, { ...base, rdev: makedevBig(8, 1), btime: { sec: 1_600_000_000, nsec: 7 } }]) {
     t.deepEqual(encode(gfx_iattx, iattToWireNumbers(i)), encode(gfx_iattx, iattToWire(i)));
   }
 });

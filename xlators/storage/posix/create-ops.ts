@@ -6,7 +6,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { GFID_XATTR, handleDirIfAny, readGfid, symlinkHandle, writeGfid } from './handles.js';
+import { GFID_XATTR, handleDirIfAny, parseDirHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
 import { iattFromStat, statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
@@ -86,6 +86,9 @@ async function makeEntry(
     let objFd: number | void = undefined;
     if (isDir) {
       await checkGfidFree(self, gfid);
+      // A directory made again with the gfid of one removed behind our back (self-heal asks with
+      // gfid-req) must not be reached through a kept fd of the old one.
+      resolver.invalidate(gfid);
       await create(e);
       try {
         await finish(e.path);
@@ -112,7 +115,9 @@ async function makeEntry(
           // interrupted rebalance re-run asks for that very gfid): reclaimed. Otherwise that
           // gfid names another object on this brick.
           const st = meta.lstatOrNull(handle);
-          if (!st || st.isDirectory() || st.nlink !== 1n) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
+          // A directory's handle is a symlink of one link too: it names a live directory.
+          const dirHandle = st?.isSymbolicLink() && parseDirHandle(meta.readlink(handle)) !== null;
+          if (!st || st.isDirectory() || st.nlink !== 1n || dirHandle) throw new FopError(E.EEXIST, `gfid ${gfid} already exists on this brick`);
           meta.unlink(handle);
           objFd = await create({ dirFd: hfd, name: gfid, path: handle });
         }

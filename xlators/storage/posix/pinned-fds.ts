@@ -3,6 +3,8 @@ import fs from 'node:fs';
 /** One kept fd; `users` counts the callers holding it now. */
 export interface Pin {
   readonly fd: number;
+  /** When it was opened and verified (Date.now()). */
+  readonly at: number;
   users: number;
   /** Dropped or evicted while in use: closed when the last user releases it. */
   dead: boolean;
@@ -16,13 +18,19 @@ export interface Pin {
  * beneath the brick without symlinks, trusted.gfid checked) it stays the right directory for its
  * life: entry fops reuse it instead of opening and verifying the parent again (an openat2, a
  * getxattr and a close per fop). A removed directory is dropped by its remover (rmdir, rename
- * over it). An fd is never closed while a fop still uses it (its number could be reused under
+ * over it). What happens to a directory behind the brick's back (removed, recreated or moved out
+ * of the brick by hand) is caught by age: a kept fd is used for `maxAgeMs` after it was verified,
+ * then opened and verified again, so a busy directory pays that once a second instead of on
+ * every fop. An fd is never closed while a fop still uses it (its number could be reused under
  * that fop's /proc/self/fd paths): eviction and drop wait for the last release.
  */
 export class PinnedFds {
   private readonly pins = new Map<string, Pin>();
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly maxAgeMs = 1000,
+  ) {}
 
   get size(): number {
     return this.pins.size;
@@ -32,6 +40,10 @@ export class PinnedFds {
   acquire(key: string): Pin | undefined {
     const pin = this.pins.get(key);
     if (!pin) return undefined;
+    if (Date.now() - pin.at >= this.maxAgeMs) {
+      this.drop(key);
+      return undefined;
+    }
     pin.users++;
     // Most recently used last: Map keeps insertion order.
     this.pins.delete(key);
@@ -41,7 +53,7 @@ export class PinnedFds {
 
   /** Keep a freshly opened `fd` for `key`, held by the caller. */
   add(key: string, fd: number): Pin {
-    const pin: Pin = { fd, users: 1, dead: false };
+    const pin: Pin = { fd, at: Date.now(), users: 1, dead: false };
     const old = this.pins.get(key);
     if (old) this.retire(old);
     this.pins.set(key, pin);

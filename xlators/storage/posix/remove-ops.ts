@@ -13,6 +13,7 @@ import type { PosixSelf } from './state.js';
 /** Files up to this many allocated bytes lose their last link inline: freeing a few blocks is quick. */
 const INLINE_FREE_BYTES = 1 << 20;
 const handleStat = new Float64Array(STAT_FIELDS);
+const handleGfid = Buffer.alloc(16);
 
 /**
  * After a name of a non-directory went away: drop its gfid handle if that is now the only link.
@@ -31,6 +32,9 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
   try {
     const path = self.priv.brick.proc(h.fd, gfid);
     if (native.lstatInto(path, handleStat) < 0 || handleStat[F.nlink]! > 1 || (handleStat[F.mode]! & 0o170000) === 0o040000) return;
+    // Only a handle that carries this gfid is this file's (a directory's handle is a symlink of
+    // one link without one: a file on the brick wrongly carrying a directory's gfid must not take it).
+    if (native.gfidAt(h.fd, gfid, handleGfid) !== 16 || gfidFromBuffer(handleGfid) !== gfid) return;
     if (handleStat[F.blocks]! * 512 <= INLINE_FREE_BYTES) {
       try {
         meta.unlink(path);
@@ -65,7 +69,8 @@ export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'
     const found = native.statEntries(e.dirFd, [e.name], entryStat, entryGfid)[0]!;
     if (found < 0) throw errnoError(found, 'lstat', e.path);
     if ((entryStat[F.mode]! & 0o170000) === 0o040000) throw new FopError(E.EISDIR, `${a.loc.path} is a directory`);
-    const gfid = found === 1 ? gfidFromBuffer(entryGfid) : undefined;
+    // 0: no 16-byte gfid, or reading it failed: readGfid tells the two apart (and throws the error).
+    const gfid = found === 1 ? gfidFromBuffer(entryGfid) : readGfid(e.path);
     const preparent = parentIatt(e);
     // Inline: the gfid handle still links the data, so no blocks are freed here (dropHandleIfLast does that).
     meta.unlink(e.path);
@@ -109,13 +114,14 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
       // Stats and gfids in one call each, relative to the pinned parents; read out before any await.
       const found = native.statEntries(from.dirFd, [from.name], entryStat, entryGfid)[0]!;
       if (found < 0) throw errnoError(found, 'lstat', from.path);
-      if (found !== 1) throw new FopError(E.ESTALE, `${a.oldloc.path} has no gfid`);
       const isDir = (entryStat[F.mode]! & 0o170000) === 0o040000;
-      const gfid = gfidFromBuffer(entryGfid);
+      // 0: no 16-byte gfid, or reading it failed: readGfid tells the two apart (and throws the error).
+      const gfid = found === 1 ? gfidFromBuffer(entryGfid) : readGfid(from.path);
+      if (!gfid) throw new FopError(E.ESTALE, `${a.oldloc.path} has no gfid`);
       const tfound = native.statEntries(to.dirFd, [to.name], entryStat, entryGfid)[0]!;
       if (tfound < 0 && tfound !== -E.ENOENT) throw errnoError(tfound, 'lstat', to.path);
       const target = tfound >= 0 ? { isDir: (entryStat[F.mode]! & 0o170000) === 0o040000 } : undefined;
-      const tgfid = tfound === 1 ? gfidFromBuffer(entryGfid) : undefined;
+      const tgfid = tfound === 1 ? gfidFromBuffer(entryGfid) : tfound === 0 ? readGfid(to.path) : undefined;
       const preoldparent = parentIatt(from);
       const prenewparent = parentIatt(to);
       meta.rename(from.path, to.path);

@@ -72,7 +72,7 @@ export class Resolver {
   private readonly rootPin: Pin;
 
   constructor(private readonly brick: Brick) {
-    this.rootPin = { fd: brick.rootFd, users: 1, dead: false };
+    this.rootPin = { fd: brick.rootFd, at: 0, users: 1, dead: false };
   }
 
   /**
