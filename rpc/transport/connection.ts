@@ -74,6 +74,9 @@ export class RpcConnection extends EventEmitter {
   private timerAt = Infinity;
   /** Writes of one tick go out together (the socket is corked until the tick ends). */
   private corked = false;
+  /** See hold(). */
+  private held = false;
+  private readonly heldRecords: Buffer[] = [];
   private closedWith: Error | null | undefined;
   private emittedClose = false;
   readonly log: Logger;
@@ -251,9 +254,25 @@ export class RpcConnection extends EventEmitter {
     } catch (err) {
       return this.fail('refusing a record', err as Error);
     }
+    this.dispatch(records);
+  }
+
+  /**
+   * Stop (true) or resume (false) handling received records. A server holds a client that has
+   * too many calls in flight or too many replies unread: one socket read can carry hundreds of
+   * small calls, so pausing the socket alone would still run them all. Held records wait here,
+   * in order (at most what the reads before the pause brought), and run when released.
+   */
+  hold(held: boolean): void {
+    this.held = held;
+    while (!this.held && this.heldRecords.length > 0 && !this.closed) this.onRecord(this.heldRecords.shift()!);
+  }
+
+  private dispatch(records: Buffer[]): void {
     for (const r of records) {
       if (this.closed) return;
-      this.onRecord(r);
+      if (this.held || this.heldRecords.length > 0) this.heldRecords.push(r);
+      else this.onRecord(r);
     }
   }
 
@@ -271,10 +290,7 @@ export class RpcConnection extends EventEmitter {
     } catch (err) {
       return this.fail('refusing a record', err as Error);
     }
-    for (const r of records) {
-      if (this.closed) return;
-      this.onRecord(r);
-    }
+    this.dispatch(records);
   }
 
   private onRecord(record: Buffer): void {

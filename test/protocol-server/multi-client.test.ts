@@ -4,6 +4,7 @@ import path from 'node:path';
 import { constants } from 'node:os';
 import type { GfProtoFlock } from '../../rpc/programs/gfx-types.js';
 import { serverClients } from '../../xlators/protocol/server/index.js';
+import { REPLY_BACKLOG } from '../../xlators/protocol/server/client.js';
 import { attached, NO_DICT, ROOT, startBrick } from './helpers.js';
 
 const E = constants.errno;
@@ -45,4 +46,36 @@ test('a client that disconnects loses its locks and another client can take them
   for (let i = 0; i < 100 && serverClients(b.graph.top).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
   const free = await other.call('lk', { gfid, fd: fo.value.fd, cmd: GF_LK_SETLK, type: GF_LK_F_WRLCK, flock: flock('bbbb'), xdata: NO_DICT });
   t.is(free.value.op_ret, 0, 'the lock went with its client');
+});
+
+test('a client that sends reads but never reads the replies stops being read once its replies pile up; the others are served, and it catches up when it reads', async (t) => {
+  const b = await startBrick(t);
+  const data = Buffer.alloc(1 << 20, 7);
+  const greedy = await attached(t, b);
+  const made = await greedy.call('create', { pargfid: ROOT, flags: 2 | 0o100, mode: 0o100644, umask: 0, bname: 'seed', xdata: NO_DICT });
+  t.is(made.value.op_ret, 0);
+  const gfid = made.value.stat.ia_gfid;
+  const fd = BigInt(made.value.fd);
+  t.is((await greedy.call('writev', { gfid, fd, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT }, data)).value.op_ret, data.length);
+  // Stop reading this client's socket, then ask for 200 MiB of replies.
+  greedy.conn.socket.pause();
+  const reads = Array.from({ length: 200 }, () => greedy.call('readv', { gfid, fd, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT }));
+  for (const r of reads) r.catch(() => undefined); // the test may end (fail) before they settle
+  const server = () => serverClients(b.graph.top).find((c) => c.connection.socket.remotePort === greedy.conn.socket.localPort)!;
+  let most = 0;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    most = Math.max(most, server().connection.socket.writableLength);
+  }
+  // Held to the backlog plus what was in flight when it was reached (64 calls of 1 MiB), far from 200 MiB.
+  t.log(`most queued: ${most} bytes`);
+  t.true(most > 0, "replies did queue up");
+  t.true(most <= REPLY_BACKLOG + 70 * (1 << 20), `${most} bytes queued`);
+  // Another client is served meanwhile.
+  const other = await attached(t, b);
+  t.is((await other.call('lookup', { gfid: Buffer.alloc(16), pargfid: ROOT, flags: 0, bname: 'seed', xdata: NO_DICT })).value.op_ret, 0);
+  // Reading again, the greedy client gets every reply, in full.
+  greedy.conn.socket.resume();
+  const done = await Promise.all(reads);
+  t.true(done.every((r) => r.value.op_ret === data.length && r.payload!.equals(data)));
 });

@@ -70,6 +70,9 @@ export class ClientFdTable {
 
 let nextConnection = 1;
 
+/** Bytes of replies queued for a client beyond which its further calls are not read (see begin). */
+export const REPLY_BACKLOG = 16 * 1024 * 1024;
+
 /**
  * One connected client (GlusterFS's client_t for one transport): the subvolume SETVOLUME bound
  * it to, its fds, and the identity its frames carry. Locks and fds are released by `id`.
@@ -92,6 +95,7 @@ export class ServerClient {
   readonly peer: string;
 
   private paused = false;
+  private backlogged = false;
 
   /** `limit`: rpc.outstanding-rpc-limit, calls in flight before reading from the client pauses (0: none). */
   constructor(readonly connection: RpcConnection, readonly peerInfo: AuthRequest['peer'], private readonly limit = 0) {
@@ -101,19 +105,33 @@ export class ServerClient {
 
   begin(): void {
     this.inflight++;
-    if (this.limit > 0 && this.inflight >= this.limit && !this.paused) {
-      this.paused = true;
-      this.connection.socket.pause();
+    // Replies this client has not read yet pile up in the socket's buffer (a client that sends
+    // calls and never reads would grow the brick without bound): past the backlog, its next
+    // calls wait in the kernel until the replies drain.
+    if (!this.backlogged && this.connection.socket.writableLength > REPLY_BACKLOG) {
+      this.backlogged = true;
+      this.connection.socket.once('drain', () => {
+        this.backlogged = false;
+        this.throttle();
+      });
     }
+    this.throttle();
   }
 
   end(): void {
     this.inflight--;
-    if (this.paused && this.inflight < this.limit) {
-      this.paused = false;
-      this.connection.socket.resume();
-    }
+    this.throttle();
     if (this.inflight === 0) this.idle?.();
+  }
+
+  /** Read the client's calls, or not (too many in flight, or its replies not read). */
+  private throttle(): void {
+    const hold = this.backlogged || (this.limit > 0 && this.inflight >= this.limit);
+    if (hold === this.paused) return;
+    this.paused = hold;
+    if (hold) this.connection.socket.pause();
+    else this.connection.socket.resume();
+    this.connection.hold(hold);
   }
 
   /** Wait until no call of this client is running (bounded: a stuck fop must not block teardown). */
