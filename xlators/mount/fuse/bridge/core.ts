@@ -50,6 +50,8 @@ type State = 'waiting' | 'up' | 'down';
 
 /** Inode ctx key: the mtime (ns) a regular file had when this mount last changed or reported it. */
 const MTIME = { name: 'mount/fuse mtime' };
+/** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
+const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
 
 /** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
@@ -138,9 +140,23 @@ export class BridgeCore {
     inode.ctxSet(MTIME, nsOf(post));
   }
 
+  /**
+   * Another client changed the file: its kept pages are stale. The kernel is told at once
+   * (FUSE_NOTIFY_INVAL_INODE, for opens already in progress), and the next OPEN answers without
+   * FOPEN_KEEP_CACHE so the kernel drops the pages before that open returns: the notification is
+   * written from the thread pool and could otherwise land after the read that follows the open.
+   */
   private dropPages(inode: Inode): void {
+    inode.ctxSet(STALE_PAGES, true);
     const nodeid = this.nodes.knownId(inode);
     if (nodeid !== undefined) this.invalidate?.(nodeid);
+  }
+
+  /** open_flags for an OPEN or CREATE of `inode` (see dropPages). */
+  openFlagsFor(inode: Inode): number {
+    if (!(this.fileOpenFlags & Fopen.KEEP_CACHE) || !inode.ctxGet<boolean>(STALE_PAGES)) return this.fileOpenFlags;
+    inode.ctx.delete(STALE_PAGES);
+    return this.fileOpenFlags & ~Fopen.KEEP_CACHE;
   }
 
   get fops(): BoundFops {

@@ -17,7 +17,7 @@ const FALLOC_FL_PUNCH_HOLE = 0x02;
 const FALLOC_FL_ZERO_RANGE = 0x10;
 
 function openReply(b: BridgeCore, fd: Fd): OpenReply {
-  return { fh: BigInt(b.fds.add(fd)), openFlags: b.fileOpenFlags };
+  return { fh: BigInt(b.fds.add(fd)), openFlags: b.openFlagsFor(fd.inode) };
 }
 
 export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
