@@ -63,22 +63,24 @@ export function rdevToWire(dev: bigint | number): bigint {
   return (major << 32n) | minor;
 }
 
-/** `flags` defaults to what a brick reports (IATT_BASIC, plus BTIME when the iatt has one). */
-export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint; attributesMask?: bigint } = {}): GfxIattx {
+type IattxOptions = { flags?: bigint; attributes?: bigint; attributesMask?: bigint };
+
+/** The iattx of an iatt, its 64-bit number fields converted by `wide`. */
+function buildIattx(i: Iatt, wide: (v: number) => bigint, opts: IattxOptions): GfxIattx {
   return {
     ia_gfid: gfidToBuffer(i.gfid),
     ia_flags: opts.flags ?? (i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC),
-    ia_ino: BigInt.asUintN(64, i.ino),
-    ia_dev: BigInt.asUintN(64, i.dev),
-    ia_rdev: rdevToWire(i.rdev),
-    ia_size: BigInt(i.size),
-    ia_blocks: BigInt(i.blocks),
-    ia_attributes: opts.attributes ?? 0n,
-    ia_attributes_mask: opts.attributesMask ?? 0n,
-    ia_atime: BigInt(i.atime.sec),
-    ia_mtime: BigInt(i.mtime.sec),
-    ia_ctime: BigInt(i.ctime.sec),
-    ia_btime: BigInt(i.btime?.sec ?? 0),
+    ia_ino: i.ino >= 0n ? i.ino : BigInt.asUintN(64, i.ino),
+    ia_dev: i.dev >= 0n ? i.dev : BigInt.asUintN(64, i.dev),
+    ia_rdev: i.rdev === 0n ? wide(0) : rdevToWire(i.rdev),
+    ia_size: wide(i.size),
+    ia_blocks: wide(i.blocks),
+    ia_attributes: opts.attributes ?? wide(0),
+    ia_attributes_mask: opts.attributesMask ?? wide(0),
+    ia_atime: wide(i.atime.sec),
+    ia_mtime: wide(i.mtime.sec),
+    ia_ctime: wide(i.ctime.sec),
+    ia_btime: wide(i.btime?.sec ?? 0),
     ia_atime_nsec: i.atime.nsec,
     ia_mtime_nsec: i.mtime.nsec,
     ia_ctime_nsec: i.ctime.nsec,
@@ -91,39 +93,25 @@ export function iattToWire(i: Iatt, opts: { flags?: bigint; attributes?: bigint;
   };
 }
 
+/** `flags` defaults to what a brick reports (IATT_BASIC, plus BTIME when the iatt has one). */
+export function iattToWire(i: Iatt, opts: IattxOptions = {}): GfxIattx {
+  return buildIattx(i, BigInt, opts);
+}
+
+/**
+ * A safe integer stays a number (XdrWriter writes it as it is); anything larger (XFS allows
+ * 8 EiB files) goes as a bigint.
+ */
+const narrow = (v: number): bigint => (Number.isSafeInteger(v) ? (v as unknown as bigint) : BigInt(v));
+
 /**
  * iattToWire for an iattx that is only encoded (a brick's replies): the 64-bit fields that fit
- * a double stay numbers, which XdrWriter writes as they are, instead of a dozen BigInts made per
- * iatt and turned back into numbers by the writer. Same bytes as iattToWire; not for values a
- * caller reads back (its fields are not all bigints).
+ * a double stay numbers, instead of a dozen BigInts made per iatt and turned back into numbers
+ * by the writer. Same bytes as iattToWire; not for values a caller reads back (its fields are
+ * not all bigints).
  */
 export function iattToWireNumbers(i: Iatt): GfxIattx {
-  // A size or time past 2^53 (XFS allows 8 EiB files) goes as a bigint, as iattToWire sends it.
-  const n = (v: number) => (Number.isSafeInteger(v) ? (v as unknown as bigint) : BigInt(v));
-  return {
-    ia_gfid: gfidToBuffer(i.gfid),
-    ia_flags: i.btime ? IATT_BASIC | IATT.BTIME : IATT_BASIC,
-    ia_ino: i.ino >= 0n ? i.ino : BigInt.asUintN(64, i.ino),
-    ia_dev: i.dev >= 0n ? i.dev : BigInt.asUintN(64, i.dev),
-    ia_rdev: i.rdev === 0n ? n(0) : rdevToWire(i.rdev),
-    ia_size: n(i.size),
-    ia_blocks: n(i.blocks),
-    ia_attributes: n(0),
-    ia_attributes_mask: n(0),
-    ia_atime: n(i.atime.sec),
-    ia_mtime: n(i.mtime.sec),
-    ia_ctime: n(i.ctime.sec),
-    ia_btime: n(i.btime?.sec ?? 0),
-    ia_atime_nsec: i.atime.nsec,
-    ia_mtime_nsec: i.mtime.nsec,
-    ia_ctime_nsec: i.ctime.nsec,
-    ia_btime_nsec: i.btime?.nsec ?? 0,
-    ia_nlink: i.nlink,
-    ia_uid: i.uid,
-    ia_gid: i.gid,
-    ia_blksize: i.blksize,
-    mode: (i.mode & 0o7777) | modeTypeBits(i.type),
-  };
+  return buildIattx(i, narrow, {});
 }
 
 /** The all-zero iattx GlusterFS sends where a reply has no stat (failed fops, absent postparent). */
