@@ -50,6 +50,8 @@ type State = 'waiting' | 'up' | 'down';
 
 /** Inode ctx key: the mtime (ns) a regular file had when this mount last changed or reported it. */
 const MTIME = { name: 'mount/fuse mtime' };
+/** Inode ctx key: a directory's attributes as an entry fop of this mount left them (see parentSeen). */
+const DIR_ATTRS = { name: 'mount/fuse directory attrs' };
 /** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
 const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
@@ -121,6 +123,8 @@ export class BridgeCore {
    * upcalls tell it; this is that cache with the coherence of auto-invalidation.
    */
   attrsSeen(inode: Inode, buf: Iatt): void {
+    // Fresher attributes of a directory (a lookup, a setattr) supersede what parentSeen kept.
+    if (buf.type === IaType.DIR) inode.ctx.delete(DIR_ATTRS);
     if (!this.keepingCache || buf.type !== IaType.REG) return;
     const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
@@ -150,6 +154,31 @@ export class BridgeCore {
     inode.ctxSet(STALE_PAGES, true);
     const nodeid = this.nodes.knownId(inode);
     if (nodeid !== undefined) this.invalidate?.(nodeid);
+  }
+
+  /**
+   * The parent's attributes after an entry fop of ours (the reply's postparent). The kernel
+   * drops its cached attributes of a directory whose entries it changed and asks for them again
+   * with the next request in it (a permission check): that GETATTR is answered from here, once,
+   * within the attribute timeout, instead of a round trip (a stat of the directory on every
+   * brick under distribute), as GlusterFS's md-cache serves it from the same postparent.
+   */
+  parentSeen(parent: Inode, buf: Iatt | undefined): void {
+    if (!buf || buf.type !== IaType.DIR || this.opts.attributeTimeout <= 0 || buf.gfid !== parent.gfid) return;
+    parent.ctxSet(DIR_ATTRS, { buf, at: Date.now() });
+  }
+
+  /** Something else changed the directory's attributes (setattr, xattrs): what parentSeen kept is stale. */
+  forgetParentAttrs(inode: Inode): void {
+    inode.ctx.delete(DIR_ATTRS);
+  }
+
+  /** What parentSeen kept for `inode`, if still fresh; taken (used once). */
+  takeParentAttrs(inode: Inode): Iatt | undefined {
+    const kept = inode.ctxGet<{ buf: Iatt; at: number }>(DIR_ATTRS);
+    if (!kept) return undefined;
+    inode.ctx.delete(DIR_ATTRS);
+    return Date.now() - kept.at < this.opts.attributeTimeout * 1000 ? kept.buf : undefined;
   }
 
   /** open_flags for an OPEN or CREATE of `inode` (see dropPages). */

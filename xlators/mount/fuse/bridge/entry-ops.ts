@@ -42,8 +42,10 @@ function attrReply(b: BridgeCore, inode: Inode, buf: Iatt): AttrReply {
 }
 
 export async function getattr(b: BridgeCore, ctx: RequestContext, fh: bigint | undefined): Promise<AttrReply> {
-  const frame = b.frame(ctx, undefined, false);
   const inode = b.nodes.inode(ctx.nodeid);
+  const kept = fh === undefined ? b.takeParentAttrs(inode) : undefined;
+  if (kept) return attrReply(b, inode, kept);
+  const frame = b.frame(ctx, undefined, false);
   if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, inode, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
   return attrReply(b, inode, (await b.fops.stat(frame, { loc: b.locOf(inode) })).buf);
 }
@@ -80,10 +82,11 @@ export async function readlink(b: BridgeCore, ctx: RequestContext): Promise<stri
 }
 
 /** The shared tail of mkdir, mknod, symlink: link the new inode and answer with an entry. */
-async function made(b: BridgeCore, ctx: RequestContext, name: string, make: (loc: Loc) => Promise<{ inode: Inode; buf: Iatt }>): Promise<Entry> {
+async function made(b: BridgeCore, ctx: RequestContext, name: string, make: (loc: Loc) => Promise<{ inode: Inode; buf: Iatt; postparent?: Iatt }>): Promise<Entry> {
   const parent = b.nodes.inode(ctx.nodeid);
   const loc = b.entryLoc(parent, name);
   const res = await make(loc);
+  b.parentSeen(parent, res.postparent);
   return b.entry(b.link(res.inode, res.buf, parent, name), res.buf);
 }
 
@@ -99,9 +102,9 @@ export const mkdir = (b: BridgeCore, ctx: RequestContext, name: string, mode: nu
 export async function unlink(b: BridgeCore, ctx: RequestContext, name: string, dir: boolean): Promise<void> {
   const parent = b.nodes.inode(ctx.nodeid);
   const { loc } = await b.resolveEntry(ctx, parent, name);
-  if (dir) await b.fops.rmdir(b.frame(ctx), { loc, flags: 0 });
-  else await b.fops.unlink(b.frame(ctx), { loc, xflag: 0 });
+  const res = dir ? await b.fops.rmdir(b.frame(ctx), { loc, flags: 0 }) : await b.fops.unlink(b.frame(ctx), { loc, xflag: 0 });
   b.itable.unlink(parent, name);
+  b.parentSeen(parent, res.postparent);
 }
 
 export async function rename(b: BridgeCore, ctx: RequestContext, name: string, newdir: bigint, newname: string, flags: number): Promise<void> {
@@ -120,8 +123,10 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
     });
     if (found) throw new FopError(E.EEXIST);
   }
-  await b.fops.rename(b.frame(ctx), { oldloc, newloc });
+  const res = await b.fops.rename(b.frame(ctx), { oldloc, newloc });
   b.itable.rename(oldParent, name, newParent, newname);
+  b.parentSeen(oldParent, res.postoldparent);
+  if (newParent !== oldParent) b.parentSeen(newParent, res.postnewparent);
 }
 
 export async function link(b: BridgeCore, ctx: RequestContext, oldnodeid: bigint, newname: string): Promise<Entry> {
@@ -129,6 +134,7 @@ export async function link(b: BridgeCore, ctx: RequestContext, oldnodeid: bigint
   const parent = b.nodes.inode(ctx.nodeid);
   const newloc = b.entryLoc(parent, newname);
   const res = await b.fops.link(b.frame(ctx), { oldloc: b.locOf(inode), newloc: { ...newloc, inode, gfid: inode.gfid } });
+  b.parentSeen(parent, res.postparent);
   return b.entry(b.link(res.inode ?? inode, res.buf, parent, newname), res.buf);
 }
 
@@ -145,7 +151,9 @@ export async function access(b: BridgeCore, ctx: RequestContext, mask: number): 
 export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string, value: Buffer, flags: number): Promise<void> {
   if (securityXattrRefused(b.opts, name)) throw new FopError(E.EOPNOTSUPP, `${name} needs the mount option ${name === 'security.selinux' ? 'selinux' : 'capability'}`);
   const dict = new Dict().setBin(name, Buffer.from(value));
-  await b.fops.setxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), dict, flags });
+  const inode = b.nodes.inode(ctx.nodeid);
+  b.forgetParentAttrs(inode); // its ctime changes
+  await b.fops.setxattr(b.frame(ctx), { loc: b.locOf(inode), dict, flags });
 }
 
 export async function getxattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<Buffer> {
@@ -162,5 +170,7 @@ export async function listxattr(b: BridgeCore, ctx: RequestContext): Promise<str
 }
 
 export async function removexattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<void> {
-  await b.fops.removexattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
+  const inode = b.nodes.inode(ctx.nodeid);
+  b.forgetParentAttrs(inode); // its ctime changes
+  await b.fops.removexattr(b.frame(ctx), { loc: b.locOf(inode), name });
 }

@@ -32,6 +32,7 @@ export async function create(b: BridgeCore, ctx: RequestContext, name: string, f
   const loc = b.entryLoc(parent, name);
   const fd = new Fd(loc.inode!, flags, ctx.pid);
   const res = await b.fops.create(b.frame(ctx), { loc, flags, mode, umask, fd });
+  b.parentSeen(parent, res.postparent);
   const inode = b.link(res.inode, res.buf, parent, name);
   // In the rare race where the table already knew the gfid, the fd keeps the fresh inode
   // object: give it the gfid, which is what translators key on.
