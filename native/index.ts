@@ -134,8 +134,6 @@ interface Inline {
    * -errno (-ENODATA: none, -ERANGE: larger than `out`). getxattrat(2), /proc fallback.
    */
   getxattrAt(dirfd: number, name: string, key: string, out: Buffer): number;
-  /** trusted.gfid of `name` in the directory pinned by `dirfd` into `out`: bytes read, or -errno. */
-  gfidAt(dirfd: number, name: string, out: Buffer): number;
   /**
    * getdents64(2) into `buf` (linux_dirent64 records: d_ino u64, d_off i64, d_reclen u16,
    * d_type u8, name NUL-terminated), after seeking to `offset` when it is a bigint: bytes

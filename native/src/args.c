@@ -235,3 +235,17 @@ int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]) {
   if (len == 0 || len > NAME_MAX || strchr(name, '/') || strlen(name) != len) return -EINVAL;
   return 0;
 }
+
+napi_value int32_value(napi_env env, int32_t v) {
+  napi_value out;
+  napi_create_int32(env, v, &out);
+  return out;
+}
+
+void export_inline(napi_env env, napi_value exports, const inline_fn *fns) {
+  for (; fns->name; fns++) {
+    napi_value fn;
+    napi_create_function(env, fns->name, NAPI_AUTO_LENGTH, fns->fn, NULL, &fn);
+    napi_set_named_property(env, exports, fns->name, fn);
+  }
+}

@@ -58,6 +58,14 @@ int arg_timespec(napi_env env, napi_value v, struct timespec *out, const char *w
 int need_args(napi_env env, size_t argc, size_t n, const char *fn);
 /* For the inline functions that are not ops (poll.c, stat.c): fill argv with n arguments or throw. */
 int inline_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *fn);
+/* An int32 result (counts, or -errno for the inline calls that return failures as values). */
+napi_value int32_value(napi_env env, int32_t v);
+/* Export inline functions (not ops) by name; the table ends with a NULL name. */
+typedef struct {
+  const char *name;
+  napi_callback fn;
+} inline_fn;
+void export_inline(napi_env env, napi_value exports, const inline_fn *fns);
 /* A Buffer of at least `min` bytes (not copied), or a TypeError. */
 int arg_buffer(napi_env env, napi_value v, void **data, size_t *len, size_t min, const char *what);
 /* A Float64Array of at least `min` elements (not copied), or a TypeError. */

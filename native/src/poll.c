@@ -164,12 +164,8 @@ static napi_value tune_malloc(napi_env env, napi_callback_info info) {
 }
 
 void export_poll(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "pollReadable", NAPI_AUTO_LENGTH, poll_readable, NULL, &fn);
-  napi_set_named_property(env, exports, "pollReadable", fn);
-  napi_create_function(env, "tuneMalloc", NAPI_AUTO_LENGTH, tune_malloc, NULL, &fn);
-  napi_set_named_property(env, exports, "tuneMalloc", fn);
-  napi_create_function(env, "readNb", NAPI_AUTO_LENGTH, read_nb, NULL, &fn);
-  napi_set_named_property(env, exports, "readNb", fn);
+  static const inline_fn fns[] = {
+    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {NULL, NULL},
+  };
+  export_inline(env, exports, fns);
 }
-

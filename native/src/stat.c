@@ -53,14 +53,9 @@ static napi_value stat_into(napi_env env, napi_callback_info info, int by_fd) {
     rc = statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s);
     free(path);
   }
-  napi_value out;
-  if (rc < 0) {
-    napi_create_int32(env, -errno, &out);
-    return out;
-  }
+  if (rc < 0) return int32_value(env, -errno);
   fill_stat(o, &s);
-  napi_create_int32(env, 0, &out);
-  return out;
+  return int32_value(env, 0);
 }
 static napi_value lstat_into(napi_env env, napi_callback_info info) { return stat_into(env, info, 0); }
 static napi_value fstat_into(napi_env env, napi_callback_info info) { return stat_into(env, info, 1); }
@@ -142,29 +137,10 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* gfidAt(dirfd, name, out16) -> bytes read (16 for a gfid) or -errno: entry_gfid for one name. */
-static napi_value gfid_at(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (inline_args(env, info, argv, 3, "gfidAt")) return NULL;
-  int64_t dirfd;
-  void *out;
-  size_t olen;
-  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[2], &out, &olen, 16, "out")) return NULL;
-  char name[NAME_MAX + 2];
-  int32_t r = read_name(env, argv[1], name);
-  if (r == 0) {
-    ssize_t n = entry_gfid((int)dirfd, name, out);
-    r = n < 0 ? -errno : (int32_t)n;
-  }
-  napi_value result;
-  napi_create_int32(env, r, &result);
-  return result;
-}
-
 /*
  * getxattrAt(dirfd, name, key, out) -> bytes of the value written into `out`, or -errno (ENODATA:
- * none; ERANGE: larger than `out`). Relative to the pinned directory, as gfidAt, for the xattrs a
- * lookup asks for (DHT asks every entry for its layout and link-to).
+ * none; ERANGE: larger than `out`). Relative to the pinned directory, as statEntries, for the xattrs a
+ * lookup asks for (DHT asks every entry for its layout and link-to), and trusted.gfid itself.
  */
 static napi_value getxattr_at(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -181,9 +157,7 @@ static napi_value getxattr_at(napi_env env, napi_callback_info info) {
     r = n < 0 ? -errno : (int32_t)n;
   }
   free(key);
-  napi_value result;
-  napi_create_int32(env, r, &result);
-  return result;
+  return int32_value(env, r);
 }
 
 /*
@@ -217,25 +191,15 @@ static napi_value getdents_into(napi_env env, napi_callback_info info) {
     long n = syscall(SYS_getdents64, (int)dirfd, buf, len > INT32_MAX ? INT32_MAX : len);
     r = n < 0 ? -errno : (int32_t)n;
   }
-  napi_value result;
-  napi_create_int32(env, r, &result);
-  return result;
+  return int32_value(env, r);
 }
 
 void export_stat(napi_env env, napi_value exports) {
-  napi_value fn;
   /* Tests run the /proc fallback of kernels before 6.13 with this set. */
   if (getenv("GFS_NO_GETXATTRAT")) have_getxattrat = 0;
-  napi_create_function(env, "lstatInto", NAPI_AUTO_LENGTH, lstat_into, NULL, &fn);
-  napi_set_named_property(env, exports, "lstatInto", fn);
-  napi_create_function(env, "fstatInto", NAPI_AUTO_LENGTH, fstat_into, NULL, &fn);
-  napi_set_named_property(env, exports, "fstatInto", fn);
-  napi_create_function(env, "statEntries", NAPI_AUTO_LENGTH, stat_entries, NULL, &fn);
-  napi_set_named_property(env, exports, "statEntries", fn);
-  napi_create_function(env, "gfidAt", NAPI_AUTO_LENGTH, gfid_at, NULL, &fn);
-  napi_set_named_property(env, exports, "gfidAt", fn);
-  napi_create_function(env, "getxattrAt", NAPI_AUTO_LENGTH, getxattr_at, NULL, &fn);
-  napi_set_named_property(env, exports, "getxattrAt", fn);
-  napi_create_function(env, "getdentsInto", NAPI_AUTO_LENGTH, getdents_into, NULL, &fn);
-  napi_set_named_property(env, exports, "getdentsInto", fn);
+  static const inline_fn fns[] = {
+    {"lstatInto", lstat_into}, {"fstatInto", fstat_into}, {"statEntries", stat_entries},
+    {"getxattrAt", getxattr_at}, {"getdentsInto", getdents_into}, {NULL, NULL},
+  };
+  export_inline(env, exports, fns);
 }

@@ -313,7 +313,7 @@ test('lstatInto and fstatInto give the same numbers as a bigint lstat, and -errn
   t.throws(() => native.lstatInto(f, new Float64Array(3)), { instanceOf: TypeError });
 });
 
-test('gfidAt and statEntries read trusted.gfid relative to a directory fd', (t) => {
+test('getxattrAt and statEntries read trusted.gfid relative to a directory fd', (t) => {
   const dir = tmpdir(t);
   fs.writeFileSync(path.join(dir, 'with'), 'x');
   fs.writeFileSync(path.join(dir, 'without'), 'yy');
@@ -321,11 +321,11 @@ test('gfidAt and statEntries read trusted.gfid relative to a directory fd', (t) 
   const dfd = fs.openSync(dir, 'r');
   t.teardown(() => fs.closeSync(dfd));
   const out = Buffer.alloc(16);
-  t.is(native.gfidAt(dfd, 'with', out), 16);
+  t.is(native.getxattrAt(dfd, 'with', 'trusted.gfid', out), 16);
   t.deepEqual(out, Buffer.alloc(16, 0xab));
-  t.is(native.gfidAt(dfd, 'without', out), -os.constants.errno.ENODATA);
-  t.is(native.gfidAt(dfd, 'missing', out), -os.constants.errno.ENOENT);
-  t.is(native.gfidAt(dfd, 'a/b', out), -os.constants.errno.EINVAL);
+  t.is(native.getxattrAt(dfd, 'without', 'trusted.gfid', out), -os.constants.errno.ENODATA);
+  t.is(native.getxattrAt(dfd, 'missing', 'trusted.gfid', out), -os.constants.errno.ENOENT);
+  t.is(native.getxattrAt(dfd, 'a/b', 'trusted.gfid', out), -os.constants.errno.EINVAL);
   const stats = new Float64Array(3 * STAT_FIELDS);
   const gfids = Buffer.alloc(48);
   t.deepEqual(Array.from(native.statEntries(dfd, ['with', 'without', 'gone'], stats, gfids)), [1, 0, -os.constants.errno.ENOENT]);
@@ -334,13 +334,13 @@ test('gfidAt and statEntries read trusted.gfid relative to a directory fd', (t) 
   t.deepEqual(gfids.subarray(0, 16), Buffer.alloc(16, 0xab));
 });
 
-test('without getxattrat (kernels before 6.13) gfidAt falls back to the /proc/self/fd path', (t) => {
+test('without getxattrat (kernels before 6.13) getxattrAt falls back to the /proc/self/fd path', (t) => {
   const dir = tmpdir(t);
   fs.writeFileSync(path.join(dir, 'with'), 'x');
   native.lsetxattrSync(path.join(dir, 'with'), 'trusted.gfid', Buffer.alloc(16, 0xcd));
   const addon = path.resolve('native/build/Release/gfs_native.node');
   native.lsetxattrSync(path.join(dir, 'with'), 'user.k', Buffer.from('value'));
-  const script = `const n = require(${JSON.stringify(addon)}); const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(dir)}, 'r'); const b = Buffer.alloc(16); console.log(n.gfidAt(fd, 'with', b), b.toString('hex'), n.gfidAt(fd, 'none', b), n.getxattrAt(fd, 'with', 'user.k', b), b.toString('utf8', 0, 5));`;
+  const script = `const n = require(${JSON.stringify(addon)}); const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(dir)}, 'r'); const b = Buffer.alloc(16); console.log(n.getxattrAt(fd, 'with', 'trusted.gfid', b), b.toString('hex'), n.getxattrAt(fd, 'none', 'trusted.gfid', b), n.getxattrAt(fd, 'with', 'user.k', b), b.toString('utf8', 0, 5));`;
   const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, GFS_NO_GETXATTRAT: '1' }, encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
   t.is(r.stdout.trim(), `16 ${'cd'.repeat(16)} ${-os.constants.errno.ENOENT} 5 value`);
@@ -363,14 +363,14 @@ test('getxattrAt reads any xattr relative to a directory fd: its length, ENODATA
   t.is(native.getxattrAt(dfd, 'a/f', 'trusted.glusterfs.dht.linkto', out), -os.constants.errno.EINVAL);
 });
 
-test('statEntries and gfidAt take names of the full 255 bytes', (t) => {
+test('statEntries and getxattrAt take names of the full 255 bytes', (t) => {
   const dir = tmpdir(t);
   const long = 'n'.repeat(255);
   fs.writeFileSync(path.join(dir, long), 'x');
   native.lsetxattrSync(path.join(dir, long), 'trusted.gfid', Buffer.alloc(16, 1));
   const dfd = fs.openSync(dir, 'r');
   t.teardown(() => fs.closeSync(dfd));
-  t.is(native.gfidAt(dfd, long, Buffer.alloc(16)), 16);
+  t.is(native.getxattrAt(dfd, long, 'trusted.gfid', Buffer.alloc(16)), 16);
   t.deepEqual(Array.from(native.statEntries(dfd, [long, 'n'.repeat(256)], new Float64Array(2 * STAT_FIELDS), Buffer.alloc(32))), [1, -os.constants.errno.EINVAL]);
 });
 

@@ -51,18 +51,21 @@ export function readGfid(path: string): Gfid | undefined {
   // Our paths name an entry through a pinned directory fd: read it relative to the fd
   // (getxattrat), without the kernel walking /proc/self/fd for every lookup.
   const m = PROC_FD.exec(path);
-  if (m) {
-    const n = native.gfidAt(Number(m[1]), m[2]!, gfidBuf);
-    if (n === 16) return gfidFromBuffer(gfidBuf);
-    if (n >= 0 || n === -E.ENODATA || n === -E.ERANGE) return undefined; // none, or not a 16-byte gfid
-    throw errnoError(n, 'getxattrat', path);
-  }
+  if (m) return gfidAt(Number(m[1]), m[2]!, path);
   const b = native.lgetxattrNb(path, GFID_XATTR);
   if (typeof b === 'number') {
     if (b === -E.ENODATA) return undefined;
     throw errnoError(b, 'lgetxattr', path);
   }
   return b.length === 16 ? gfidFromBuffer(b) : undefined;
+}
+
+/** trusted.gfid of `name` in the directory pinned by `dirFd`, or undefined when it has none. */
+export function gfidAt(dirFd: number, name: string, path = name): Gfid | undefined {
+  const n = native.getxattrAt(dirFd, name, GFID_XATTR, gfidBuf);
+  if (n === 16) return gfidFromBuffer(gfidBuf);
+  if (n >= 0 || n === -E.ENODATA || n === -E.ERANGE) return undefined; // none, or not a 16-byte gfid
+  throw errnoError(n, 'getxattrat', path);
 }
 
 export function writeGfid(path: string, gfid: Gfid): void {

@@ -2,7 +2,6 @@ import type { BigIntStats } from 'node:fs';
 import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
 import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
-import { meta } from './meta.js';
 
 function ts(ns: bigint): Timespec {
   return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };

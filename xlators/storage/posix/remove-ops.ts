@@ -4,7 +4,7 @@ import type { Iatt } from '../../../runtime/core/iatt.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { readGfid, removeHandle, symlinkHandle } from './handles.js';
+import { gfidAt, readGfid, removeHandle, symlinkHandle } from './handles.js';
 import { iattFromStat, statIatt } from './iatt.js';
 import type { EntryRef } from './resolve.js';
 import { meta } from './meta.js';
@@ -13,7 +13,6 @@ import type { PosixSelf } from './state.js';
 /** Files up to this many allocated bytes lose their last link inline: freeing a few blocks is quick. */
 const INLINE_FREE_BYTES = 1 << 20;
 const handleStat = new Float64Array(STAT_FIELDS);
-const handleGfid = Buffer.alloc(16);
 
 /**
  * After a name of a non-directory went away: drop its gfid handle if that is now the only link.
@@ -34,7 +33,7 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
     if (native.lstatInto(path, handleStat) < 0 || handleStat[F.nlink]! > 1 || (handleStat[F.mode]! & 0o170000) === 0o040000) return;
     // Only a handle that carries this gfid is this file's (a directory's handle is a symlink of
     // one link without one: a file on the brick wrongly carrying a directory's gfid must not take it).
-    if (native.gfidAt(h.fd, gfid, handleGfid) !== 16 || gfidFromBuffer(handleGfid) !== gfid) return;
+    if (gfidAt(h.fd, gfid) !== gfid) return;
     if (handleStat[F.blocks]! * 512 <= INLINE_FREE_BYTES) {
       try {
         meta.unlink(path);
