@@ -28,7 +28,7 @@ export interface DirentRaw {
   ino: bigint;
   /** DT_* value from dirent(5). */
   type: number;
-  /** d_off: the cookie to resume after this entry (pass it to getdents as offset). */
+  /** d_off: the cookie to resume after this entry (pass it to getdentsInto as offset). */
   off: bigint;
 }
 
@@ -55,8 +55,6 @@ interface Ops {
   fallocate(fd: number, mode: number, offset: Int, len: Int): void;
   /** Returns the new offset; SEEK_DATA/SEEK_HOLE past the data fail with ENXIO. */
   lseek(fd: number, offset: Int, whence: number): number;
-  /** Directory entries from the current position, or from `offset` (a d_off cookie) when given. */
-  getdents(fd: number, offset?: bigint | null, bufsize?: number): DirentRaw[];
   /** openat2(2): `resolve` takes RESOLVE_* bits; O_CLOEXEC is always added. */
   openat2(dirfd: number, path: string, flags: number, mode?: number, resolve?: number): number;
   statvfs(path: string): Statvfs;

@@ -1,7 +1,6 @@
 /*
  * File operations Node lacks: mknod, utimensat/futimens with nanoseconds, fallocate, lseek
- * (SEEK_DATA/SEEK_HOLE, and directory cookies), getdents64 with the real d_off cookies,
- * openat2 (RESOLVE_BENEATH and friends) and statvfs.
+ * (SEEK_DATA/SEEK_HOLE, and directory cookies), openat2 (RESOLVE_BENEATH and friends) and statvfs.
  */
 #include "common.h"
 
@@ -94,60 +93,6 @@ static void exec_lseek(req *r) {
   else r->ret = o;
 }
 
-/*
- * getdents(fd, offset | null, bufsize) -> [{name, ino, type, off}]. A non-null offset seeks
- * first (seekdir), so callers resume from any d_off cookie they handed out earlier.
- */
-static int parse_getdents(napi_env env, napi_value *argv, size_t argc, req *r) {
-  if (need_args(env, argc, 1, "getdents") || arg_int64(env, argv[0], &r->num[0], "fd")) return -1;
-  napi_valuetype t = napi_undefined;
-  if (argc > 1) napi_typeof(env, argv[1], &t);
-  r->num[1] = (t != napi_undefined && t != napi_null);
-  if (r->num[1] && arg_int64(env, argv[1], &r->num[2], "offset")) return -1;
-  r->num[3] = 32768;
-  if (argc > 2 && arg_int64(env, argv[2], &r->num[3], "bufsize")) return -1;
-  if (r->num[3] < 1024) r->num[3] = 1024;
-  if (r->num[3] > (1 << 22)) r->num[3] = 1 << 22;
-  return 0;
-}
-static void exec_getdents(req *r) {
-  if (r->num[1]) {
-    r->syscall = "lseek";
-    if (lseek((int)r->num[0], (off_t)r->num[2], SEEK_SET) < 0) { r->err = errno; return; }
-  }
-  r->syscall = "getdents64";
-  r->out = malloc((size_t)r->num[3]);
-  long n = syscall(SYS_getdents64, (int)r->num[0], r->out, (size_t)r->num[3]);
-  if (n < 0) r->err = errno;
-  else r->out_len = (size_t)n;
-}
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
-static napi_value res_getdents(napi_env env, req *r) {
-  napi_value arr;
-  napi_create_array(env, &arr);
-  uint32_t i = 0;
-  for (size_t pos = 0; pos < r->out_len;) {
-    struct linux_dirent64 *d = (struct linux_dirent64 *)((char *)r->out + pos);
-    napi_value e, v;
-    napi_create_object(env, &e);
-    napi_create_string_utf8(env, d->d_name, NAPI_AUTO_LENGTH, &v);
-    napi_set_named_property(env, e, "name", v);
-    napi_create_bigint_uint64(env, d->d_ino, &v);
-    napi_set_named_property(env, e, "ino", v);
-    set_prop_int64(env, e, "type", d->d_type);
-    set_prop_bigint(env, e, "off", d->d_off);
-    napi_set_element(env, arr, i++, e);
-    pos += d->d_reclen;
-  }
-  return arr;
-}
-
 /* openat2(dirfd, path, flags, mode, resolve) -> fd */
 static int parse_openat2(napi_env env, napi_value *argv, size_t argc, req *r) {
   if (need_args(env, argc, 3, "openat2") || arg_int64(env, argv[0], &r->num[0], "dirfd") ||
@@ -204,7 +149,6 @@ const op file_ops[] = {
   {"futimens", parse_futimens, exec_futimens, NULL},
   {"fallocate", parse_fallocate, exec_fallocate, NULL},
   {"lseek", parse_lseek, exec_lseek, res_int},
-  {"getdents", parse_getdents, exec_getdents, res_getdents},
   {"openat2", parse_openat2, exec_openat2, res_int},
   {"statvfs", parse_path1, exec_statvfs, res_statvfs},
   {NULL, NULL, NULL, NULL},

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { C, errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
+import { C, native } from '../../../native/index.js';
 import type { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { GFID_XATTR, handleDirIfAny, parseDirHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { iattFromStat, statIatt, toIatt } from './iatt.js';
+import { GFID_XATTR, gfidAt, handleDirIfAny, parseDirHandle, symlinkHandle, writeGfid } from './handles.js';
+import { fstatIatt, statIatt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, setFdCtx, type PosixSelf } from './state.js';
@@ -64,12 +64,10 @@ async function makeEntry(
   const { resolver, brick } = self.priv;
   const e = await resolver.locEntry(loc);
   try {
-    const ps = new Float64Array(STAT_FIELDS);
-    fstatOrThrow(e.dirFd, ps, e.parentPath);
-    const preparent = iattFromStat(ps, e.pargfid);
-    const parentMode = ps[F.mode]!;
+    const preparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
+    const parentMode = preparent.mode;
     const gfid = gfidFor(xdata);
-    const gid = parentMode & S_ISGID ? ps[F.gid]! : frame.gid;
+    const gid = parentMode & S_ISGID ? preparent.gid : frame.gid;
     const perm = (m: number) => m | (isDir && parentMode & S_ISGID ? S_ISGID : 0);
     const finish = async (path: string, fd: number | void) => {
       if (typeof fd === 'number') {
@@ -136,25 +134,11 @@ async function makeEntry(
         resolver.release(h);
       }
     }
-    const st = new Float64Array(STAT_FIELDS);
-    if (typeof objFd === 'number') fstatOrThrow(objFd, st, e.path);
-    else lstatOrThrow(e.path, st);
-    const buf = iattFromStat(st, gfid);
-    fstatOrThrow(e.dirFd, ps, e.parentPath);
-    return { inode: replyInode(self, loc), buf, preparent, postparent: iattFromStat(ps, e.pargfid), gfid };
+    const buf = typeof objFd === 'number' ? fstatIatt(objFd, gfid, e.path) : statIatt(e.path, gfid);
+    return { inode: replyInode(self, loc), buf, preparent, postparent: fstatIatt(e.dirFd, e.pargfid, e.parentPath), gfid };
   } finally {
     e.close();
   }
-}
-
-function fstatOrThrow(fd: number, out: Float64Array, path: string): void {
-  const r = native.fstatInto(fd, out);
-  if (r < 0) throw errnoError(r, 'fstat', path);
-}
-
-function lstatOrThrow(path: string, out: Float64Array): void {
-  const r = native.lstatInto(path, out);
-  if (r < 0) throw errnoError(r, 'lstat', path);
 }
 
 function fileMode(self: PosixSelf, mode: number, umask: number): number {
@@ -217,8 +201,8 @@ export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>
 async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopResult<'create'>> {
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
-    const preparent = await statIatt(e.parentPath, e.pargfid);
-    const gfid = readGfid(e.path);
+    const preparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
+    const gfid = gfidAt(e.dirFd, e.name, e.path);
     if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
     const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd, gfid, isDir: false });
@@ -238,10 +222,10 @@ export async function link(self: PosixSelf, _frame: Frame, a: FopArgs<'link'>): 
     if (maxHardlinks > 0 && links >= maxHardlinks) throw new FopError(E.EMLINK, `inode has ${links} links (max-hardlinks ${maxHardlinks})`);
     const e = await resolver.locEntry(a.newloc);
     try {
-      const preparent = await statIatt(e.parentPath, e.pargfid);
+      const preparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
       meta.link(src.path, e.path);
-      const buf = await statIatt(e.path, src.gfid);
-      const postparent = await statIatt(e.parentPath, e.pargfid);
+      const buf = statIatt(e.path, src.gfid);
+      const postparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
       return { inode: a.oldloc.inode ?? replyInode(self, a.newloc), buf, preparent, postparent };
     } finally {
       e.close();

@@ -1,6 +1,8 @@
 import type { BigIntStats } from 'node:fs';
 import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
-import { gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
+import { E } from '../../../runtime/core/fop-error.js';
+import { gfidFromBuffer, gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
+import { gfidAt } from './handles.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
 
 function ts(ns: bigint): Timespec {
@@ -39,14 +41,40 @@ export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
 const statBuf = new Float64Array(STAT_FIELDS);
 
 /** lstat a path and convert it (plain-number statx: no bigint Stats on the hot paths). */
-export async function statIatt(path: string, gfid: Gfid): Promise<Iatt> {
+export function statIatt(path: string, gfid: Gfid): Iatt {
   const r = native.lstatInto(path, statBuf);
   if (r < 0) throw errnoError(r, 'lstat', path);
   return iattFromStat(statBuf, gfid);
 }
 
+/** fstat an fd (an open file, or a pinned O_PATH directory) and convert it. */
+export function fstatIatt(fd: number, gfid: Gfid, path?: string): Iatt {
+  const r = native.fstatInto(fd, statBuf);
+  if (r < 0) throw errnoError(r, 'fstat', path);
+  return iattFromStat(statBuf, gfid);
+}
+
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
+
+/** A directory, by its st_mode. */
+export const isDirMode = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;
+
+const entryStats = new Float64Array(STAT_FIELDS);
+const entryGfid = Buffer.alloc(16);
+
+/**
+ * lstat and trusted.gfid of `name` in the directory pinned by `dirFd`, in one native call:
+ * undefined when the entry does not exist. `stat` is a shared array, valid until the next call
+ * (read it before any await); `gfid` is undefined when the entry has none (a failed read throws).
+ */
+export function statAt(dirFd: number, name: string, path: string): { stat: Float64Array; gfid: Gfid | undefined } | undefined {
+  const found = native.statEntries(dirFd, [name], entryStats, entryGfid)[0]!;
+  if (found === -E.ENOENT) return undefined;
+  if (found < 0) throw errnoError(found, 'statx', path);
+  // 0: no 16-byte gfid, or reading it failed: gfidAt tells the two apart (and throws the error).
+  return { stat: entryStats, gfid: found === 1 ? gfidFromBuffer(entryGfid) : gfidAt(dirFd, name, path) };
+}
 
 /** toIatt from a lstatInto/fstatInto array (plain numbers: no BigInt on the hot paths), from index `at`. */
 export function iattFromStat(a: Float64Array, gfid: Gfid, at = 0): Iatt {
@@ -58,7 +86,7 @@ export function iattFromStat(a: Float64Array, gfid: Gfid, at = 0): Iatt {
     dev: BigInt(a[at + F.dev]!),
     type: iaTypeFromMode(mode),
     mode,
-    nlink: (mode & S_IFMT) !== S_IFDIR && nlink > 1 ? nlink - 1 : nlink,
+    nlink: !isDirMode(mode) && nlink > 1 ? nlink - 1 : nlink,
     uid: a[at + F.uid]!,
     gid: a[at + F.gid]!,
     rdev: BigInt(a[at + F.rdev]!),

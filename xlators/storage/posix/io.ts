@@ -1,24 +1,19 @@
 import fs from 'node:fs';
-import { C, errnoError, native, STAT_FIELDS } from '../../../native/index.js';
+import { C, native, STAT_FIELDS, StatField } from '../../../native/index.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { openFlags } from './create-ops.js';
-import { iattFromStat } from './iatt.js';
+import { fstatIatt } from './iatt.js';
 import { timesFor } from './inode-ops.js';
 import { kfd } from './kfd.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 
-const statBuf = new Float64Array(STAT_FIELDS);
-
 /** fstat of an open fd never waits on the disk (the inode is pinned): inline, see meta.ts. */
-function fdIatt(c: PosixFd): Iatt {
-  const r = native.fstatInto(c.kfd, statBuf);
-  if (r < 0) throw errnoError(r, 'fstat');
-  return iattFromStat(statBuf, c.gfid);
-}
+const fdIatt = (c: PosixFd): Iatt => fstatIatt(c.kfd, c.gfid);
+const closeStat = new Float64Array(STAT_FIELDS);
 
 /** Run a change on an fd and answer with the iatt before and after, as most fd fops do. */
 async function prePost(self: PosixSelf, fd: Fd, change: (c: PosixFd) => Promise<unknown>): Promise<{ prebuf: Iatt; postbuf: Iatt }> {
@@ -70,14 +65,11 @@ const INLINE_WRITE = 64 * 1024;
 
 export async function writev(self: PosixSelf, _f: Frame, a: FopArgs<'writev'>): Promise<FopResult<'writev'>> {
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
-  if (a.data.length <= INLINE_WRITE) {
-    const c = fdCtx(self, a.fd);
-    const prebuf = fdIatt(c);
-    for (let done = 0; done < a.data.length; ) done += fs.writeSync(c.kfd, a.data, done, a.data.length - done, a.offset + done);
-    return { prebuf, postbuf: fdIatt(c) };
-  }
+  const inline = a.data.length <= INLINE_WRITE;
   return prePost(self, a.fd, async (c) => {
-    for (let done = 0; done < a.data.length; ) done += await kfd.write(c.kfd, a.data, done, a.offset + done);
+    for (let done = 0; done < a.data.length; ) {
+      done += inline ? fs.writeSync(c.kfd, a.data, done, a.data.length - done, a.offset + done) : await kfd.write(c.kfd, a.data, done, a.offset + done);
+    }
   });
 }
 
@@ -154,12 +146,9 @@ export async function releaseFd(self: PosixSelf, fd: Fd): Promise<void> {
   self.priv.openFds.delete(c.kfd);
   // Closing a file that still has a name (or its gfid handle) frees nothing: inline. The last
   // close of an unlinked file frees its blocks, which can take long: thread pool.
-  let nlink = 0;
-  try {
-    nlink = fs.fstatSync(c.kfd).nlink;
-  } catch {
-    // not a usable fd any more: the thread-pool close below reports nothing either
-  }
+  // Not a usable fd any more (fstat fails): nlink stays 0 and the thread-pool close below
+  // reports nothing either.
+  const nlink = native.fstatInto(c.kfd, closeStat) < 0 ? 0 : closeStat[StatField.nlink]!;
   if (nlink > 0) {
     try {
       fs.closeSync(c.kfd);

@@ -1,15 +1,15 @@
-import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
+import { StatField as F } from '../../../native/index.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
-import { gfidFromBuffer, ROOT_GFID } from '../../../runtime/core/gfid.js';
+import { ROOT_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { iattFromStat, statIatt, toIatt } from './iatt.js';
+import { fstatIatt, iattFromStat, isDirMode, statAt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, type PosixSelf } from './state.js';
-import { fillRequestedXattrs, fillRequestedXattrsAt, gfidFor } from './xdata.js';
+import { fillRequestedXattrs, gfidFor } from './xdata.js';
 
 /** GlusterFS's is_fresh_file: the entry changed within the last second. */
 const isFresh = (ctimeNs: bigint): boolean => BigInt(Date.now()) * 1_000_000n - ctimeNs < 1_000_000_000n;
@@ -44,32 +44,22 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
   try {
     // One native call stats the name and reads its gfid relative to the pinned parent (no
     // /proc path walk); only an entry without a gfid or a handle takes the healing path below.
-    const found = native.statEntries(e.dirFd, [e.name], entryStat, entryGfid)[0]!;
     // A negative lookup is common (every create starts with one): no thrown system error for it.
-    if (found === -E.ENOENT) throw new FopError(E.ENOENT);
-    if (found < 0) throw errnoError(found, 'statx', e.path);
-    const mode = entryStat[F.mode]!;
-    const isDir = (mode & S_IFMT) === S_IFDIR;
-    if (found === 1 && (isDir || entryStat[F.nlink]! >= 2)) {
-      // entryStat is shared: read it out before anything awaits.
-      const gfid = gfidFromBuffer(entryGfid);
-      const buf = iattFromStat(entryStat, gfid);
-      const r = native.fstatInto(e.dirFd, entryStat);
-      if (r < 0) throw errnoError(r, 'fstat', e.parentPath);
-      const postparent = iattFromStat(entryStat, e.pargfid);
+    const found = statAt(e.dirFd, e.name, e.path);
+    if (!found) throw new FopError(E.ENOENT);
+    const { stat, gfid } = found;
+    const isDir = isDirMode(stat[F.mode]!);
+    if (gfid && (isDir || stat[F.nlink]! >= 2)) {
+      const buf = iattFromStat(stat, gfid); // before anything else uses the shared array
+      const postparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
       if (isDir) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
-      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrsAt(e.dirFd, e.name, e.path, xdata) };
+      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(e.path, xdata, e) };
     }
     return await slowLookup(self, a, e);
   } finally {
     e.close();
   }
 }
-
-const entryStat = new Float64Array(STAT_FIELDS);
-const entryGfid = Buffer.alloc(16);
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
 
 /** A named entry that lacks its gfid or its handle: healed as posix_gfid_heal and the handle heal do. */
 async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): Promise<FopResult<'lookup'>> {
@@ -96,7 +86,7 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
   return {
     inode: replyInode(self, loc),
     buf,
-    postparent: await statIatt(e.parentPath, e.pargfid),
-    xdata: await fillRequestedXattrs(e.path, xdata),
+    postparent: fstatIatt(e.dirFd, e.pargfid, e.parentPath),
+    xdata: await fillRequestedXattrs(e.path, xdata, e),
   };
 }

@@ -1,18 +1,16 @@
-import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
-import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
+import { StatField as F } from '../../../native/index.js';
 import type { Iatt } from '../../../runtime/core/iatt.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { gfidAt, readGfid, removeHandle, symlinkHandle } from './handles.js';
-import { iattFromStat, statIatt } from './iatt.js';
+import { removeHandle, symlinkHandle } from './handles.js';
+import { fstatIatt, isDirMode, statAt, statIatt } from './iatt.js';
 import type { EntryRef } from './resolve.js';
 import { meta } from './meta.js';
 import type { PosixSelf } from './state.js';
 
 /** Files up to this many allocated bytes lose their last link inline: freeing a few blocks is quick. */
 const INLINE_FREE_BYTES = 1 << 20;
-const handleStat = new Float64Array(STAT_FIELDS);
 
 /**
  * After a name of a non-directory went away: drop its gfid handle if that is now the only link.
@@ -30,11 +28,11 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
   }
   try {
     const path = self.priv.brick.proc(h.fd, gfid);
-    if (native.lstatInto(path, handleStat) < 0 || handleStat[F.nlink]! > 1 || (handleStat[F.mode]! & 0o170000) === 0o040000) return;
+    const found = statAt(h.fd, gfid, path);
     // Only a handle that carries this gfid is this file's (a directory's handle is a symlink of
     // one link without one: a file on the brick wrongly carrying a directory's gfid must not take it).
-    if (gfidAt(h.fd, gfid) !== gfid) return;
-    if (handleStat[F.blocks]! * 512 <= INLINE_FREE_BYTES) {
+    if (!found || found.gfid !== gfid || found.stat[F.nlink]! > 1 || isDirMode(found.stat[F.mode]!)) return;
+    if (found.stat[F.blocks]! * 512 <= INLINE_FREE_BYTES) {
       try {
         meta.unlink(path);
       } catch (err) {
@@ -50,31 +48,20 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
   }
 }
 
-const entryStat = new Float64Array(STAT_FIELDS);
-const entryGfid = Buffer.alloc(16);
-
-/** Parent iatt from its pinned fd. */
-function parentIatt(e: EntryRef): Iatt {
-  const ps = new Float64Array(STAT_FIELDS);
-  const r = native.fstatInto(e.dirFd, ps);
-  if (r < 0) throw errnoError(r, 'fstat', e.parentPath);
-  return iattFromStat(ps, e.pargfid);
-}
+const parentIatt = (e: EntryRef): Iatt => fstatIatt(e.dirFd, e.pargfid, e.parentPath);
 
 export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'>): Promise<FopResult<'unlink'>> {
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
     // The entry's stat and gfid in one call relative to the pinned parent.
-    const found = native.statEntries(e.dirFd, [e.name], entryStat, entryGfid)[0]!;
-    if (found < 0) throw errnoError(found, 'lstat', e.path);
-    if ((entryStat[F.mode]! & 0o170000) === 0o040000) throw new FopError(E.EISDIR, `${a.loc.path} is a directory`);
-    // 0: no 16-byte gfid, or reading it failed: readGfid tells the two apart (and throws the error).
-    const gfid = found === 1 ? gfidFromBuffer(entryGfid) : readGfid(e.path);
+    const found = statAt(e.dirFd, e.name, e.path);
+    if (!found) throw new FopError(E.ENOENT);
+    if (isDirMode(found.stat[F.mode]!)) throw new FopError(E.EISDIR, `${a.loc.path} is a directory`);
     const preparent = parentIatt(e);
     // Inline: the gfid handle still links the data, so no blocks are freed here (dropHandleIfLast does that).
     meta.unlink(e.path);
     // Open fds keep working: they hold the kernel file, not the handle.
-    await dropHandleIfLast(self, gfid);
+    await dropHandleIfLast(self, found.gfid);
     return { preparent, postparent: parentIatt(e) };
   } finally {
     e.close();
@@ -84,16 +71,17 @@ export async function unlink(self: PosixSelf, _frame: Frame, a: FopArgs<'unlink'
 export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>): Promise<FopResult<'rmdir'>> {
   const e = await self.priv.resolver.locEntry(a.loc);
   try {
-    const st = meta.lstat(e.path);
-    if (!st.isDirectory()) throw new FopError(E.ENOTDIR, `${a.loc.path} is not a directory`);
-    const gfid = readGfid(e.path);
-    const preparent = await statIatt(e.parentPath, e.pargfid);
+    const found = statAt(e.dirFd, e.name, e.path);
+    if (!found) throw new FopError(E.ENOENT);
+    if (!isDirMode(found.stat[F.mode]!)) throw new FopError(E.ENOTDIR, `${a.loc.path} is not a directory`);
+    const gfid = found.gfid;
+    const preparent = parentIatt(e);
     meta.rmdir(e.path);
     if (gfid) {
       await removeHandle(self.priv.brick, gfid);
       self.priv.resolver.invalidate(gfid);
     }
-    return { preparent, postparent: await statIatt(e.parentPath, e.pargfid) };
+    return { preparent, postparent: parentIatt(e) };
   } finally {
     e.close();
   }
@@ -111,16 +99,14 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
     const to = await resolver.locEntry(a.newloc);
     try {
       // Stats and gfids in one call each, relative to the pinned parents; read out before any await.
-      const found = native.statEntries(from.dirFd, [from.name], entryStat, entryGfid)[0]!;
-      if (found < 0) throw errnoError(found, 'lstat', from.path);
-      const isDir = (entryStat[F.mode]! & 0o170000) === 0o040000;
-      // 0: no 16-byte gfid, or reading it failed: readGfid tells the two apart (and throws the error).
-      const gfid = found === 1 ? gfidFromBuffer(entryGfid) : readGfid(from.path);
+      const source = statAt(from.dirFd, from.name, from.path);
+      if (!source) throw new FopError(E.ENOENT);
+      const isDir = isDirMode(source.stat[F.mode]!);
+      const gfid = source.gfid;
       if (!gfid) throw new FopError(E.ESTALE, `${a.oldloc.path} has no gfid`);
-      const tfound = native.statEntries(to.dirFd, [to.name], entryStat, entryGfid)[0]!;
-      if (tfound < 0 && tfound !== -E.ENOENT) throw errnoError(tfound, 'lstat', to.path);
-      const target = tfound >= 0 ? { isDir: (entryStat[F.mode]! & 0o170000) === 0o040000 } : undefined;
-      const tgfid = tfound === 1 ? gfidFromBuffer(entryGfid) : tfound === 0 ? readGfid(to.path) : undefined;
+      const found = statAt(to.dirFd, to.name, to.path);
+      const target = found ? { isDir: isDirMode(found.stat[F.mode]!) } : undefined;
+      const tgfid = found?.gfid;
       const preoldparent = parentIatt(from);
       const prenewparent = parentIatt(to);
       meta.rename(from.path, to.path);

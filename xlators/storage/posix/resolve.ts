@@ -50,7 +50,6 @@ function rethrowStale(gfid: Gfid, err: unknown): never {
 }
 
 const closeFd = (fd: number) => () => fs.closeSync(fd);
-const noop = () => {};
 
 /**
  * Resolves gfids and (parent gfid, name) pairs to pinned objects inside the brick.
@@ -72,7 +71,8 @@ export class Resolver {
   private readonly rootPin: Pin;
 
   constructor(private readonly brick: Brick) {
-    this.rootPin = { fd: brick.rootFd, at: 0, users: 1, dead: false };
+    // Never in the table and never dead: releases count down from infinity and never close it.
+    this.rootPin = { fd: brick.rootFd, at: 0, users: Infinity, dead: false };
   }
 
   /**
@@ -93,11 +93,11 @@ export class Resolver {
   }
 
   release(pin: Pin): void {
-    if (pin !== this.rootPin) this.pins.release(pin);
+    this.pins.release(pin);
   }
 
   private releaser(pin: Pin): () => void {
-    return pin === this.rootPin ? noop : () => this.pins.release(pin);
+    return () => this.pins.release(pin);
   }
 
   /**

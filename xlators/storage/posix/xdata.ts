@@ -1,5 +1,6 @@
 import { native } from '../../../native/index.js';
 import { Dict } from '../../../runtime/core/dict.js';
+import { E } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, isGfid, newGfid, NULL_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { isInternalXattr } from './xattr-policy.js';
 
@@ -31,40 +32,25 @@ export function xattrBytes(d: Dict, key: string): Buffer {
   return Buffer.from(String(v.value), 'utf8');
 }
 
+const xattrBuf = Buffer.allocUnsafe(4096);
+
 /**
  * posix_xattr_fill: a lookup (or readdirp) may name xattrs in xdata (DHT asks for its layout,
- * AFR for its changelog); those present on the entry come back in the reply's xdata.
+ * AFR for its changelog); those present on the entry come back in the reply's xdata. With `at`
+ * (the entry's pinned parent and name) each key is read relative to the fd (getxattrAt) instead
+ * of through a /proc/self/fd path walk; a value over 4 KiB is read through `path`.
  */
-export async function fillRequestedXattrs(path: string, req: Dict | undefined): Promise<Dict | undefined> {
+export async function fillRequestedXattrs(path: string, req: Dict | undefined, at?: { dirFd: number; name: string }): Promise<Dict | undefined> {
   if (!req || req.size === 0) return undefined;
   let out: Dict | undefined;
   for (const key of req.keys()) {
     if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
-    // Absent or not allowed: simply not returned, as GlusterFS does. The Nb call returns that as
+    // Absent or not allowed: simply not returned, as GlusterFS does. Failures come back as
     // -errno: most requested keys are absent (DHT asks every file for its link-to), and a thrown
     // error per key cost more than the lookup's own syscalls.
-    const value = native.lgetxattrNb(path, key);
-    if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);
-  }
-  return out;
-}
-
-const xattrBuf = Buffer.allocUnsafe(4096);
-const ERANGE = 34;
-
-/**
- * fillRequestedXattrs for `name` in the directory pinned by `dirFd`: each key read relative to
- * the fd (getxattrAt) instead of through a /proc/self/fd path walk. A value larger than 4 KiB is
- * read through `path` as before.
- */
-export async function fillRequestedXattrsAt(dirFd: number, name: string, path: string, req: Dict | undefined): Promise<Dict | undefined> {
-  if (!req || req.size === 0) return undefined;
-  let out: Dict | undefined;
-  for (const key of req.keys()) {
-    if (!XATTR_NS.test(key) || isInternalXattr(key)) continue;
-    const n = native.getxattrAt(dirFd, name, key, xattrBuf);
+    const n = at ? native.getxattrAt(at.dirFd, at.name, key, xattrBuf) : -E.ERANGE;
     if (n >= 0) (out ??= new Dict()).setBin(key, Buffer.from(xattrBuf.subarray(0, n)));
-    else if (n === -ERANGE) {
+    else if (n === -E.ERANGE) {
       const value = native.lgetxattrNb(path, key);
       if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);
     }
