@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gfsMount, makeEnv, type Env } from './fixtures/harness.js';
+import { mountMemoryLogging, type Env } from './fixtures/harness.js';
 
 const exec = promisify(execFile);
 
@@ -20,13 +20,9 @@ interface Call {
 }
 
 async function mountMemory(t: ExecutionContext, more = ''): Promise<{ env: Env; calls: () => Call[] }> {
-  const env = makeEnv(t);
-  const log = join(env.dir, 'readdir.log');
-  const vol = env.memoryVolfile(`  option readdir-log ${log}\n`);
-  const r = await gfsMount([...env.opts(more), vol, env.mnt]);
-  t.is(r.code, 0, r.stderr);
+  const { env, lines } = await mountMemoryLogging(t, 'readdir-log', more);
   const calls = () =>
-    (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []).map((l) => {
+    lines().map((l) => {
       const [offset, size, entries] = l.split(' ').map(Number);
       return { offset: offset!, size: size!, entries: entries! };
     });
@@ -65,9 +61,10 @@ test('with readdir-size=4KB the volume is asked for what the kernel asks, a call
 });
 
 test('a listing continued more than a second later reads the volume again and sees names created meanwhile', async (t) => {
-  const { env } = await mountMemory(t);
+  const { env, calls } = await mountMemory(t);
   const dir = join(env.mnt, 'd');
   fill(dir);
+  const before = calls().length;
   // One getdents64 is one kernel request: read one, wait, create a name, read the rest.
   const py = [
     'import ctypes, os, sys, time',
@@ -100,4 +97,8 @@ test('a listing continued more than a second later reads the volume again and se
   t.true(first! > 0 && first! < 602, counts);
   const got = listed.filter((n) => n !== '.' && n !== '..');
   t.deepEqual([...got].sort(), [...names, 'late'].sort());
+  // The kept entries had aged out: the volume was asked again where the first piece ended
+  // (memory volume offsets count entries, `.` and `..` included).
+  const listing = calls().slice(before);
+  t.true(listing.some((c) => c.offset === first), JSON.stringify(listing));
 });

@@ -30,6 +30,8 @@ export class PinnedFds {
   constructor(
     private readonly limit: number,
     private readonly maxAgeMs = 1000,
+    /** The clock ages are read from (tests pass their own). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   get size(): number {
@@ -40,7 +42,7 @@ export class PinnedFds {
   acquire(key: string): Pin | undefined {
     const pin = this.pins.get(key);
     if (!pin) return undefined;
-    if (Date.now() - pin.at >= this.maxAgeMs) {
+    if (this.now() - pin.at >= this.maxAgeMs) {
       this.drop(key);
       return undefined;
     }
@@ -53,7 +55,7 @@ export class PinnedFds {
 
   /** Keep a freshly opened `fd` for `key`, held by the caller. */
   add(key: string, fd: number): Pin {
-    const pin: Pin = { fd, at: Date.now(), users: 1, dead: false };
+    const pin: Pin = { fd, at: this.now(), users: 1, dead: false };
     const old = this.pins.get(key);
     if (old) this.retire(old);
     this.pins.set(key, pin);
