@@ -1,4 +1,4 @@
-import { XdrReader, XdrWriter } from '../xdr/io.js';
+import { pad, XdrReader, XdrWriter } from '../xdr/io.js';
 import { guard, opaque, struct, uint, union, xvoid, type Infer } from '../xdr/schema.js';
 
 /** RPC message layout (RFC 5531 section 9), declared with the same schema combinators as the programs. */
@@ -85,7 +85,6 @@ export function decodeRecord(record: Buffer): RpcRecord {
   return { xid: m.xid, msg: m.body, payload: record.subarray(r.pos) };
 }
 
-const pad = (len: number) => (4 - (len & 3)) & 3;
 
 export interface CallOptions {
   xid: number;

@@ -264,7 +264,11 @@ export class RpcConnection extends EventEmitter {
    * in order (at most what the reads before the pause brought), and run when released.
    */
   hold(held: boolean): void {
+    if (held === this.held) return;
     this.held = held;
+    // Held, the socket is not read either: what waits here is bounded by the reads before.
+    if (held) this.socket.pause();
+    else this.socket.resume();
     while (!this.held && this.heldRecords.length > 0 && !this.closed) this.onRecord(this.heldRecords.shift()!);
   }
 

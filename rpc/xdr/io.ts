@@ -1,6 +1,7 @@
 import { RpcDecodeError, RpcEncodeError } from './errors.js';
 
-const pad = (n: number): number => (4 - (n & 3)) & 3;
+/** Bytes of zero padding after `n` bytes of opaque data (XDR aligns to 4). */
+export const pad = (n: number): number => (4 - (n & 3)) & 3;
 const ZEROS = Buffer.alloc(4);
 // Range limits computed once (a BigInt shift per call allocates).
 const HYPER_MIN = -(1n << 63n);

@@ -19,6 +19,8 @@ export interface Frame {
 }
 
 const NEVER = new AbortController().signal;
+/** The lock owner of frames that have none (shared: a zero-length buffer cannot be changed). */
+const NO_OWNER = Buffer.alloc(0);
 
 /** An owner of an AbortSignal it makes only when first asked (see createFrame). */
 export interface SignalSource {
@@ -53,7 +55,7 @@ export function createFrame(init: Partial<Omit<Frame, 'unique' | 'signal'>> & { 
     init.gid ?? 0,
     init.pid ?? 0,
     init.groups ?? [],
-    init.lkOwner ?? Buffer.alloc(0),
+    init.lkOwner ?? NO_OWNER,
     nextUnique++,
     init.client ?? 'local',
     init.signal ?? NEVER,

@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mount.js';
 import { freePort } from '../../../scripts/lib/free-port.js';
 import { alive } from '../../../scripts/lib/process.js';
-export { alive };
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

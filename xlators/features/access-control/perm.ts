@@ -50,7 +50,7 @@ export function remember(self: AclSelf, inode: Inode | undefined, buf: Iatt | un
 
 /** A frame for the checks' own lookups: root, so they see what is there whatever the caller may. */
 export function internalFrame(frame: Frame): Frame {
-  return createFrame({ uid: 0, gid: 0, pid: frame.pid, client: frame.client, signal: frame.signal });
+  return createFrame({ uid: 0, gid: 0, pid: frame.pid, client: frame.client, signal: frame });
 }
 
 /**

@@ -33,7 +33,6 @@ export interface LocksPriv {
 type Self = Xlator<LocksOptions, LocksPriv>;
 
 /** The bridge marks flock(2) requests this way; everything else is fcntl. */
-export { FLOCK_KEY };
 
 /**
  * fcntl commands. The fop carries Linux's numbers (F_GETLK 5, F_SETLK 6, F_SETLKW 7; the *64

@@ -49,7 +49,6 @@ export class ClientFdTable {
     if (e.users === 0) e.closing?.();
   }
 
-  /** Forget a number; resolves with the fd once no call uses it any more. */
   /**
    * Take an fd out of the table once no call uses it; `wait: false` takes it now (a disconnect
    * that already waited its bounded time for the calls in flight).
@@ -94,7 +93,6 @@ export class ServerClient {
   /** Readable peer for logs: `10.0.0.1:49000`, or the socket path. */
   readonly peer: string;
 
-  private paused = false;
   private backlogged = false;
 
   /** `limit`: rpc.outstanding-rpc-limit, calls in flight before reading from the client pauses (0: none). */
@@ -126,12 +124,7 @@ export class ServerClient {
 
   /** Read the client's calls, or not (too many in flight, or its replies not read). */
   private throttle(): void {
-    const hold = this.backlogged || (this.limit > 0 && this.inflight >= this.limit);
-    if (hold === this.paused) return;
-    this.paused = hold;
-    if (hold) this.connection.socket.pause();
-    else this.connection.socket.resume();
-    this.connection.hold(hold);
+    this.connection.hold(this.backlogged || (this.limit > 0 && this.inflight >= this.limit));
   }
 
   /** Wait until no call of this client is running (bounded: a stuck fop must not block teardown). */

@@ -227,7 +227,7 @@ export class BridgeCore {
       gid: ctx.gid,
       pid: ctx.pid,
       groups: withGroups ? this.groups.get(ctx.pid) : [],
-      lkOwner: lkOwner ?? Buffer.alloc(0),
+      lkOwner,
       signal: ctx,
       client: this.opts.client,
     });
