@@ -144,6 +144,11 @@ export class BridgeCore {
     inode.ctxSet(MTIME, nsOf(post));
   }
 
+  /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget its mtime. */
+  forgetMtime(inode: Inode): void {
+    inode.ctx.delete(MTIME);
+  }
+
   /**
    * Another client changed the file: its kept pages are stale. The kernel is told at once
    * (FUSE_NOTIFY_INVAL_INODE, for opens already in progress), and the next OPEN answers without

@@ -57,21 +57,21 @@ export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn):
   const fd = s.valid & Fattr.FH ? b.fds.get(Number(s.fh)) : undefined;
   const loc = b.locOf(inode);
   let buf: Iatt | undefined;
+  // Our own truncate or utimes: its new mtime is expected (changedHere), not taken for a change
+  // made elsewhere; the kernel cuts its own pages past a new size.
   if (s.valid & Fattr.SIZE) {
-    buf = fd
-      ? (await b.fops.ftruncate(frame, { fd, offset: s.size })).postbuf
-      : (await b.fops.truncate(frame, { loc, offset: s.size })).postbuf;
+    const r = fd ? await b.fops.ftruncate(frame, { fd, offset: s.size }) : await b.fops.truncate(frame, { loc, offset: s.size });
+    b.changedHere(inode, r.prebuf, r.postbuf);
+    buf = r.postbuf;
   }
   const rest = s.valid & ~(Fattr.SIZE | Fattr.FH | Fattr.LOCKOWNER | Fattr.KILL_SUIDGID);
   if (rest !== 0) {
     const base = buf ?? (fd ? (await b.fops.fstat(frame, { fd })).buf : (await b.fops.stat(frame, { loc })).buf);
     const { valid, stbuf } = toSetattr(s, base);
-    buf = fd
-      ? (await b.fops.fsetattr(frame, { fd, stbuf, valid })).statpost
-      : (await b.fops.setattr(frame, { loc, stbuf, valid })).statpost;
+    const r = fd ? await b.fops.fsetattr(frame, { fd, stbuf, valid }) : await b.fops.setattr(frame, { loc, stbuf, valid });
+    b.changedHere(inode, r.statpre, r.statpost);
+    buf = r.statpost;
   }
-  // The reply's attributes go through attrsSeen: a truncate or utimes drops the file's kept
-  // pages (the kernel truncates them anyway; utimes is rare), the conservative choice.
   buf ??= (await b.fops.stat(frame, { loc })).buf;
   return attrReply(b, inode, buf);
 }

@@ -8,6 +8,7 @@ import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel
 import { fromFlock, ownerBytes, toFlock } from './attr.js';
 import type { BridgeCore } from './core.js';
 
+const O_TRUNC = 0o1000;
 const F_GETLK = 5;
 const F_SETLK = 6;
 const F_SETLKW = 7;
@@ -24,6 +25,9 @@ export async function open(b: BridgeCore, ctx: RequestContext, flags: number): P
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
+  // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
+  // is ours, not a change made elsewhere for the next write or stat to see.
+  if (flags & O_TRUNC) b.forgetMtime(inode);
   return openReply(b, res.fd ?? fd);
 }
 
@@ -96,16 +100,19 @@ export async function setlk(b: BridgeCore, ctx: RequestContext, inp: LkIn, sleep
 export async function fallocate(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, len: number, mode: number): Promise<void> {
   const fd = b.fd(fh);
   const frame = b.frame(ctx, undefined, false);
+  let res;
   if (mode & FALLOC_FL_PUNCH_HOLE) {
     if (!(mode & FALLOC_FL_KEEP_SIZE)) throw new FopError(E.EINVAL, 'PUNCH_HOLE needs KEEP_SIZE');
-    await b.fops.discard(frame, { fd, offset, len });
+    res = await b.fops.discard(frame, { fd, offset, len });
   } else if (mode & FALLOC_FL_ZERO_RANGE) {
-    await b.fops.zerofill(frame, { fd, offset, len });
+    res = await b.fops.zerofill(frame, { fd, offset, len });
   } else if ((mode & ~FALLOC_FL_KEEP_SIZE) === 0) {
-    await b.fops.fallocate(frame, { fd, keepSize: mode & FALLOC_FL_KEEP_SIZE, offset, len });
+    res = await b.fops.fallocate(frame, { fd, keepSize: mode & FALLOC_FL_KEEP_SIZE, offset, len });
   } else {
     throw new FopError(E.EOPNOTSUPP, `fallocate mode 0x${mode.toString(16)}`);
   }
+  // Our own change (the kernel drops the pages of the range itself).
+  b.changedHere(fd.inode, res.prebuf, res.postbuf);
 }
 
 const SEEK_DATA = 3;
@@ -128,6 +135,7 @@ export async function copyFileRange(
   const fdIn = b.fd(inp.fhIn);
   const fdOut = b.fd(inp.fhOut);
   const res = await b.fops.copy_file_range(b.frame(ctx, undefined, false), { fdIn, offIn: inp.offIn, fdOut, offOut: inp.offOut, len: inp.len, flags: inp.flags });
+  b.changedHere(fdOut.inode, res.prebufDst, res.postbufDst); // ours (the kernel drops the range's pages)
   // The fop reports attributes, not a count: everything up to the source's end was copied.
   const copied = Math.max(0, Math.min(inp.len, res.stbuf.size - inp.offIn));
   return Math.min(copied, 0xffffffff);
