@@ -32,8 +32,12 @@ test('without MAX_PAGES the write size falls back to 128 KiB and old kernels get
 
 test('a readdir reply refuses an entry that does not fit and records are 8-byte aligned', (t) => {
   const list = new DirBuffer(64, false);
+  t.true(list.fits('a'));
   t.true(list.add({ name: 'a', ino: 1n, type: 8, off: 1n })); // 24 + 1 -> 32
+  t.true(list.fits('abcdefgh'));
+  t.false(list.fits('abcdefghi'), 'a 9-byte name needs 40 of the 32 left');
   t.true(list.add({ name: 'abcdefgh', ino: 2n, type: 8, off: 2n })); // 24 + 8 -> 32
+  t.false(list.fits('c'));
   t.false(list.add({ name: 'c', ino: 3n, type: 8, off: 3n }));
   t.is(list.length, 64);
   t.is(list.bytes().readUInt32LE(16), 1);

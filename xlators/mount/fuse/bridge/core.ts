@@ -90,8 +90,6 @@ export class BridgeCore {
   private readonly groups = new GroupCache();
   /** open_flags for every file open, settled at INIT (see BridgeOptions.keepCache). */
   fileOpenFlags = 0;
-  /** Pages are kept across opens: changes seen from elsewhere must invalidate them (see `attrsSeen`). */
-  keepingCache = false;
   /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
   invalidate: ((nodeid: bigint) => void) | undefined;
 
@@ -104,11 +102,15 @@ export class BridgeCore {
     this.fileOpenFlags = opts.directIo ? Fopen.DIRECT_IO : 0;
   }
 
+  /** Pages are kept across opens: changes seen from elsewhere must invalidate them (see `attrsSeen`). */
+  get keepingCache(): boolean {
+    return (this.fileOpenFlags & Fopen.KEEP_CACHE) !== 0;
+  }
+
   /** INIT answered: decide what the kernel may cache, now that its flags are known. */
   negotiated(conn: ConnInfo): void {
     // Keeping pages needs our own invalidations: inode notifications arrived in protocol 7.12.
     const keep = this.opts.keepCache === true && conn.minor >= 12;
-    this.keepingCache = keep && !this.opts.directIo;
     this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
   }
 
@@ -188,7 +190,7 @@ export class BridgeCore {
 
   /** open_flags for an OPEN or CREATE of `inode` (see dropPages). */
   openFlagsFor(inode: Inode): number {
-    if (!(this.fileOpenFlags & Fopen.KEEP_CACHE) || !inode.ctxGet<boolean>(STALE_PAGES)) return this.fileOpenFlags;
+    if (!this.keepingCache || !inode.ctxGet<boolean>(STALE_PAGES)) return this.fileOpenFlags;
     inode.ctx.delete(STALE_PAGES);
     return this.fileOpenFlags & ~Fopen.KEEP_CACHE;
   }

@@ -65,6 +65,8 @@ export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, of
 function add(b: BridgeCore, fd: Fd, list: DirList, e: DirEntry): boolean {
   const d = { name: e.name, ino: e.stat?.ino ?? e.ino, type: e.type, off: e.offset };
   if (!list.plus || !e.stat || isDots(e.name) || e.stat.gfid === NULL_GFID) return list.add(d);
+  // Checked first: an entry that waits for the next request is linked and described then, once.
+  if (!list.fits(e.name)) return false;
   const inode = b.link(e.inode, e.stat, fd.inode, e.name);
   if (!list.add(d, b.entryFor(inode, e.stat))) return false;
   b.nodes.handedOut(inode);

@@ -1,11 +1,19 @@
 import { Size } from './abi.js';
 import type { Attr, DirEntryOut, DirList, Entry, FileLock, Statfs } from './types.js';
 
-/** Whole seconds and nanoseconds of a timeout given in (fractional) seconds. */
-function splitTimeout(seconds: number): [number, number] {
+/**
+ * Whole seconds and nanoseconds of a timeout given in (fractional) seconds. A mount's timeouts
+ * are fixed, and every entry of a listing carries two: the last split is kept.
+ */
+let lastTimeout = NaN;
+let lastSplit: readonly [number, number] = [0, 0];
+function splitTimeout(seconds: number): readonly [number, number] {
+  if (seconds === lastTimeout) return lastSplit;
   const s = Math.max(0, seconds);
   const whole = Math.floor(s);
-  return [whole, Math.min(999_999_999, Math.round((s - whole) * 1e9))];
+  lastTimeout = seconds;
+  lastSplit = [whole, Math.min(999_999_999, Math.round((s - whole) * 1e9))];
+  return lastSplit;
 }
 
 const TWO32 = 0x1_0000_0000;
@@ -138,10 +146,17 @@ export class DirBuffer implements DirList {
     this.buf = Buffer.alloc(size);
   }
 
+  private recordSize(nameLength: number): number {
+    return align8((this.plus ? Size.ENTRY_OUT + Size.DIRENT_HEADER : Size.DIRENT_HEADER) + nameLength);
+  }
+
+  fits(name: string): boolean {
+    return this.used + this.recordSize(Buffer.byteLength(name, 'utf8')) <= this.size;
+  }
+
   add(d: DirEntryOut, entry?: Entry): boolean {
     const nameLength = Buffer.byteLength(d.name, 'utf8');
-    const head = this.plus ? Size.ENTRY_OUT + Size.DIRENT_HEADER : Size.DIRENT_HEADER;
-    const rec = align8(head + nameLength);
+    const rec = this.recordSize(nameLength);
     if (this.used + rec > this.size) return false;
     let at = this.used;
     if (this.plus) {

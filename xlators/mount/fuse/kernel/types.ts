@@ -95,6 +95,8 @@ export interface DirList {
   readonly plus: boolean;
   /** Bytes the kernel asked for. */
   readonly size: number;
+  /** Whether a record for `name` still fits (add refuses one that does not). */
+  fits(name: string): boolean;
   add(d: DirEntryOut, entry?: Entry): boolean;
 }
 
