@@ -90,7 +90,7 @@ async function makeEntry(
       await create(e);
       try {
         await finish(e.path);
-        await symlinkHandle(brick, gfid, e.pargfid, e.name);
+        await symlinkHandle(resolver, gfid, e.pargfid, e.name);
       } catch (err) {
         try {
           meta.rmdir(e.path);

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import { C, errnoError, native } from '../../../native/index.js';
 import { E } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, gfidToBuffer, isGfid, ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
-import { withFd, type Brick } from './brick.js';
+import type { Brick } from './brick.js';
 import { meta } from './meta.js';
 import { HIDDEN_DIR } from './names.js';
 
@@ -83,10 +83,10 @@ export function handleDirIfAny(brick: Brick, gfid: Gfid): number | undefined {
 /** O_PATH fd of `.glusterfs/xx/yy`, created (mode 0700, as GlusterFS) when `create` is set. */
 export function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): number {
   const rel = handleDirRel(gfid);
-  // Failures are returned, not thrown: a missing hash directory is the common case of a create.
-  const fd = brick.openDirNb(rel);
-  if (fd >= 0) return fd;
-  if (!create || fd !== -E.ENOENT) throw errnoError(fd, 'openat2', rel);
+  // A missing hash directory is the common case of a create: no thrown error on the way.
+  const fd = handleDirIfAny(brick, gfid);
+  if (fd !== undefined) return fd;
+  if (!create) throw errnoError(-E.ENOENT, 'openat2', rel);
   // Create each level through the fd of the level above, so a planted symlink is never followed.
   const parts = rel.split('/');
   let sofar = '';
@@ -100,23 +100,43 @@ export function openHandleDir(brick: Brick, gfid: Gfid, create: boolean): number
   return brick.openDir(rel);
 }
 
+/**
+ * Where the handle helpers get the fd of a gfid's `.glusterfs/xx/yy`: the resolver's kept fds
+ * (made when `create` is set), held until released.
+ */
+export interface HandleDirs {
+  handleDir(gfid: Gfid, create?: boolean): { readonly fd: number };
+  release(pin: { readonly fd: number }): void;
+}
+
+async function withHandleDir<T>(dirs: HandleDirs, gfid: Gfid, create: boolean, fn: (hfd: number) => T | Promise<T>): Promise<T> {
+  const pin = dirs.handleDir(gfid, create);
+  try {
+    return await fn(pin.fd);
+  } finally {
+    dirs.release(pin);
+  }
+}
+
+const handleIn = (hfd: number, name: string) => `/proc/self/fd/${hfd}/${name}`;
+
 /** Hard-link a non-directory at `entryPath` as its gfid handle (an existing identical handle is kept). */
-export async function linkHandle(brick: Brick, gfid: Gfid, entryPath: string): Promise<void> {
-  await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
+export async function linkHandle(dirs: HandleDirs, gfid: Gfid, entryPath: string): Promise<void> {
+  await withHandleDir(dirs, gfid, true, (hfd) => {
     try {
-      meta.link(entryPath, brick.proc(hfd, gfid));
+      meta.link(entryPath, handleIn(hfd, gfid));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (meta.lstat(entryPath).ino !== meta.lstat(brick.proc(hfd, gfid)).ino) throw err;
+      if (meta.lstat(entryPath).ino !== meta.lstat(handleIn(hfd, gfid)).ino) throw err;
     }
   });
 }
 
 /** Create (or repoint) the symlink handle of a directory named `name` in `pargfid`. */
-export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, name: string): Promise<void> {
+export async function symlinkHandle(dirs: HandleDirs, gfid: Gfid, pargfid: Gfid, name: string): Promise<void> {
   const target = gfid === ROOT_GFID ? '../../..' : dirHandleTarget(pargfid, name);
-  await withFd(openHandleDir(brick, gfid, true), async (hfd) => {
-    const p = brick.proc(hfd, gfid);
+  await withHandleDir(dirs, gfid, true, (hfd) => {
+    const p = handleIn(hfd, gfid);
     // Read first: on a lookup the handle is almost always there already and right.
     let old: string | undefined;
     try {
@@ -136,24 +156,26 @@ export async function symlinkHandle(brick: Brick, gfid: Gfid, pargfid: Gfid, nam
     const tmp = `${gfid}.tmp-${process.pid}`;
     // A crash between these two calls leaves the temporary behind, and a restarted brick may get
     // the same pid: clear it first.
-    fs.rmSync(brick.proc(hfd, tmp), { force: true });
-    meta.symlink(target, brick.proc(hfd, tmp));
-    meta.rename(brick.proc(hfd, tmp), p);
+    fs.rmSync(handleIn(hfd, tmp), { force: true });
+    meta.symlink(target, handleIn(hfd, tmp));
+    meta.rename(handleIn(hfd, tmp), p);
   });
 }
 
-/** Remove a gfid handle; a missing one is not an error. */
-export async function removeHandle(brick: Brick, gfid: Gfid): Promise<void> {
+/** Remove a gfid handle (on the thread pool: a file's last link frees its blocks); a missing one is not an error. */
+export async function removeHandle(dirs: HandleDirs, gfid: Gfid): Promise<void> {
   if (gfid === ROOT_GFID) return;
-  let hfd: number;
+  let pin;
   try {
-    hfd = openHandleDir(brick, gfid, false);
+    pin = dirs.handleDir(gfid, false);
   } catch {
-    return;
+    return; // no hash directory: no handle
   }
-  await withFd(hfd, async (fd) => {
-    await fsp.unlink(brick.proc(fd, gfid)).catch((e: NodeJS.ErrnoException) => {
+  try {
+    await fsp.unlink(handleIn(pin.fd, gfid)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
-  });
+  } finally {
+    dirs.release(pin);
+  }
 }

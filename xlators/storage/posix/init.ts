@@ -47,10 +47,11 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       if (e.code !== 'EEXIST') throw e;
     });
     if (!fs.lstatSync(hidden).isDirectory()) throw fail(self, `${dir}/${HIDDEN_DIR} is not a directory`);
-    await symlinkHandle(brick, ROOT_GFID, ROOT_GFID, '');
+    const resolver = new Resolver(brick);
+    await symlinkHandle(resolver, ROOT_GFID, ROOT_GFID, '');
     return {
       brick,
-      resolver: new Resolver(brick),
+      resolver,
       modes: {
         createMask: octal(self, 'create-mask'),
         dirMask: octal(self, 'create-directory-mask'),

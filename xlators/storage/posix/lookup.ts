@@ -52,7 +52,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
     if (gfid && (isDir || stat[F.nlink]! >= 2)) {
       const buf = iattFromStat(stat, gfid); // before anything else uses the shared array
       const postparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
-      if (isDir) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
+      if (isDir) await symlinkHandle(self.priv.resolver, gfid, e.pargfid, e.name);
       return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(e.path, xdata, e) };
     }
     return await slowLookup(self, a, e);
@@ -78,8 +78,8 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
     writeGfid(e.path, gfid);
     healed = true;
   }
-  if (st.isDirectory()) await symlinkHandle(self.priv.brick, gfid, e.pargfid, e.name);
-  else if (st.nlink < 2n) (await linkHandle(self.priv.brick, gfid, e.path), (healed = true));
+  if (st.isDirectory()) await symlinkHandle(self.priv.resolver, gfid, e.pargfid, e.name);
+  else if (st.nlink < 2n) (await linkHandle(self.priv.resolver, gfid, e.path), (healed = true));
   // Stat again only when healing changed the entry (a new handle link changes nlink and ctime).
   if (healed) st = meta.lstat(e.path);
   const buf = toIatt(st, gfid);

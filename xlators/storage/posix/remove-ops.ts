@@ -39,7 +39,7 @@ async function dropHandleIfLast(self: PosixSelf, gfid: string | undefined): Prom
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     } else {
-      await removeHandle(self.priv.brick, gfid);
+      await removeHandle(self.priv.resolver, gfid);
     }
   } catch (err) {
     self.log.warn(`gfid handle of ${gfid} not removed: ${(err as Error).message}`);
@@ -78,7 +78,7 @@ export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>)
     const preparent = parentIatt(e);
     meta.rmdir(e.path);
     if (gfid) {
-      await removeHandle(self.priv.brick, gfid);
+      await removeHandle(self.priv.resolver, gfid);
       self.priv.resolver.invalidate(gfid);
     }
     return { preparent, postparent: parentIatt(e) };
@@ -93,7 +93,7 @@ export async function rmdir(self: PosixSelf, _frame: Frame, a: FopArgs<'rmdir'>)
  * last link (a replaced directory always does).
  */
 export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'>): Promise<FopResult<'rename'>> {
-  const { resolver, brick } = self.priv;
+  const { resolver } = self.priv;
   const from = await resolver.locEntry(a.oldloc);
   try {
     const to = await resolver.locEntry(a.newloc);
@@ -112,12 +112,12 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
       meta.rename(from.path, to.path);
       if (target && tgfid && tgfid !== gfid) {
         if (target.isDir) {
-          await removeHandle(brick, tgfid);
+          await removeHandle(resolver, tgfid);
           resolver.invalidate(tgfid);
         } else await dropHandleIfLast(self, tgfid);
       }
       if (isDir) {
-        await symlinkHandle(brick, gfid, to.pargfid, to.name);
+        await symlinkHandle(resolver, gfid, to.pargfid, to.name);
         resolver.invalidate(); // every cached path below the moved directory changed
       }
       return {
