@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realMount } from '../test/posix/real-gluster.js';
-import { SERVING_NODE_FLAGS } from '../scripts/daemon.js';
+import { childEnv, SERVING_NODE_FLAGS } from '../scripts/daemon.js';
+import { programArgs } from '../scripts/lib/program.js';
+import { ROLE_ENV } from '../scripts/mount/daemon.js';
 import { compare } from './report.js';
 import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
@@ -23,16 +25,8 @@ export interface Target {
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/**
- * Node arguments that run one of our programs (`gfs-mount`, `gfs-brick`) from checkout `root`:
- * the built JavaScript users run (dist/, from `npm run build`), or the TypeScript source under
- * tsx when a checkout (a --baseline) has no build. tsx costs a few percent per request (its
- * transform names every function), so a bench that ran it would understate what users get.
- */
-export function program(name: 'gfs-mount' | 'gfs-brick', root = ROOT): string[] {
-  const built = join(root, 'dist/scripts', `${name}.js`);
-  return fs.existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'scripts', `${name}.ts`)];
-}
+/** Our program as users run it, built (a --baseline checkout without a build runs from source). */
+export const program = (name: 'gfs-mount' | 'gfs-brick', root = ROOT): string[] => programArgs(root, name, true);
 
 /** Everything to undo, newest first; run on success, failure and SIGINT/SIGTERM alike. */
 const pending = new Set<() => Promise<void>>();
@@ -93,7 +87,7 @@ export class ForegroundMount {
     const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, ...args], {
       cwd,
       stdio: ['ignore', log, log],
-      env: { ...process.env, GFS_MOUNT_ROLE: 'foreground', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
+      env: childEnv(ROLE_ENV, 'foreground'),
     });
     fs.closeSync(log);
     this.child = child;

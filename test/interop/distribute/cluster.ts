@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mount.js';
 import { freePort } from '../../../scripts/lib/free-port.js';
 import { alive } from '../../../scripts/lib/process.js';
+import { programArgs } from '../../../scripts/lib/program.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -39,10 +40,7 @@ export interface VolumeOptions {
 }
 
 /** Node arguments running gfs-brick or gfs-mount from the sources, or built when asked (and built). */
-function ours(name: 'gfs-brick' | 'gfs-mount', built?: boolean): string[] {
-  const js = join(ROOT, 'dist/scripts', `${name}.js`);
-  return built && existsSync(js) ? [js] : ['--import', 'tsx', join(ROOT, 'scripts', `${name}.ts`)];
-}
+const ours = (name: 'gfs-brick' | 'gfs-mount', built?: boolean): string[] => programArgs(ROOT, name, built ?? false);
 
 export interface Mount {
   client: ClientKind;
