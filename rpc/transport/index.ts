@@ -1,3 +1,4 @@
 export * from './connection.js';
 export * from './errors.js';
 export * from './socket.js';
+export * from './reader.js';

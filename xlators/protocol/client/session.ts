@@ -6,55 +6,8 @@ import {
   CALLBACK, DUMP, HANDSHAKE, PORTMAP, type ArgsOf, type Message, type Procedure, type Program, type ReplyOf,
 } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
-import { RpcConnection, RpcTimeoutError } from '../../../rpc/transport/index.js';
+import { connectionReader, RpcConnection, RpcTimeoutError } from '../../../rpc/transport/index.js';
 import { DUMP_GFS_ID, dumpCredential, hasGfs4, internalCredential, isManagementDaemon, setvolumeDict } from './handshake.js';
-
-/** Bytes read from a socket before its RpcConnection exists (the brick speaks only when spoken to). */
-const EARLY = Symbol('early bytes');
-/** The RpcConnection a socket feeds (set once it is made). */
-const SINK = Symbol('rpc connection');
-type Fed = net.Socket & { [SINK]?: RpcConnection; [EARLY]?: Buffer[] };
-
-/** One read buffer per connection, reused for every read: big enough for a 128 KiB READ reply. */
-const READ_BUFFER = 256 * 1024;
-
-/** A fragment with at least this much still missing is read straight into its own buffer. */
-const DIRECT_MIN = 64 * 1024;
-
-/**
- * Node's `onread` socket option: reads land in one buffer the socket reuses and are handed to
- * the connection as transient chunks, instead of Node allocating 64 KiB per read (which, at
- * hundreds of MB/s of reads, kept V8 in major GCs). While a large record (a READ reply's data)
- * is being assembled, the next read goes straight into that record's own buffer instead (the
- * buffer option is a function Node asks before every read), so the data is copied once, from
- * the kernel, rather than twice.
- */
-function readInto(socket: () => net.Socket): net.OnReadOpts {
-  const shared = Buffer.allocUnsafe(READ_BUFFER);
-  return {
-    buffer: () => (socket() as Fed | undefined)?.[SINK]?.directTarget(DIRECT_MIN) ?? shared,
-    callback(n: number, buf: Uint8Array): boolean {
-      const s = socket() as Fed;
-      const conn = s[SINK];
-      if (buf !== shared) {
-        conn!.receiveDirect(n);
-        return true;
-      }
-      const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
-      if (conn) conn.receive(chunk, true);
-      else (s[EARLY] ??= []).push(Buffer.from(chunk));
-      return true;
-    },
-  };
-}
-
-/** Feed a connection from a socket opened with readInto, including what arrived before it existed. */
-function attach(socket: net.Socket, conn: RpcConnection): void {
-  const s = socket as Fed;
-  s[SINK] = conn;
-  for (const chunk of s[EARLY] ?? []) conn.receive(chunk, false);
-  delete s[EARLY];
-}
 
 /** rpc-clnt's reconnect interval. */
 export const RECONNECT_MS = 3000;
@@ -166,8 +119,9 @@ export class Session {
     if (!this.running || this.conn) return;
     const cfg = this.hooks.config();
     let socket: Socket;
+    let attach: (conn: RpcConnection) => void;
     try {
-      socket = await this.connectSocket(cfg);
+      ({ socket, attach } = await this.connectSocket(cfg));
     } catch (err) {
       this.hooks.log.debug(`connection to ${this.target(cfg)} failed: ${(err as Error).message}`);
       return this.disconnected(undefined);
@@ -180,7 +134,7 @@ export class Session {
       logger: this.hooks.log,
       name: this.target(cfg),
     });
-    attach(socket, conn);
+    attach(conn);
     // Servers send callbacks (cache invalidation, ...) one-way; serving the program keeps them unanswered.
     conn.serve(CALLBACK, {});
     this.conn = conn;
@@ -197,19 +151,20 @@ export class Session {
     return cfg.family === 'unix' ? (cfg.connectPath ?? '?') : `${cfg.host ?? '?'}:${this.brickPort ?? cfg.port ?? DEFAULT_PORT}`;
   }
 
-  private connectSocket(cfg: SessionConfig): Promise<Socket> {
+  private connectSocket(cfg: SessionConfig): Promise<{ socket: Socket; attach(conn: RpcConnection): void }> {
     return new Promise((resolve, reject) => {
       let socket: Socket;
+      const reader = connectionReader();
       if (cfg.family === 'unix') {
         if (!cfg.connectPath) return reject(new Error('transport.address-family unix needs transport.socket.connect-path'));
-        socket = net.connect({ path: cfg.connectPath, onread: readInto(() => socket) });
+        socket = net.connect({ path: cfg.connectPath, onread: reader.onread });
       } else {
         if (!cfg.host) return reject(new Error('remote-host is not set'));
         socket = net.connect({
           host: cfg.host,
           port: this.brickPort ?? cfg.port ?? DEFAULT_PORT,
           family: cfg.family === 'inet6' ? 6 : 4,
-          onread: readInto(() => socket),
+          onread: reader.onread,
         });
       }
       // A connect that neither succeeds nor fails (filtered address) counts as a failure.
@@ -222,7 +177,7 @@ export class Session {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         if (cfg.family !== 'unix' && cfg.keepalive) socket.setKeepAlive(true, cfg.keepaliveTimeS * 1000);
-        resolve(socket);
+        resolve({ socket, attach: reader.attach });
       });
     });
   }
