@@ -3,9 +3,10 @@ import { gfidFromBuffer, gfidToBuffer } from '../../runtime/core/gfid.js';
 import { iaTypeFromMode, modeTypeBits, type Iatt, type Statvfs } from '../../runtime/core/iatt.js';
 import type { DirEntry, Flock } from '../../runtime/fops/types.js';
 import { RpcDecodeError } from '../xdr/errors.js';
+import { pad } from '../xdr/io.js';
 import { array, encode, type Infer } from '../xdr/schema.js';
 import {
-  GF_DATA_TYPE, gf_statfs, gfx_dict_pair, gfx_dirplist, gfx_mdata_iatt, type GfProtoFlock, type GfxDict, type GfxIattx, type GfxValue,
+  GF_DATA_TYPE, gf_statfs, gfx_dict_pair, gfx_dirplist, gfx_value, gfx_mdata_iatt, type GfProtoFlock, type GfxDict, type GfxIattx, type GfxValue,
 } from './gfx-types.js';
 
 /**
@@ -130,13 +131,33 @@ export function isEmptyIattx(x: GfxIattx): boolean {
 /** "No dict" on the wire: count -1, no pairs. */
 export const NO_DICT: GfxDict = Object.freeze({ xdr_size: 0, count: -1, pairs: [] }) as GfxDict;
 
-const pairsCodec = array(gfx_dict_pair);
-
 /** dict_to_xdr: keys carry their NUL, strings carry theirs, xdr_size is the pairs' encoded size. */
 export function dictToWire(d: Dict | undefined | null): GfxDict {
   if (!d) return { xdr_size: 0, count: -1, pairs: [] };
-  const pairs = [...d].map(([key, v]) => ({ key: Buffer.from(`${key}\0`, 'utf8'), value: valueToWire(v) }));
-  return { xdr_size: encode(pairsCodec, pairs).length - 4, count: pairs.length, pairs };
+  const pairs: GfxDict['pairs'] = [];
+  let size = 0;
+  for (const [key, v] of d) {
+    const pair = { key: Buffer.from(`${key}\0`, 'utf8'), value: valueToWire(v) };
+    pairs.push(pair);
+    size += opaqueSize(pair.key.length) + valueSize(pair.value);
+  }
+  return { xdr_size: size, count: pairs.length, pairs };
+}
+
+/** An opaque<> on the wire: its length word, its bytes, padding to 4. */
+const opaqueSize = (n: number): number => 4 + n + pad(n);
+
+/**
+ * A gfx_value's encoded size (discriminant included), counted instead of encoding the pairs a
+ * second time (every lookup DHT sends carries a dict); the rare structured values are encoded.
+ */
+function valueSize(v: GfxValue): number {
+  switch (v.type) {
+    case GF_DATA_TYPE.INT: case GF_DATA_TYPE.UINT: case GF_DATA_TYPE.DOUBLE: return 4 + 8;
+    case GF_DATA_TYPE.GFUUID: return 4 + 16;
+    case GF_DATA_TYPE.STR: case GF_DATA_TYPE.PTR: case GF_DATA_TYPE.STR_OLD: return 4 + opaqueSize(v.value.length);
+    default: return encode(gfx_value, v).length;
+  }
 }
 
 function valueToWire(v: DictValue): GfxValue {

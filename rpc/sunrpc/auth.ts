@@ -60,6 +60,9 @@ export function lkOwnerFromPid(pid: number): Buffer {
   return b;
 }
 
+/** The v3 credential decoded last, with its bytes (see credentialFromAuth); frozen, as it is shared. */
+let lastV3: { body: Buffer; cred: Credential } | undefined;
+
 export function credentialFromAuth(auth: OpaqueAuth): Credential {
   switch (auth.flavor) {
     case AuthFlavor.NULL:
@@ -69,11 +72,16 @@ export function credentialFromAuth(auth: OpaqueAuth): Credential {
       return { flavor: 'glusterfs-v2', pid: a.pid, uid: a.uid, gid: a.gid, groups: a.groups, lkOwner: a.lk_owner };
     }
     case AuthFlavor.GLUSTERFS_V3: {
+      // A client sends the same credential call after call (same pid, owner, frame time
+      // granularity): the last one decoded is reused while the bytes match.
+      if (lastV3 && auth.body.equals(lastV3.body)) return lastV3.cred;
       const a = decode(auth_glusterfs_params_v3, auth.body);
-      return {
-        flavor: 'glusterfs-v3', pid: a.pid, uid: a.uid, gid: a.gid, groups: a.groups, lkOwner: a.lk_owner,
-        flags: a.flags, ctime: { sec: a.ctime_sec, nsec: a.ctime_nsec },
-      };
+      const cred: Credential = Object.freeze({
+        flavor: 'glusterfs-v3', pid: a.pid, uid: a.uid, gid: a.gid, groups: Object.freeze(a.groups) as number[], lkOwner: a.lk_owner,
+        flags: a.flags, ctime: Object.freeze({ sec: a.ctime_sec, nsec: a.ctime_nsec }),
+      });
+      lastV3 = { body: Buffer.from(auth.body), cred };
+      return cred;
     }
     default:
       return { flavor: 'other', number: auth.flavor, body: auth.body };

@@ -15,6 +15,15 @@ test('a dict keeps each value with its type', (t) => {
 test('gfids convert between text and 16 bytes, and the root is inode 1', (t) => {
   const g = newGfid();
   t.is(gfidFromBuffer(gfidToBuffer(g)), g);
+  // Every byte value in every position, and from a view into a larger buffer.
+  for (let v = 0; v < 256; v += 17) {
+    const b = Buffer.alloc(20, v);
+    const want = b.toString('hex', 2, 18).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+    t.is(gfidFromBuffer(b.subarray(2, 18)), want);
+  }
+  const mixed = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+  t.is(gfidFromBuffer(mixed), '00112233-4455-6677-8899-aabbccddeeff');
+  t.throws(() => gfidFromBuffer(Buffer.alloc(15)), { instanceOf: RangeError });
   t.is(gfidToIno(ROOT_GFID), 1n);
   t.is(gfidToIno('00000000-0000-0000-0102-030405060708'), 0x0102030405060708n);
 });

@@ -33,6 +33,14 @@ test('a Dict becomes a gfx_dict with GlusterFS type numbers, NUL-terminated keys
   t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w))), d);
 });
 
+test('a dict\'s xdr_size is the encoded size of its pairs for every value type and key length', (t) => {
+  const d = new Dict().setDouble('d', 1.5).set('iatt', { type: 'iatt', value: iatt }).setStr('', '').setStr('abc', 'abcd').setBin('k'.repeat(255), Buffer.alloc(7));
+  for (let n = 1; n <= 9; n++) d.setUint('u'.repeat(n), BigInt(n));
+  const w = dictToWire(d);
+  t.is(w.xdr_size, encode(gfx_dict, w).length - 12);
+  t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w))), d);
+});
+
 test('no dict is count -1 on the wire', (t) => {
   t.deepEqual(encode(gfx_dict, dictToWire(undefined)), Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]));
   t.is(dictFromWire(dictToWire(undefined)), undefined);

@@ -26,6 +26,8 @@ export interface Pin {
  */
 export class PinnedFds {
   private readonly pins = new Map<string, Pin>();
+  /** The pin used last: taking it again (every fop in one directory) needs no reordering. */
+  private latest: Pin | undefined;
 
   constructor(
     private readonly limit: number,
@@ -47,9 +49,12 @@ export class PinnedFds {
       return undefined;
     }
     pin.users++;
-    // Most recently used last: Map keeps insertion order.
-    this.pins.delete(key);
-    this.pins.set(key, pin);
+    if (pin !== this.latest) {
+      // Most recently used last: Map keeps insertion order (a delete and a set rehash the key).
+      this.pins.delete(key);
+      this.pins.set(key, pin);
+      this.latest = pin;
+    }
     return pin;
   }
 
@@ -57,8 +62,9 @@ export class PinnedFds {
   add(key: string, fd: number): Pin {
     const pin: Pin = { fd, at: this.now(), users: 1, dead: false };
     const old = this.pins.get(key);
-    if (old) this.retire(old);
+    if (old) this.pins.delete(key), this.retire(old);
     this.pins.set(key, pin);
+    this.latest = pin;
     if (this.pins.size > this.limit) {
       for (const [k, p] of this.pins) {
         if (this.pins.size <= this.limit) break;

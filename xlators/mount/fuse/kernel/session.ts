@@ -74,7 +74,7 @@ class KernelRequest implements RequestContext {
 /**
  * One FUSE connection: /dev/fuse opened non-blocking, mounted, and read on the event loop itself:
  * the loop waits for it in epoll beside the sockets (native pollReadable), and when it is readable
- * reads every queued request (up to READ_BATCH) and dispatches each without waiting for the
+ * reads the queued requests (up to READ_BATCH while others are in flight) and dispatches each without waiting for the
  * previous ones, so requests run concurrently. No thread-pool thread sits in a blocking read: a
  * request costs one wake-up of the loop, as a GlusterFS request costs one of its fuse thread.
  * Replies are written synchronously: a write to /dev/fuse never blocks, and one writev keeps each
@@ -176,6 +176,11 @@ export class FuseSession {
         buf.copy(req, 0, 0, n);
       }
       this.handle(req);
+      // Nothing else in flight: a caller waiting for this answer (one request at a time, as most
+      // programs make them) has queued nothing more, and reading on would only find EAGAIN, a
+      // wasted syscall per request. Epoll is level-triggered: anything queued meanwhile calls
+      // back at once. With requests in flight (concurrent callers, read-ahead) keep draining.
+      if (this.inflight.size <= 1) break;
     }
     // libuv stops a poll that failed: without this the session would wait forever.
     if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
