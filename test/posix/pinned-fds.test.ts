@@ -42,6 +42,25 @@ test.serial('the least recently used fd is closed past the limit, but never whil
   t.false(isOpen(c!) || isOpen(d!));
 });
 
+test.serial('the fd used last stays the most recently used, and a key added again moves to the recent end', (t) => {
+  const [a, b, c, d, a2] = openDirs(t, 5);
+  const pins = new PinnedFds(2);
+  pins.release(pins.add('a', a!));
+  pins.release(pins.add('b', b!));
+  for (let i = 0; i < 3; i++) pins.release(pins.acquire('b')!); // b again and again: nothing moves
+  pins.release(pins.acquire('a')!);
+  pins.release(pins.acquire('a')!); // a twice: it stays the most recent
+  pins.release(pins.add('c', c!)); // evicts b, the least recently used
+  t.false(isOpen(b!));
+  t.true(isOpen(a!) && isOpen(c!));
+  pins.release(pins.add('a', a2!)); // a replaced: the old fd retired, the key now the most recent
+  t.false(isOpen(a!));
+  pins.release(pins.add('d', d!)); // evicts c, not the re-added a
+  t.false(isOpen(c!));
+  t.is(pins.acquire('a')?.fd, a2!);
+  pins.clear();
+});
+
 test.serial('a dropped fd is closed by its last user, and a second add for a key retires the first', (t) => {
   const [a, b] = openDirs(t, 2);
   const pins = new PinnedFds(8);
