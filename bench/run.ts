@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SECTION...] [--files N] [--mib N] [--targets a,b] [--skip sequential,small]
- *  [--repeat N] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
+ *  [--repeat N] [--warmup N] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
  * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
  * (except `parse`, which reports its 1 s target). See bench/README.md.
  */
@@ -27,6 +27,8 @@ export interface BenchOptions {
   baseline?: string;
   /** Rounds per workload; the median is shown. */
   repeat?: number;
+  /** Uncounted rounds per workload before those (default 1): see measure(). */
+  warmup?: number;
 }
 
 export interface BenchContext {
@@ -64,6 +66,7 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
     else if (a === '--profile') opts.profile = val();
     else if (a === '--baseline') opts.baseline = val();
     else if (a === '--repeat') opts.repeat = Number(val());
+    else if (a === '--warmup') opts.warmup = Number(val());
     else if (a === '-o') (opts.mountOptions ??= []).push(val());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (!(a in SECTIONS)) throw new Error(`unknown section ${a} (known: ${Object.keys(SECTIONS).join(', ')})`);

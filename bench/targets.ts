@@ -116,9 +116,14 @@ export class ForegroundMount {
 /**
  * Run one workload on every target, `repeat` rounds, the targets taking turns within a round
  * (so load from elsewhere on the machine hits them alike); the median rate of each phase.
+ * `warmup` rounds run first and are not counted: gfs's serving processes compile their hot
+ * paths (V8's optimizing JIT) during the first thousands of calls, and a mount or brick serves
+ * for days, so the steady state is the figure worth comparing. Every target gets the same
+ * warm-up rounds (GlusterFS and the local disk have nothing to warm, beyond the page cache).
  */
-export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number): Promise<Map<string, Phase[]>> {
+export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup = 0): Promise<Map<string, Phase[]>> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
+  for (let round = 0; round < warmup; round++) for (const t of targets) await runWorkload(job(t.dir));
   for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
   return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
 }
@@ -126,15 +131,16 @@ export async function measure(targets: Target[], job: (dir: string) => WorkloadJ
 /** The sequential and small-file workloads (unless skipped) on `targets`, with the ratios of `pairs`. */
 export async function compareWorkloads(ctx: BenchContext, targets: Target[], pairs: [string, string][]): Promise<void> {
   const repeat = ctx.opts.repeat ?? 1;
-  const runs = repeat > 1 ? `; median of ${repeat} runs` : '';
+  const warmup = ctx.opts.warmup ?? 1;
+  const runs = (repeat > 1 ? `; median of ${repeat} runs` : '') + (warmup > 0 ? ` after ${warmup} warm-up round${warmup > 1 ? 's' : ''} (not counted)` : '; no warm-up');
   if (!ctx.opts.skip?.includes('sequential')) {
     const mib = ctx.opts.mib ?? 1024;
-    const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat);
+    const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat, warmup);
     ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
   }
   if (!ctx.opts.skip?.includes('small')) {
     const files = ctx.opts.files ?? 5000;
-    const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat);
+    const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat, warmup);
     ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
   }
 }

@@ -52,6 +52,7 @@ export function iattFromWire(x: GfxIattx): Iatt {
  * the dev_t.
  */
 export function rdevFromWire(x: bigint): bigint {
+  if (x === 0n) return 0n; // every iatt but a device's: no BigInt arithmetic
   const major = x >> 32n;
   const minor = x & 0xffffffffn;
   return ((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n);

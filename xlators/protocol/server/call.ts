@@ -97,9 +97,23 @@ export class Call {
     return inodeLoc(this, inode);
   }
 
-  async finish(): Promise<void> {
+  /** Let go of what the call held; a promise only when anonymous fds are to be released. */
+  finish(): Promise<void> | undefined {
     for (const n of this.fdNumbers) this.client.fds.put(n);
-    for (const fd of this.anonymous) await this.graph.release(fd, fd.inode.type === IaType.DIR);
+    if (this.anonymous.length > 0) return this.releaseAnonymous();
+    this.unrefHeld();
+    return undefined;
+  }
+
+  private async releaseAnonymous(): Promise<void> {
+    try {
+      for (const fd of this.anonymous) await this.graph.release(fd, fd.inode.type === IaType.DIR);
+    } finally {
+      this.unrefHeld();
+    }
+  }
+
+  private unrefHeld(): void {
     for (const inode of this.held) this.itable.unref(inode);
     this.held.length = 0;
   }
