@@ -55,6 +55,8 @@ interface Ops {
   fallocate(fd: number, mode: number, offset: Int, len: Int): void;
   /** Returns the new offset; SEEK_DATA/SEEK_HOLE past the data fail with ENXIO. */
   lseek(fd: number, offset: Int, whence: number): number;
+  /** fcntl(F_DUPFD_CLOEXEC): another fd for the same open file (a socket handed to a new owner). */
+  dup(fd: number): number;
   /** openat2(2): `resolve` takes RESOLVE_* bits; O_CLOEXEC is always added. */
   openat2(dirfd: number, path: string, flags: number, mode?: number, resolve?: number): number;
   statvfs(path: string): Statvfs;

@@ -93,6 +93,17 @@ static void exec_lseek(req *r) {
   else r->ret = o;
 }
 
+/* dup(fd) -> a new fd (close-on-exec) for the same open file: a socket handed to a new owner. */
+static int parse_dup(napi_env env, napi_value *argv, size_t argc, req *r) {
+  return need_args(env, argc, 1, "dup") || arg_int64(env, argv[0], &r->num[0], "fd");
+}
+static void exec_dup(req *r) {
+  r->syscall = "dup";
+  int fd = fcntl((int)r->num[0], F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) r->err = errno;
+  else r->ret = fd;
+}
+
 /* openat2(dirfd, path, flags, mode, resolve) -> fd */
 static int parse_openat2(napi_env env, napi_value *argv, size_t argc, req *r) {
   if (need_args(env, argc, 3, "openat2") || arg_int64(env, argv[0], &r->num[0], "dirfd") ||
@@ -149,6 +160,7 @@ const op file_ops[] = {
   {"futimens", parse_futimens, exec_futimens, NULL},
   {"fallocate", parse_fallocate, exec_fallocate, NULL},
   {"lseek", parse_lseek, exec_lseek, res_int},
+  {"dup", parse_dup, exec_dup, res_int},
   {"openat2", parse_openat2, exec_openat2, res_int},
   {"statvfs", parse_path1, exec_statvfs, res_statvfs},
   {NULL, NULL, NULL, NULL},

@@ -1,4 +1,6 @@
-import type { OnReadOpts } from 'node:net';
+import { closeSync } from 'node:fs';
+import { Socket as NetSocket, type OnReadOpts, type Socket, type SocketConstructorOpts } from 'node:net';
+import { native } from '../../native/index.js';
 import type { RpcConnection } from './connection.js';
 
 /** One read buffer per connection, reused for every read: big enough for a 128 KiB READ reply. */
@@ -35,4 +37,39 @@ export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnec
       early = [];
     },
   };
+}
+
+/** The fd under a socket's libuv handle (TCP or pipe), when Node exposes it. */
+function handleFd(socket: Socket): number | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * An accepted socket with a connectionReader. net.Server gives its sockets no `onread` option,
+ * so a server's calls would each arrive in a fresh 64 KiB buffer (a malloc and a free per call),
+ * and a 1 MiB WRITE in sixteen of them copied again into its record. The server accepts with
+ * `pauseOnConnect` (nothing read yet); the accepted socket's fd is duplicated into a new Socket
+ * that has the reader, and the accepted one is destroyed (closing only its own fd). Where the fd
+ * is not reachable, the accepted socket is used as it is (and resumed).
+ */
+export function adoptAccepted(accepted: Socket): { socket: Socket; attach(conn: RpcConnection): void } {
+  const fd = handleFd(accepted);
+  const dup = fd === undefined ? -1 : native.dupNb(fd);
+  if (dup < 0) {
+    accepted.resume();
+    return { socket: accepted, attach: () => {} };
+  }
+  const reader = connectionReader();
+  let socket: Socket;
+  try {
+    // `onread` is a documented constructor option that @types/node lists only for connect().
+    socket = new NetSocket({ fd: dup, readable: true, writable: true, onread: reader.onread } as SocketConstructorOpts);
+  } catch {
+    closeSync(dup);
+    accepted.resume();
+    return { socket: accepted, attach: () => {} };
+  }
+  accepted.destroy();
+  return { socket, attach: reader.attach };
 }

@@ -7,6 +7,7 @@ import { DUMP } from '../../../rpc/programs/dump.js';
 import { GFS4 } from '../../../rpc/programs/gfs4.js';
 import { HANDSHAKE } from '../../../rpc/programs/handshake.js';
 import { RpcConnection } from '../../../rpc/transport/connection.js';
+import { adoptAccepted } from '../../../rpc/transport/reader.js';
 import { unmapAddress, type AuthConfig, type AuthRequest } from './auth.js';
 import { ServerClient } from './client.js';
 import { fopService } from './handler.js';
@@ -42,9 +43,10 @@ function peerOf(socket: Socket, priv: ServerPriv): AuthRequest['peer'] {
 }
 
 /** A connection arrived: serve DUMP, handshake and GFS4 on it; clean up when it goes away. */
-function accept(self: ServerSelf, socket: Socket): void {
+function accept(self: ServerSelf, accepted: Socket): void {
   const priv = self.priv;
-  if (priv.closing) return void socket.destroy();
+  if (priv.closing) return void accepted.destroy();
+  const { socket, attach } = adoptAccepted(accepted);
   const o = self.options;
   if (o['transport.socket.keepalive'] && priv.listen.kind === 'tcp') socket.setKeepAlive(true, o['transport.socket.keepalive-time'] * 1000);
   const peer = peerOf(socket, priv);
@@ -53,6 +55,7 @@ function accept(self: ServerSelf, socket: Socket): void {
     logger: self.log,
     name: peer.family === 'unix' ? `unix:${peer.address}` : `${peer.address}:${peer.port}`,
   });
+  attach(conn);
   const client = new ServerClient(conn, peer, o['rpc.outstanding-rpc-limit']);
   priv.clients.set(conn, client);
   self.log.debug(`connection from ${client.peer}`);

@@ -57,7 +57,9 @@ async function clearStaleSocket(path: string): Promise<void> {
 /** Start listening; errors say what to change (EADDRINUSE names the port or path). */
 export async function startListening(spec: ListenSpec, onSocket: (s: Socket) => void, onError: (err: Error) => void = () => {}): Promise<Server> {
   if (spec.kind === 'unix') await clearStaleSocket(spec.path);
-  const server = createServer({ noDelay: true }, onSocket);
+  // Paused: nothing is read before the connection is adopted by a socket with its own read
+  // buffer (adoptAccepted).
+  const server = createServer({ noDelay: true, pauseOnConnect: true }, onSocket);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const where = describeSpec(spec);
