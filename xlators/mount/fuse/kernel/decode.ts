@@ -13,17 +13,22 @@ export interface InHeader {
   totalExtlen: number;
 }
 
+const LE = true;
+/** A DataView over exactly a buffer's bytes (its accessors compile inline; see rpc/xdr/io.ts). */
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 export function decodeHeader(buf: Buffer): InHeader {
   if (buf.length < Size.IN_HEADER) throw new RangeError(`short FUSE request: ${buf.length} bytes`);
+  const d = viewOf(buf);
   return {
-    len: buf.readUInt32LE(0),
-    opcode: buf.readUInt32LE(4),
-    unique: buf.readBigUInt64LE(8),
-    nodeid: buf.readBigUInt64LE(16),
-    uid: buf.readUInt32LE(24),
-    gid: buf.readUInt32LE(28),
-    pid: buf.readUInt32LE(32),
-    totalExtlen: buf.readUInt16LE(36),
+    len: d.getUint32(0, LE),
+    opcode: d.getUint32(4, LE),
+    unique: d.getBigUint64(8, LE),
+    nodeid: d.getBigUint64(16, LE),
+    uid: d.getUint32(24, LE),
+    gid: d.getUint32(28, LE),
+    pid: d.getUint32(32, LE),
+    totalExtlen: d.getUint16(36, LE),
   };
 }
 
@@ -33,9 +38,11 @@ export function decodeHeader(buf: Buffer): InHeader {
  */
 export class Reader {
   private pos: number;
+  private readonly view: DataView;
 
   constructor(private readonly buf: Buffer, start = Size.IN_HEADER, private readonly end = buf.length) {
     this.pos = start;
+    this.view = viewOf(buf);
   }
 
   get remaining(): number {
@@ -50,15 +57,15 @@ export class Reader {
   }
 
   u32(): number {
-    return this.buf.readUInt32LE(this.need(4));
+    return this.view.getUint32(this.need(4), LE);
   }
 
   i32(): number {
-    return this.buf.readInt32LE(this.need(4));
+    return this.view.getInt32(this.need(4), LE);
   }
 
   u64(): bigint {
-    return this.buf.readBigUInt64LE(this.need(8));
+    return this.view.getBigUint64(this.need(8), LE);
   }
 
   /** A u64 that holds a file offset or size: exact below 2^53, which files never exceed here. */

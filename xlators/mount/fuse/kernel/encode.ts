@@ -17,83 +17,88 @@ function splitTimeout(seconds: number): readonly [number, number] {
 }
 
 const TWO32 = 0x1_0000_0000;
+const LE = true;
+
+/** A DataView over exactly a buffer's bytes: V8 compiles its accessors inline (see rpc/xdr/io.ts). */
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * A non-negative integer below 2^53 as a little-endian u64, written as two 32-bit words: no
  * BigInt per field (a READDIRPLUS record has nine 64-bit fields, and BigInt conversions were the
  * largest single cost of encoding a listing).
  */
-function u64(b: Buffer, v: number, at: number): void {
+function u64(d: DataView, v: number, at: number): void {
   const n = v > 0 ? Math.trunc(v) : 0;
   const hi = Math.floor(n / TWO32);
-  b.writeUInt32LE(n - hi * TWO32, at);
-  b.writeUInt32LE(hi >>> 0, at + 4);
+  d.setUint32(at, n - hi * TWO32, LE);
+  d.setUint32(at + 4, hi >>> 0, LE);
 }
 
 /** A signed 64-bit integer (times before 1970 are negative) from a number. */
-function i64(b: Buffer, v: number, at: number): void {
-  if (v >= 0) return u64(b, v, at);
-  b.writeBigInt64LE(BigInt(Math.trunc(v)), at);
+function i64(d: DataView, v: number, at: number): void {
+  if (v >= 0) return u64(d, v, at);
+  d.setBigInt64(at, BigInt(Math.trunc(v)), LE);
 }
 
-/** A u64 held as a bigint (inode numbers, node ids): two words when it fits a double exactly. */
-function big64(b: Buffer, v: bigint, at: number): void {
-  if (v >= 0n && v <= 0x1f_ffff_ffff_ffffn) return u64(b, Number(v), at);
-  b.writeBigUInt64LE(BigInt.asUintN(64, v), at);
+/** A u64 held as a bigint (inode numbers, node ids, offsets), wrapped to 64 bits. */
+function big64(d: DataView, v: bigint, at: number): void {
+  d.setBigUint64(at, v, LE);
 }
 
 /** struct fuse_attr at `at`. */
-export function writeAttr(b: Buffer, at: number, a: Attr): void {
-  big64(b, a.ino, at);
-  u64(b, a.size, at + 8);
-  u64(b, a.blocks, at + 16);
-  i64(b, a.atime.sec, at + 24);
-  i64(b, a.mtime.sec, at + 32);
-  i64(b, a.ctime.sec, at + 40);
-  b.writeUInt32LE(a.atime.nsec >>> 0, at + 48);
-  b.writeUInt32LE(a.mtime.nsec >>> 0, at + 52);
-  b.writeUInt32LE(a.ctime.nsec >>> 0, at + 56);
-  b.writeUInt32LE(a.mode >>> 0, at + 60);
-  b.writeUInt32LE(a.nlink >>> 0, at + 64);
-  b.writeUInt32LE(a.uid >>> 0, at + 68);
-  b.writeUInt32LE(a.gid >>> 0, at + 72);
-  b.writeUInt32LE(a.rdev >>> 0, at + 76);
-  b.writeUInt32LE(a.blksize >>> 0, at + 80);
-  b.writeUInt32LE(0, at + 84); // flags (submount, dax): never set
+export function writeAttr(d: DataView, at: number, a: Attr): void {
+  big64(d, a.ino, at);
+  u64(d, a.size, at + 8);
+  u64(d, a.blocks, at + 16);
+  i64(d, a.atime.sec, at + 24);
+  i64(d, a.mtime.sec, at + 32);
+  i64(d, a.ctime.sec, at + 40);
+  d.setUint32(at + 48, a.atime.nsec >>> 0, LE);
+  d.setUint32(at + 52, a.mtime.nsec >>> 0, LE);
+  d.setUint32(at + 56, a.ctime.nsec >>> 0, LE);
+  d.setUint32(at + 60, a.mode >>> 0, LE);
+  d.setUint32(at + 64, a.nlink >>> 0, LE);
+  d.setUint32(at + 68, a.uid >>> 0, LE);
+  d.setUint32(at + 72, a.gid >>> 0, LE);
+  d.setUint32(at + 76, a.rdev >>> 0, LE);
+  d.setUint32(at + 80, a.blksize >>> 0, LE);
+  d.setUint32(at + 84, 0, LE); // flags (submount, dax): never set
 }
 
 /** struct fuse_entry_out at `at`. */
-export function writeEntry(b: Buffer, at: number, e: Entry): void {
+export function writeEntry(d: DataView, at: number, e: Entry): void {
   const [es, ens] = splitTimeout(e.entryValid);
   const [as, ans] = splitTimeout(e.attrValid);
-  big64(b, e.nodeid, at);
-  big64(b, e.generation, at + 8);
-  u64(b, es, at + 16);
-  u64(b, as, at + 24);
-  b.writeUInt32LE(ens, at + 32);
-  b.writeUInt32LE(ans, at + 36);
-  writeAttr(b, at + 40, e.attr);
+  big64(d, e.nodeid, at);
+  big64(d, e.generation, at + 8);
+  u64(d, es, at + 16);
+  u64(d, as, at + 24);
+  d.setUint32(at + 32, ens, LE);
+  d.setUint32(at + 36, ans, LE);
+  writeAttr(d, at + 40, e.attr);
 }
 
 export function entryOut(e: Entry): Buffer {
   const b = Buffer.alloc(Size.ENTRY_OUT);
-  writeEntry(b, 0, e);
+  writeEntry(viewOf(b), 0, e);
   return b;
 }
 
 export function attrOut(attr: Attr, validSeconds: number): Buffer {
   const b = Buffer.alloc(Size.ATTR_OUT);
+  const d = viewOf(b);
   const [s, ns] = splitTimeout(validSeconds);
-  u64(b, s, 0);
-  b.writeUInt32LE(ns, 8);
-  writeAttr(b, 16, attr);
+  u64(d, s, 0);
+  d.setUint32(8, ns, LE);
+  writeAttr(d, 16, attr);
   return b;
 }
 
 export function openOut(fh: bigint, openFlags: number): Buffer {
   const b = Buffer.alloc(Size.OPEN_OUT);
-  b.writeBigUInt64LE(fh, 0);
-  b.writeUInt32LE(openFlags >>> 0, 8);
+  const d = viewOf(b);
+  big64(d, fh, 0);
+  d.setUint32(8, openFlags >>> 0, LE);
   return b;
 }
 
@@ -105,30 +110,31 @@ export function u32Out(n: number): Buffer {
 
 export function u64Out(n: bigint): Buffer {
   const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt.asUintN(64, n), 0);
+  big64(viewOf(b), n, 0);
   return b;
 }
 
 export function statfsOut(s: Statfs): Buffer {
   const b = Buffer.alloc(Size.STATFS_OUT);
-  const u64 = (v: number, at: number) => b.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(v))), at);
-  u64(s.blocks, 0);
-  u64(s.bfree, 8);
-  u64(s.bavail, 16);
-  u64(s.files, 24);
-  u64(s.ffree, 32);
-  b.writeUInt32LE(s.bsize >>> 0, 40);
-  b.writeUInt32LE(s.namelen >>> 0, 44);
-  b.writeUInt32LE(s.frsize >>> 0, 48);
+  const d = viewOf(b);
+  u64(d, s.blocks, 0);
+  u64(d, s.bfree, 8);
+  u64(d, s.bavail, 16);
+  u64(d, s.files, 24);
+  u64(d, s.ffree, 32);
+  d.setUint32(40, s.bsize >>> 0, LE);
+  d.setUint32(44, s.namelen >>> 0, LE);
+  d.setUint32(48, s.frsize >>> 0, LE);
   return b;
 }
 
 export function lkOut(lk: FileLock): Buffer {
   const b = Buffer.alloc(Size.LK_OUT);
-  b.writeBigUInt64LE(BigInt.asUintN(64, lk.start), 0);
-  b.writeBigUInt64LE(BigInt.asUintN(64, lk.end), 8);
-  b.writeUInt32LE(lk.type >>> 0, 16);
-  b.writeUInt32LE(lk.pid >>> 0, 20);
+  const d = viewOf(b);
+  big64(d, lk.start, 0);
+  big64(d, lk.end, 8);
+  d.setUint32(16, lk.type >>> 0, LE);
+  d.setUint32(20, lk.pid >>> 0, LE);
   return b;
 }
 
@@ -140,10 +146,12 @@ const align8 = (n: number) => (n + 7) & ~7;
  */
 export class DirBuffer implements DirList {
   private readonly buf: Buffer;
+  private readonly view: DataView;
   private used = 0;
 
   constructor(readonly size: number, readonly plus: boolean) {
     this.buf = Buffer.alloc(size);
+    this.view = viewOf(this.buf);
   }
 
   private recordSize(nameLength: number): number {
@@ -160,13 +168,13 @@ export class DirBuffer implements DirList {
     if (this.used + rec > this.size) return false;
     let at = this.used;
     if (this.plus) {
-      if (entry) writeEntry(this.buf, at, entry); // else all zero: nodeid 0 means "no entry"
+      if (entry) writeEntry(this.view, at, entry); // else all zero: nodeid 0 means "no entry"
       at += Size.ENTRY_OUT;
     }
-    big64(this.buf, d.ino, at);
-    big64(this.buf, d.off, at + 8);
-    this.buf.writeUInt32LE(nameLength, at + 16);
-    this.buf.writeUInt32LE(d.type >>> 0, at + 20);
+    big64(this.view, d.ino, at);
+    big64(this.view, d.off, at + 8);
+    this.view.setUint32(at + 16, nameLength, LE);
+    this.view.setUint32(at + 20, d.type >>> 0, LE);
     this.buf.write(d.name, at + 24, nameLength, 'utf8');
     this.used += rec;
     return true;
@@ -184,8 +192,9 @@ export class DirBuffer implements DirList {
 /** struct fuse_out_header followed by the payload pieces (written into `into` when given). */
 export function outHeader(unique: bigint, error: number, payloadLength: number, into?: Buffer): Buffer {
   const b = into ?? Buffer.alloc(Size.OUT_HEADER);
-  b.writeUInt32LE(Size.OUT_HEADER + payloadLength, 0);
-  b.writeInt32LE(error, 4);
-  b.writeBigUInt64LE(unique, 8);
+  const d = viewOf(b);
+  d.setUint32(0, Size.OUT_HEADER + payloadLength, LE);
+  d.setInt32(4, error, LE);
+  d.setBigUint64(8, unique, LE);
   return b;
 }
