@@ -219,12 +219,13 @@ export function minor(dev: bigint): number {
  */
 export function parseDirents(buf: Buffer, len: number): DirentRaw[] {
   const out: DirentRaw[] = [];
+  const d = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let pos = 0; pos + 19 < len; ) {
-    const reclen = buf.readUInt16LE(pos + 16);
+    const reclen = d.getUint16(pos + 16, true);
     if (reclen < 20) throw new Error(`getdents64: record of ${reclen} bytes at ${pos}`);
     const end = buf.indexOf(0, pos + 19);
     const nameEnd = end < 0 || end > pos + reclen ? pos + reclen : end;
-    out.push({ name: buf.toString('utf8', pos + 19, nameEnd), ino: buf.readBigUInt64LE(pos), type: buf[pos + 18]!, off: buf.readBigInt64LE(pos + 8) });
+    out.push({ name: buf.toString('utf8', pos + 19, nameEnd), ino: d.getBigUint64(pos, true), type: buf[pos + 18]!, off: d.getBigInt64(pos + 8, true) });
     pos += reclen;
   }
   return out;

@@ -56,27 +56,29 @@ const SUCCESS_BODY: RpcMsg['body'] = Object.freeze({
  */
 export function decodeRecord(record: Buffer): RpcRecord {
   const n = record.length;
-  if (n >= 24 && record.readUInt32BE(4) === MsgType.REPLY) {
+  const d = new DataView(record.buffer, record.byteOffset, n);
+  if (n >= 24 && d.getUint32(4) === MsgType.REPLY) {
     // xid, mtype, reply_stat ACCEPTED, verf { flavor, length 0 }, accept_stat SUCCESS
-    if (record.readUInt32BE(8) === 0 && record.readUInt32BE(16) === 0 && record.readUInt32BE(20) === 0 && record.readUInt32BE(12) === 0) {
-      return { xid: record.readUInt32BE(0), msg: SUCCESS_BODY, payload: record.subarray(24) };
+    if (d.getUint32(8) === 0 && d.getUint32(16) === 0 && d.getUint32(20) === 0 && d.getUint32(12) === 0) {
+      return { xid: d.getUint32(0), msg: SUCCESS_BODY, payload: record.subarray(24) };
     }
-  } else if (n >= 40 && record.readUInt32BE(4) === MsgType.CALL) {
-    const credLen = record.readUInt32BE(28);
+  } else if (n >= 40 && d.getUint32(4) === MsgType.CALL) {
+    const credLen = d.getUint32(28);
     const at = 32 + credLen + pad(credLen);
     if (credLen <= MAX_AUTH_BYTES && n >= at + 8) {
-      const verfLen = record.readUInt32BE(at + 4);
+      const verfLen = d.getUint32(at + 4);
       const end = at + 8 + verfLen + pad(verfLen);
       if (verfLen <= MAX_AUTH_BYTES && n >= end) {
+        // The credential and verifier are views: a record is a buffer of its own (see RecordDecoder).
         const value: CallHeader = {
-          rpcvers: record.readUInt32BE(8),
-          prog: record.readUInt32BE(12),
-          vers: record.readUInt32BE(16),
-          proc: record.readUInt32BE(20),
-          cred: { flavor: record.readUInt32BE(24), body: Buffer.from(record.subarray(32, 32 + credLen)) },
-          verf: { flavor: record.readUInt32BE(at), body: verfLen ? Buffer.from(record.subarray(at + 8, at + 8 + verfLen)) : AUTH_NONE.body },
+          rpcvers: d.getUint32(8),
+          prog: d.getUint32(12),
+          vers: d.getUint32(16),
+          proc: d.getUint32(20),
+          cred: { flavor: d.getUint32(24), body: record.subarray(32, 32 + credLen) },
+          verf: { flavor: d.getUint32(at), body: verfLen ? record.subarray(at + 8, at + 8 + verfLen) : AUTH_NONE.body },
         };
-        return { xid: record.readUInt32BE(0), msg: { mtype: 0, value }, payload: record.subarray(end) };
+        return { xid: d.getUint32(0), msg: { mtype: 0, value }, payload: record.subarray(end) };
       }
     }
   }
