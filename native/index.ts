@@ -148,6 +148,8 @@ interface Inline {
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
+  /** writev(2) of `head` then the buffers of `rest` (at most 63): bytes written, or -errno. Never throws an errno error. */
+  writevNb(fd: number, head: Buffer, rest: readonly Buffer[]): number;
 }
 
 export type GfsNative = Async<Ops> & Sync<Ops> & Nb<Ops> & Inline & { readonly constants: NativeConstants };

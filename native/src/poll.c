@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -138,6 +139,38 @@ static napi_value read_nb(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * writevNb(fd, head, rest) -> bytes written or -errno: one writev(2) of `head` then the buffers
+ * of the array `rest`, inline. FUSE replies go this way: fs.writevSync builds a request object
+ * and copies the buffer list for every reply.
+ */
+#define WRITEV_MAX 64
+static napi_value writev_nb(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (inline_args(env, info, argv, 3, "writevNb")) return NULL;
+  int64_t fd;
+  struct iovec iov[WRITEV_MAX];
+  if (arg_int64(env, argv[0], &fd, "fd") || arg_buffer(env, argv[1], &iov[0].iov_base, &iov[0].iov_len, 0, "head")) return NULL;
+  uint32_t n = 0;
+  if (napi_get_array_length(env, argv[2], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "writevNb: rest must be an array of buffers");
+    return NULL;
+  }
+  if (n + 1 > WRITEV_MAX) {
+    napi_throw_range_error(env, NULL, "writevNb: at most 63 buffers after the head");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    napi_get_element(env, argv[2], i, &el);
+    if (arg_buffer(env, el, &iov[i + 1].iov_base, &iov[i + 1].iov_len, 0, "rest[i]")) return NULL;
+  }
+  ssize_t w = writev((int)fd, iov, (int)n + 1);
+  napi_value out;
+  napi_create_int64(env, w < 0 ? -errno : w, &out);
+  return out;
+}
+
+/*
  * tuneMalloc(mmapThreshold, trimThreshold) -> true when glibc took both. Large buffers (1 MiB
  * READ and WRITE data) otherwise come from fresh mmaps: every one costs 256 page faults, the
  * kernel zeroing each page, and an munmap when V8 frees it. With a fixed mmap threshold above
@@ -165,7 +198,7 @@ static napi_value tune_malloc(napi_env env, napi_callback_info info) {
 
 void export_poll(napi_env env, napi_value exports) {
   static const inline_fn fns[] = {
-    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {NULL, NULL},
+    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {"writevNb", writev_nb}, {NULL, NULL},
   };
   export_inline(env, exports, fns);
 }

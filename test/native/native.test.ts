@@ -385,3 +385,20 @@ test('tuneMalloc sets glibc thresholds in a child process and refuses values out
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
   t.is(r.stdout.trim(), 'true true', r.stderr);
 });
+
+test('writevNb writes a head and the buffers after it in one call, and reports errors as -errno', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfs-writev-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'f');
+  const fd = fs.openSync(file, 'w');
+  try {
+    t.is(native.writevNb(fd, Buffer.from('head:'), [Buffer.from('one,'), Buffer.alloc(0), Buffer.from('two')]), 12);
+    t.is(native.writevNb(fd, Buffer.from('!'), []), 1);
+  } finally {
+    fs.closeSync(fd);
+  }
+  t.is(fs.readFileSync(file, 'utf8'), 'head:one,two!');
+  t.is(native.writevNb(fd, Buffer.from('x'), []), -os.constants.errno.EBADF, 'a closed fd is -EBADF, not a throw');
+  t.throws(() => native.writevNb(1, Buffer.alloc(1), Array.from({ length: 64 }, () => Buffer.alloc(1))), { instanceOf: RangeError });
+  t.throws(() => native.writevNb(1, Buffer.alloc(1), ['x' as unknown as Buffer]), { instanceOf: TypeError });
+});

@@ -1,5 +1,5 @@
-import { closeSync, constants as fsc, openSync, writev, writevSync } from 'node:fs';
-import { native } from '../../../../native/index.js';
+import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
+import { errnoError, native } from '../../../../native/index.js';
 import { constants } from 'node:os';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
@@ -214,13 +214,11 @@ export class FuseSession {
     if (this.ended) return;
     let len = 0;
     for (const b of payload) len += b.length;
-    try {
-      const head = outHeader(unique, error, len, this.header);
-      writevSync(this.fd, payload.length === 0 ? [head] : [head, ...payload]);
-    } catch (err) {
-      // ENOENT: the kernel gave up on the request (interrupted); nothing to do.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.onError?.(err, `reply to request ${unique}`);
-    }
+    const head = outHeader(unique, error, len, this.header);
+    // One inline writev (a write to /dev/fuse never blocks, and takes the reply whole or not at all).
+    const n = native.writevNb(this.fd, head, payload);
+    // ENOENT: the kernel gave up on the request (interrupted); nothing to do.
+    if (n < 0 && n !== -ENOENT) this.opts.onError?.(errnoError(n, 'writev'), `reply to request ${unique}`);
   }
 
   /**
