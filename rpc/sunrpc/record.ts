@@ -64,10 +64,11 @@ export class RecordDecoder {
     return this.headHave + this.fragHave + this.recordSize;
   }
 
-  push(chunk: Buffer, transient = false): Buffer[] {
+  /** The records completed by `chunk[0, end)` (see the class comment for `transient`). */
+  push(chunk: Buffer, transient = false, end = chunk.length): Buffer[] {
     const out: Buffer[] = [];
     let o = 0;
-    const n = chunk.length;
+    const n = end;
     while (o < n) {
       if (!this.frag) {
         // A header: four bytes, possibly split across chunks.
@@ -88,10 +89,15 @@ export class RecordDecoder {
         this.lastFrag = (h & LAST) !== 0;
         if (this.recordSize + len > this.maxRecord) throw new RecordTooLargeError(this.recordSize + len, this.maxRecord);
         if (n - o >= len) {
-          // The whole fragment is here: a view (or, for a transient chunk, one copy).
-          const view = chunk.subarray(o, o + len);
+          // The whole fragment is here: a view (or, for a transient chunk, one copy; copied
+          // into a fresh buffer directly, as Buffer.from(view) takes Node's generic array path).
+          let frag: Buffer;
+          if (transient) {
+            frag = Buffer.allocUnsafe(len);
+            chunk.copy(frag, 0, o, o + len);
+          } else frag = chunk.subarray(o, o + len);
           o += len;
-          this.fragmentDone(transient ? Buffer.from(view) : view, out);
+          this.fragmentDone(frag, out);
           continue;
         }
         this.frag = Buffer.allocUnsafe(len);

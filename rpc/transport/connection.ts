@@ -246,11 +246,11 @@ export class RpcConnection extends EventEmitter {
    * into one buffer they reuse and pass it here as `transient`: whatever is kept is copied out
    * first. That spares a fresh 64 KiB buffer per socket read (see RecordDecoder).
    */
-  receive(chunk: Buffer, transient: boolean): void {
+  receive(chunk: Buffer, transient: boolean, end = chunk.length): void {
     if (this.closed) return;
     let records: Buffer[];
     try {
-      records = this.decoder.push(chunk, transient);
+      records = this.decoder.push(chunk, transient, end);
     } catch (err) {
       return this.fail('refusing a record', err as Error);
     }

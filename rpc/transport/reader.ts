@@ -25,9 +25,11 @@ export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnec
     onread: {
       buffer: () => conn?.directTarget(DIRECT_MIN) ?? shared,
       callback(n: number, buf: Uint8Array): boolean {
+        // Node hands back the buffer it read into: the shared one is passed on with its length
+        // (no view made per read), a record's own buffer was filled in place.
         if (buf !== shared) conn!.receiveDirect(n);
-        else if (conn) conn.receive(Buffer.from(buf.buffer, buf.byteOffset, n), true);
-        else early.push(Buffer.from(buf.subarray(0, n)));
+        else if (conn) conn.receive(shared, true, n);
+        else early.push(Buffer.from(shared.subarray(0, n)));
         return true;
       },
     },

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InitFlag, Size } from '../../xlators/mount/fuse/kernel/abi.js';
 import { Reader } from '../../xlators/mount/fuse/kernel/decode.js';
-import { DirBuffer, entryOut } from '../../xlators/mount/fuse/kernel/encode.js';
+import { attrOut, DirBuffer, entryOut, openOut } from '../../xlators/mount/fuse/kernel/encode.js';
 import { negotiate } from '../../xlators/mount/fuse/kernel/init.js';
 import { devFromKernel, devToKernel, fromFlock, toFlock } from '../../xlators/mount/fuse/bridge/attr.js';
 
@@ -113,4 +113,24 @@ test('a readdirplus record holds a multi-byte name and an offset past 2^63 as th
   t.is(b.readUInt32LE(d + 16), Buffer.byteLength(name));
   t.is(b.toString('utf8', d + 24, d + 24 + Buffer.byteLength(name)), name);
   t.is(b.length % 8, 0);
+});
+
+test('replies built in Node\'s shared buffer pool carry no stale bytes in their reserved fields', (t) => {
+  const attr = {
+    ino: 7n, size: 1, blocks: 1, atime: { sec: 1, nsec: 0 }, mtime: { sec: 1, nsec: 0 }, ctime: { sec: 1, nsec: 0 },
+    mode: 0o100644, nlink: 1, uid: 0, gid: 0, rdev: 0, blksize: 4096,
+  };
+  for (let round = 0; round < 50; round++) {
+    // Dirty the whole current pool, the part not yet handed out included.
+    new Uint8Array(Buffer.allocUnsafe(1).buffer).fill(0xff);
+    const e = entryOut({ nodeid: 9n, generation: 0n, entryValid: 1, attrValid: 1, attr });
+    t.is(e.readUInt32LE(40 + 84), 0, 'fuse_attr.flags');
+    t.deepEqual(entryOut({ nodeid: 9n, generation: 0n, entryValid: 1, attrValid: 1, attr }), e);
+    const a = attrOut(attr, 1.5);
+    t.is(a.readUInt32LE(12), 0, 'fuse_attr_out.dummy');
+    t.is(a.readUInt32LE(16 + 84), 0);
+    const o = openOut(5n, 1);
+    t.is(o.readUInt32LE(12), 0, 'fuse_open_out padding');
+    t.is(o.readBigUInt64LE(0), 5n);
+  }
 });

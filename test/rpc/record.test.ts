@@ -69,6 +69,22 @@ test('records pushed from a reused (transient) read buffer stay intact after the
   t.is(dec.pending, 0);
 });
 
+test('a read buffer passed whole with the length read: bytes past that length are never taken', (t) => {
+  const records = [Buffer.from('first'), Buffer.alloc(3000, 7), Buffer.from('last one')];
+  const stream = Buffer.concat(records.map((r) => frameRecord(r)));
+  const reused = Buffer.alloc(1000);
+  const dec = new RecordDecoder();
+  const out: Buffer[] = [];
+  // Reads of uneven sizes into the same buffer, the rest of it holding stale garbage.
+  for (let o = 0, step = 1; o < stream.length; o += step, step = (step * 7) % 997 || 1) {
+    reused.fill(0xee);
+    const n = stream.copy(reused, 0, o, o + step);
+    out.push(...dec.push(reused, true, n));
+  }
+  t.deepEqual(out, records);
+  t.is(dec.pending, 0);
+});
+
 test('a fragment whole in one chunk is returned without a copy, unless the chunk is transient', (t) => {
   const chunk = frameRecord(Buffer.from('zero copy'));
   const [view] = new RecordDecoder().push(chunk);
