@@ -130,11 +130,11 @@ export function isEmptyIattx(x: GfxIattx): boolean {
 }
 
 /** "No dict" on the wire: count -1, no pairs. */
-export const NO_DICT: GfxDict = Object.freeze({ xdr_size: 0, count: -1, pairs: [] }) as GfxDict;
+export const NO_DICT: GfxDict = Object.freeze({ xdr_size: 0, count: -1, pairs: Object.freeze([]) as unknown as GfxDict['pairs'] });
 
 /** dict_to_xdr: keys carry their NUL, strings carry theirs, xdr_size is the pairs' encoded size. */
 export function dictToWire(d: Dict | undefined | null): GfxDict {
-  if (!d) return { xdr_size: 0, count: -1, pairs: [] };
+  if (!d) return NO_DICT; // shared and frozen: every readdirp entry without a dict
   const pairs: GfxDict['pairs'] = [];
   let size = 0;
   for (const [key, v] of d) {

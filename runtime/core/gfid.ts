@@ -16,9 +16,37 @@ export function isGfid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
+/** Value of each ASCII hex digit, -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+/** Where each byte's two digits start in the canonical form. */
+const DIGITS_FROM = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/**
+ * The 16 bytes of a gfid. The canonical form is parsed digit by digit into a pooled buffer (this
+ * runs for every iatt a brick encodes and every request a client sends: Buffer.from(hex) of the
+ * joined slices cost several times more); anything else goes the general way.
+ */
 export function gfidToBuffer(g: Gfid): Buffer {
-  // Slices, not a regex replace: this runs for every iatt a brick encodes.
-  return Buffer.from(g.length === 36 ? g.slice(0, 8) + g.slice(9, 13) + g.slice(14, 18) + g.slice(19, 23) + g.slice(24) : g.replace(/-/g, ''), 'hex');
+  if (g.length === 36 && g.charCodeAt(8) === 45 && g.charCodeAt(13) === 45 && g.charCodeAt(18) === 45 && g.charCodeAt(23) === 45) {
+    const out = Buffer.allocUnsafe(16);
+    let bad = 0;
+    for (let k = 0; k < 16; k++) {
+      const at = DIGITS_FROM[k]!;
+      const c0 = g.charCodeAt(at);
+      const c1 = g.charCodeAt(at + 1);
+      // -1 (not a hex digit, or not ASCII) makes `bad` negative.
+      const hi = c0 < 128 ? HEX_VALUE[c0]! : -1;
+      const lo = c1 < 128 ? HEX_VALUE[c1]! : -1;
+      bad |= hi | lo;
+      out[k] = (hi << 4) | lo;
+    }
+    if (bad >= 0) return out;
+  }
+  return Buffer.from(g.replace(/-/g, ''), 'hex');
 }
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');

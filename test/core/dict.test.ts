@@ -24,6 +24,16 @@ test('gfids convert between text and 16 bytes, and the root is inode 1', (t) => 
   const mixed = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
   t.is(gfidFromBuffer(mixed), '00112233-4455-6677-8899-aabbccddeeff');
   t.throws(() => gfidFromBuffer(Buffer.alloc(15)), { instanceOf: RangeError });
+  // Text to bytes: canonical, upper case, and forms the fast path hands to the general one.
+  for (let i = 0; i < 200; i++) {
+    const text = newGfid();
+    t.deepEqual(gfidToBuffer(text), Buffer.from(text.replace(/-/g, ''), 'hex'));
+    t.deepEqual(gfidToBuffer(text.toUpperCase()), Buffer.from(text.replace(/-/g, ''), 'hex'));
+  }
+  t.deepEqual(gfidToBuffer('00112233445566778899aabbccddeeff'), mixed);
+  for (const odd of ['0011223x-4455-6677-8899-aabbccddeeff', '00112233-4455-6677-8899-aabbccddeef\u00e9', '00112233-4455-6677-8899+aabbccddeeff']) {
+    t.deepEqual(gfidToBuffer(odd), Buffer.from(odd.replace(/-/g, ''), 'hex'), odd);
+  }
   t.is(gfidToIno(ROOT_GFID), 1n);
   t.is(gfidToIno('00000000-0000-0000-0102-030405060708'), 0x0102030405060708n);
 });

@@ -131,7 +131,10 @@ export function linkXdata(self: DhtSelf, xdata: Dict | undefined): Dict {
 
 /** Distribute's own keys stay out of what goes back up (they are per-brick facts). */
 export function cleanXdata(self: DhtSelf, xdata: Dict | undefined): Dict | undefined {
-  if (!xdata) return undefined;
+  if (!xdata || xdata.size === 0) return undefined;
+  const { layoutXattr, linkXattr, commitXattr } = self.priv;
+  // Most replies carry none of them (a file's lookup asks only for the link marker): no copy.
+  if (!xdata.has(layoutXattr) && !xdata.has(linkXattr) && !xdata.has(commitXattr)) return xdata;
   const d = xdata.clone();
   d.delete(self.priv.layoutXattr);
   d.delete(self.priv.linkXattr);
