@@ -89,11 +89,22 @@ export function internalCredential(): Credential {
  * none (as rpc-clnt does); groups are dropped when send-gids is off and trimmed to what fits in
  * the 400 bytes of a credential. ctime stays 0: a 10.3 client sends 0 there.
  */
+/** The pid-derived lk-owner made last: a program's requests come from one pid after another. */
+let lastOwner = { pid: 0, owner: lkOwnerFromPid(0) };
+const NO_GROUPS: number[] = [];
+const ZERO_CTIME = Object.freeze({ sec: 0n, nsec: 0 });
+
 export function frameCredential(frame: Frame, sendGids: boolean): Credential {
-  const lkOwner = frame.lkOwner.length ? frame.lkOwner.subarray(0, MAX_LK_OWNER) : lkOwnerFromPid(frame.pid);
+  let lkOwner: Buffer;
+  if (frame.lkOwner.length) lkOwner = frame.lkOwner.subarray(0, MAX_LK_OWNER);
+  else {
+    // Only encoded, never changed: the same pid's owner is reused instead of a zeroed buffer each.
+    if (lastOwner.pid !== frame.pid) lastOwner = { pid: frame.pid, owner: lkOwnerFromPid(frame.pid) };
+    lkOwner = lastOwner.owner;
+  }
   // pid uid gid flags ctime_nsec ctime_sec(8) + groups count + lk-owner length and padded bytes.
   const fixed = 4 * 5 + 8 + 4 + 4 + Math.ceil(lkOwner.length / 4) * 4;
   const room = Math.max(0, Math.floor((MAX_AUTH_BYTES - fixed) / 4));
-  const groups = sendGids ? frame.groups.slice(0, room) : [];
-  return { flavor: 'glusterfs-v3', pid: frame.pid, uid: frame.uid, gid: frame.gid, groups: [...groups], lkOwner, flags: 0, ctime: { sec: 0n, nsec: 0 } };
+  const groups = sendGids && frame.groups.length > 0 ? frame.groups.slice(0, room) : NO_GROUPS;
+  return { flavor: 'glusterfs-v3', pid: frame.pid, uid: frame.uid, gid: frame.gid, groups, lkOwner, flags: 0, ctime: ZERO_CTIME };
 }
