@@ -49,6 +49,13 @@ async function parseSection(ctx: BenchContext): Promise<void> {
 
 const SECTIONS: Record<string, Section> = { parse: parseSection, local: localSection, distribute: distributeSection, wire: wireSection, 'distribute-local': distributeLocalSection };
 
+/** A whole number of rounds, at least `min`. */
+function count(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} takes a whole number of rounds, at least ${min} (got ${JSON.stringify(v)})`);
+  return n;
+}
+
 function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
   const sections: string[] = [];
   const opts: BenchOptions = {};
@@ -65,8 +72,8 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
     else if (a === '--skip') opts.skip = val().split(',');
     else if (a === '--profile') opts.profile = val();
     else if (a === '--baseline') opts.baseline = val();
-    else if (a === '--repeat') opts.repeat = Number(val());
-    else if (a === '--warmup') opts.warmup = Number(val());
+    else if (a === '--repeat') opts.repeat = count(a, val(), 1);
+    else if (a === '--warmup') opts.warmup = count(a, val(), 0);
     else if (a === '-o') (opts.mountOptions ??= []).push(val());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (!(a in SECTIONS)) throw new Error(`unknown section ${a} (known: ${Object.keys(SECTIONS).join(', ')})`);

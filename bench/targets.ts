@@ -123,7 +123,13 @@ export class ForegroundMount {
  */
 export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup = 0): Promise<Map<string, Phase[]>> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
-  for (let round = 0; round < warmup; round++) for (const t of targets) await runWorkload(job(t.dir));
+  for (let round = 0; round < warmup; round++) {
+    for (const t of targets) {
+      await runWorkload(job(t.dir)).catch((err: Error) => {
+        throw new Error(`warm-up round ${round + 1} on ${t.label}: ${err.message}`, { cause: err });
+      });
+    }
+  }
   for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
   return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
 }

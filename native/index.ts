@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { getSystemErrorMap } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Statvfs } from '../runtime/core/iatt.js';
+import { viewOf } from '../runtime/core/bytes.js';
 
 /** A timestamp for utimensat/futimens: seconds and nanoseconds, or UTIME_NOW / UTIME_OMIT. */
 export type TimeArg = { sec: number | bigint; nsec: number } | number;
@@ -221,7 +222,7 @@ export function minor(dev: bigint): number {
  */
 export function parseDirents(buf: Buffer, len: number): DirentRaw[] {
   const out: DirentRaw[] = [];
-  const d = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const d = viewOf(buf);
   for (let pos = 0; pos + 19 < len; ) {
     const reclen = d.getUint16(pos + 16, true);
     if (reclen < 20) throw new Error(`getdents64: record of ${reclen} bytes at ${pos}`);

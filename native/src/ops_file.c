@@ -98,7 +98,7 @@ static int parse_dup(napi_env env, napi_value *argv, size_t argc, req *r) {
   return need_args(env, argc, 1, "dup") || arg_int64(env, argv[0], &r->num[0], "fd");
 }
 static void exec_dup(req *r) {
-  r->syscall = "dup";
+  r->syscall = "fcntl";
   int fd = fcntl((int)r->num[0], F_DUPFD_CLOEXEC, 0);
   if (fd < 0) r->err = errno;
   else r->ret = fd;

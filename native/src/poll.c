@@ -155,13 +155,16 @@ static napi_value writev_nb(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "writevNb: rest must be an array of buffers");
     return NULL;
   }
-  if (n + 1 > WRITEV_MAX) {
+  if (n > WRITEV_MAX - 1) {
     napi_throw_range_error(env, NULL, "writevNb: at most 63 buffers after the head");
     return NULL;
   }
   for (uint32_t i = 0; i < n; i++) {
     napi_value el;
-    napi_get_element(env, argv[2], i, &el);
+    if (napi_get_element(env, argv[2], i, &el) != napi_ok) {
+      napi_throw_type_error(env, NULL, "writevNb: rest must be an array of buffers");
+      return NULL;
+    }
     if (arg_buffer(env, el, &iov[i + 1].iov_base, &iov[i + 1].iov_len, 0, "rest[i]")) return NULL;
   }
   ssize_t w = writev((int)fd, iov, (int)n + 1);

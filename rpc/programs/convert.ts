@@ -108,8 +108,8 @@ const narrow = (v: number): bigint => (Number.isSafeInteger(v) ? (v as unknown a
 
 /**
  * iattToWire for an iattx that is only encoded (a brick's replies): the 64-bit fields that fit
- * a double stay numbers, instead of a dozen BigInts made per iatt and turned back into numbers
- * by the writer. Same bytes as iattToWire; not for values a caller reads back (its fields are
+ * a double stay numbers (the writer takes them as two words), instead of a dozen BigInts made per
+ * iatt only to be encoded. Same bytes as iattToWire; not for values a caller reads back (its fields are
  * not all bigints).
  */
 export function iattToWireNumbers(i: Iatt): GfxIattx {

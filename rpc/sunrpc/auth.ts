@@ -72,8 +72,9 @@ export function credentialFromAuth(auth: OpaqueAuth): Credential {
       return { flavor: 'glusterfs-v2', pid: a.pid, uid: a.uid, gid: a.gid, groups: a.groups, lkOwner: a.lk_owner };
     }
     case AuthFlavor.GLUSTERFS_V3: {
-      // A client sends the same credential call after call (same pid, owner, frame time
-      // granularity): the last one decoded is reused while the bytes match.
+      // Our client sends the same credential call after call (same pid and owner, ctime 0): the
+      // last one decoded is reused while the bytes match. (A real GlusterFS client stamps each
+      // frame's ctime, so its calls cost one comparison more.)
       if (lastV3 && auth.body.equals(lastV3.body)) return lastV3.cred;
       const a = decode(auth_glusterfs_params_v3, auth.body);
       const cred: Credential = Object.freeze({

@@ -1,3 +1,4 @@
+import { viewOf } from '../../runtime/core/bytes.js';
 import { pad, XdrReader, XdrWriter } from '../xdr/io.js';
 import { guard, opaque, struct, uint, union, xvoid, type Infer } from '../xdr/schema.js';
 
@@ -56,7 +57,7 @@ const SUCCESS_BODY: RpcMsg['body'] = Object.freeze({
  */
 export function decodeRecord(record: Buffer): RpcRecord {
   const n = record.length;
-  const d = new DataView(record.buffer, record.byteOffset, n);
+  const d = viewOf(record);
   if (n >= 24 && d.getUint32(4) === MsgType.REPLY) {
     // xid, mtype, reply_stat ACCEPTED, verf { flavor, length 0 }, accept_stat SUCCESS
     if (d.getUint32(8) === 0 && d.getUint32(16) === 0 && d.getUint32(20) === 0 && d.getUint32(12) === 0) {
@@ -69,7 +70,8 @@ export function decodeRecord(record: Buffer): RpcRecord {
       const verfLen = d.getUint32(at + 4);
       const end = at + 8 + verfLen + pad(verfLen);
       if (verfLen <= MAX_AUTH_BYTES && n >= end) {
-        // The credential and verifier are views: a record is a buffer of its own (see RecordDecoder).
+        // The credential and verifier are views: nothing writes to a record once it is complete
+        // (RecordDecoder copies out of reused read buffers); what is kept is copied by its keeper.
         const value: CallHeader = {
           rpcvers: d.getUint32(8),
           prog: d.getUint32(12),

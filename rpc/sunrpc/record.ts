@@ -1,3 +1,4 @@
+import { copyOf } from '../../runtime/core/bytes.js';
 import { RpcDecodeError } from '../xdr/errors.js';
 
 /**
@@ -89,13 +90,8 @@ export class RecordDecoder {
         this.lastFrag = (h & LAST) !== 0;
         if (this.recordSize + len > this.maxRecord) throw new RecordTooLargeError(this.recordSize + len, this.maxRecord);
         if (n - o >= len) {
-          // The whole fragment is here: a view (or, for a transient chunk, one copy; copied
-          // into a fresh buffer directly, as Buffer.from(view) takes Node's generic array path).
-          let frag: Buffer;
-          if (transient) {
-            frag = Buffer.allocUnsafe(len);
-            chunk.copy(frag, 0, o, o + len);
-          } else frag = chunk.subarray(o, o + len);
+          // The whole fragment is here: a view (or, for a transient chunk, one copy).
+          const frag = transient ? copyOf(chunk, o, o + len) : chunk.subarray(o, o + len);
           o += len;
           this.fragmentDone(frag, out);
           continue;

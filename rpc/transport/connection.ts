@@ -242,9 +242,10 @@ export class RpcConnection extends EventEmitter {
   }
 
   /**
-   * Bytes from the peer. Sockets opened with Node's `onread` option (protocol/client's) read
-   * into one buffer they reuse and pass it here as `transient`: whatever is kept is copied out
-   * first. That spares a fresh 64 KiB buffer per socket read (see RecordDecoder).
+   * Bytes from the peer, `chunk[0, end)`. Sockets read through a connectionReader (protocol/
+   * client's, and protocol/server's adopted ones) reuse one buffer and pass it here whole with
+   * the length read, as `transient`: whatever is kept is copied out first. That spares a fresh
+   * 64 KiB buffer per socket read (see RecordDecoder).
    */
   receive(chunk: Buffer, transient: boolean, end = chunk.length): void {
     if (this.closed) return;

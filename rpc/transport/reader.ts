@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs';
 import { Socket as NetSocket, type OnReadOpts, type Socket, type SocketConstructorOpts } from 'node:net';
 import { native } from '../../native/index.js';
+import { copyOf } from '../../runtime/core/bytes.js';
 import type { RpcConnection } from './connection.js';
 
 /** One read buffer per connection, reused for every read: big enough for a 128 KiB READ reply. */
@@ -14,8 +15,8 @@ const DIRECT_MIN = 64 * 1024;
  * one buffer the socket reuses and are passed on as transient chunks, instead of Node allocating
  * 64 KiB per read (which, at hundreds of MB/s, kept V8 in major GCs). While a large record (a
  * READ reply's data) is being assembled, the next read goes straight into that record's own
- * buffer (Node asks the buffer function before every read), so the data is copied once, from the
- * kernel, rather than twice.
+ * buffer (Node asks the buffer function where each next read goes), so the data is copied once,
+ * from the kernel, rather than twice.
  */
 export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnection): void } {
   const shared = Buffer.allocUnsafe(READ_BUFFER);
@@ -29,7 +30,7 @@ export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnec
         // (no view made per read), a record's own buffer was filled in place.
         if (buf !== shared) conn!.receiveDirect(n);
         else if (conn) conn.receive(shared, true, n);
-        else early.push(Buffer.from(shared.subarray(0, n)));
+        else early.push(copyOf(shared, 0, n));
         return true;
       },
     },
@@ -53,24 +54,24 @@ function handleFd(socket: Socket): number | undefined {
  * and a 1 MiB WRITE in sixteen of them copied again into its record. The server accepts with
  * `pauseOnConnect` (nothing read yet); the accepted socket's fd is duplicated into a new Socket
  * that has the reader, and the accepted one is destroyed (closing only its own fd). Where the fd
- * is not reachable, the accepted socket is used as it is (and resumed).
+ * is not reachable, the accepted socket is used as it is (resumed by `attach`).
  */
 export function adoptAccepted(accepted: Socket): { socket: Socket; attach(conn: RpcConnection): void } {
+  // The accepted socket must not have read anything (pauseOnConnect): it would be lost here.
+  const asAccepted = { socket: accepted, attach: () => void accepted.resume() };
   const fd = handleFd(accepted);
-  const dup = fd === undefined ? -1 : native.dupNb(fd);
-  if (dup < 0) {
-    accepted.resume();
-    return { socket: accepted, attach: () => {} };
-  }
+  // An addon built before `dup` existed leaves the accepted socket as it is.
+  const dup = fd === undefined || typeof native.dupNb !== 'function' ? -1 : native.dupNb(fd);
+  if (dup < 0) return asAccepted;
   const reader = connectionReader();
   let socket: Socket;
   try {
     // `onread` is a documented constructor option that @types/node lists only for connect().
     socket = new NetSocket({ fd: dup, readable: true, writable: true, onread: reader.onread } as SocketConstructorOpts);
   } catch {
+    // Node's Socket opens the fd last: a throw means it does not own the duplicate.
     closeSync(dup);
-    accepted.resume();
-    return { socket: accepted, attach: () => {} };
+    return asAccepted;
   }
   accepted.destroy();
   return { socket, attach: reader.attach };

@@ -1,3 +1,4 @@
+import { viewOf } from '../../runtime/core/bytes.js';
 import { RpcDecodeError, RpcEncodeError } from './errors.js';
 
 /** Bytes of zero padding after `n` bytes of opaque data (XDR aligns to 4). */
@@ -9,9 +10,6 @@ const HYPER_END = 1n << 63n;
 const UHYPER_END = 1n << 64n;
 /** From this size on, `rest()` returns a view instead of a copy. */
 const REST_VIEW_MIN = 64 * 1024;
-
-/** A DataView over exactly a buffer's bytes. */
-const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * Appends XDR units (RFC 4506: big-endian, 4-byte aligned) to a buffer that grows as needed.

@@ -16,14 +16,18 @@ export function isGfid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
+/** Lower-case hex digits, and where each byte's two digits go in the canonical form (dashes
+ * after bytes 4, 6, 8 and 10): shared by both directions. */
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Where each byte's two digits go in the canonical form (dashes after bytes 4, 6, 8 and 10). */
+const DIGITS_AT = Array.from({ length: 16 }, (_, i) => 2 * i + (i >= 4 ? 1 : 0) + (i >= 6 ? 1 : 0) + (i >= 8 ? 1 : 0) + (i >= 10 ? 1 : 0));
+const TEXT = Buffer.alloc(36, '-');
 /** Value of each ASCII hex digit, -1 for anything else. */
 const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) {
   HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
   HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
-/** Where each byte's two digits start in the canonical form. */
-const DIGITS_FROM = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 /**
  * The 16 bytes of a gfid. The canonical form is parsed digit by digit into a pooled buffer (this
@@ -35,7 +39,7 @@ export function gfidToBuffer(g: Gfid): Buffer {
     const out = Buffer.allocUnsafe(16);
     let bad = 0;
     for (let k = 0; k < 16; k++) {
-      const at = DIGITS_FROM[k]!;
+      const at = DIGITS_AT[k]!;
       const c0 = g.charCodeAt(at);
       const c1 = g.charCodeAt(at + 1);
       // -1 (not a hex digit, or not ASCII) makes `bad` negative.
@@ -46,13 +50,8 @@ export function gfidToBuffer(g: Gfid): Buffer {
     }
     if (bad >= 0) return out;
   }
-  return Buffer.from(g.replace(/-/g, ''), 'hex');
+  return Buffer.from(g.length === 36 ? g.slice(0, 8) + g.slice(9, 13) + g.slice(14, 18) + g.slice(19, 23) + g.slice(24) : g.replace(/-/g, ''), 'hex');
 }
-
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-/** Where each byte's two digits go in the canonical form (dashes after bytes 4, 6, 8 and 10). */
-const DIGITS_AT = Array.from({ length: 16 }, (_, i) => 2 * i + (i >= 4 ? 1 : 0) + (i >= 6 ? 1 : 0) + (i >= 8 ? 1 : 0) + (i >= 10 ? 1 : 0));
-const TEXT = Buffer.alloc(36, '-');
 
 /**
  * The canonical text, written digit by digit into one scratch buffer and read out as one flat

@@ -398,7 +398,11 @@ test('writevNb writes a head and the buffers after it in one call, and reports e
     fs.closeSync(fd);
   }
   t.is(fs.readFileSync(file, 'utf8'), 'head:one,two!');
-  t.is(native.writevNb(fd, Buffer.from('x'), []), -os.constants.errno.EBADF, 'a closed fd is -EBADF, not a throw');
+  t.is(native.writevNb(-1, Buffer.from('x'), []), -os.constants.errno.EBADF, 'a bad fd is -EBADF, not a throw');
   t.throws(() => native.writevNb(1, Buffer.alloc(1), Array.from({ length: 64 }, () => Buffer.alloc(1))), { instanceOf: RangeError });
   t.throws(() => native.writevNb(1, Buffer.alloc(1), ['x' as unknown as Buffer]), { instanceOf: TypeError });
+  // A length that wraps a 32-bit count must be refused, not walk past the iovec array.
+  const huge = [] as Buffer[];
+  huge.length = 2 ** 32 - 1;
+  t.throws(() => native.writevNb(-1, Buffer.alloc(1), huge), { instanceOf: RangeError });
 });

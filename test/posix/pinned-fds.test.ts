@@ -57,8 +57,11 @@ test.serial('the fd used last stays the most recently used, and a key added agai
   t.false(isOpen(a!));
   pins.release(pins.add('d', d!)); // evicts c, not the re-added a
   t.false(isOpen(c!));
-  t.is(pins.acquire('a')?.fd, a2!);
+  const again = pins.acquire('a');
+  t.is(again?.fd, a2!);
+  pins.release(again!);
   pins.clear();
+  t.false(isOpen(a2!) || isOpen(d!));
 });
 
 test.serial('a dropped fd is closed by its last user, and a second add for a key retires the first', (t) => {

@@ -14,6 +14,7 @@ import { frameCredential, isManagementDaemon, setvolumeDict } from '../../xlator
 import { decodeResult } from '../../xlators/protocol/client/replies.js';
 import { rdevFromWire, rdevToWire } from '../../rpc/programs/convert.js';
 import { buildRequest } from '../../xlators/protocol/client/requests.js';
+import { lkOwnerFromPid } from '../../rpc/sunrpc/auth.js';
 
 const O = constants;
 const owner = {};
@@ -204,4 +205,18 @@ test('lock commands and open flags convert back on the brick side to what the cl
   t.is(lkCmdFromWire(6), 203, 'GF_LK_GETLK_FD');
   const cloexec = 0o2000000;
   t.is(gfFlagsToFlags(gfFlagsFromFlags(0o2 | 0o100 | cloexec)), 0o2 | 0o100 | cloexec, 'O_CLOEXEC survives (Node has no constant for it)');
+});
+
+test('a credential without a lock owner carries its own pid\'s bytes, whichever pid asked before; groups follow send-gids', (t) => {
+  for (const pid of [7, 8, 7, 0x01020304, 8]) {
+    const cred = frameCredential(createFrame({ pid, uid: 1, gid: 2, groups: [5, 6] }), true);
+    if (cred.flavor !== 'glusterfs-v3') return t.fail('not v3');
+    t.deepEqual(cred.lkOwner, lkOwnerFromPid(pid));
+    t.deepEqual(cred.groups, [5, 6]);
+  }
+  const owner = Buffer.from('owner-of-a-lock');
+  const own = frameCredential(createFrame({ pid: 7, lkOwner: owner, groups: [5] }), false);
+  if (own.flavor !== 'glusterfs-v3') return t.fail('not v3');
+  t.deepEqual(own.lkOwner, owner);
+  t.deepEqual(own.groups, []);
 });

@@ -19,7 +19,9 @@ async function adoptedServer(t: import('ava').ExecutionContext, unix: boolean) {
   const conns: RpcConnection[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  const accepts: Socket[] = [];
   const server: Server = createServer({ pauseOnConnect: true }, (accepted) => {
+    accepts.push(accepted);
     // Adopt only once the client's calls are queued in the kernel: nothing may be lost.
     void gate.then(() => {
       const { socket, attach } = adoptAccepted(accepted);
@@ -39,10 +41,12 @@ async function adoptedServer(t: import('ava').ExecutionContext, unix: boolean) {
   await new Promise<void>((r) => ('path' in addr ? server.listen(addr.path, r) : server.listen(0, '127.0.0.1', r)));
   const where: RpcAddress = 'path' in addr ? addr : { host: '127.0.0.1', port: (server.address() as AddressInfo).port };
   const client = await connectRpc(where, { frameTimeoutMs: 10_000 });
-  t.teardown(() => {
+  t.teardown(async () => {
     client.close();
     conns.forEach((c) => c.close());
-    server.close();
+    adopted.forEach(({ socket }) => socket.destroy());
+    accepts.forEach((s) => s.destroy()); // accepted but never adopted (a test that failed early)
+    await new Promise<void>((r) => server.close(() => r()));
   });
   return { client, stored, adopted, release };
 }

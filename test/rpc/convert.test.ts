@@ -36,6 +36,7 @@ test('a Dict becomes a gfx_dict with GlusterFS type numbers, NUL-terminated keys
 test('a dict\'s xdr_size is the encoded size of its pairs for every value type and key length', (t) => {
   const d = new Dict().setDouble('d', 1.5).set('iatt', { type: 'iatt', value: iatt }).setStr('', '').setStr('abc', 'abcd').setBin('k'.repeat(255), Buffer.alloc(7));
   for (let n = 1; n <= 9; n++) d.setUint('u'.repeat(n), BigInt(n));
+  d.setInt('i', -5n).setGfid('g', iatt.gfid);
   const w = dictToWire(d);
   t.is(w.xdr_size, encode(gfx_dict, w).length - 12);
   t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w))), d);

@@ -136,9 +136,9 @@ export function cleanXdata(self: DhtSelf, xdata: Dict | undefined): Dict | undef
   // Most replies carry none of them (a file's lookup asks only for the link marker): no copy.
   if (!xdata.has(layoutXattr) && !xdata.has(linkXattr) && !xdata.has(commitXattr)) return xdata;
   const d = xdata.clone();
-  d.delete(self.priv.layoutXattr);
-  d.delete(self.priv.linkXattr);
-  d.delete(self.priv.commitXattr);
+  d.delete(layoutXattr);
+  d.delete(linkXattr);
+  d.delete(commitXattr);
   return d.size ? d : undefined;
 }
 

@@ -84,16 +84,16 @@ export function internalCredential(): Credential {
   return { flavor: 'glusterfs-v3', pid: 0, uid: 0, gid: 0, groups: [], lkOwner: lkOwnerFromPid(0), flags: 0, ctime: { sec: 0n, nsec: 0 } };
 }
 
+/** The pid-derived lk-owner made last: a program's requests come from one pid after another. */
+let lastOwner = { pid: 0, owner: lkOwnerFromPid(0) };
+const NO_GROUPS = Object.freeze([]) as unknown as number[];
+const ZERO_CTIME = Object.freeze({ sec: 0n, nsec: 0 });
+
 /**
  * AUTH_GLUSTERFS_v3 for a caller. The lk-owner is the frame's, or the pid's bytes when it has
  * none (as rpc-clnt does); groups are dropped when send-gids is off and trimmed to what fits in
  * the 400 bytes of a credential. ctime stays 0: a 10.3 client sends 0 there.
  */
-/** The pid-derived lk-owner made last: a program's requests come from one pid after another. */
-let lastOwner = { pid: 0, owner: lkOwnerFromPid(0) };
-const NO_GROUPS: number[] = [];
-const ZERO_CTIME = Object.freeze({ sec: 0n, nsec: 0 });
-
 export function frameCredential(frame: Frame, sendGids: boolean): Credential {
   let lkOwner: Buffer;
   if (frame.lkOwner.length) lkOwner = frame.lkOwner.subarray(0, MAX_LK_OWNER);

@@ -105,12 +105,18 @@ export class Call {
     return undefined;
   }
 
+  /** Every anonymous fd is released even if one release fails; the first failure is rethrown. */
   private async releaseAnonymous(): Promise<void> {
-    try {
-      for (const fd of this.anonymous) await this.graph.release(fd, fd.inode.type === IaType.DIR);
-    } finally {
-      this.unrefHeld();
+    let failure: unknown;
+    for (const fd of this.anonymous) {
+      try {
+        await this.graph.release(fd, fd.inode.type === IaType.DIR);
+      } catch (err) {
+        failure ??= err;
+      }
     }
+    this.unrefHeld();
+    if (failure !== undefined) throw failure;
   }
 
   private unrefHeld(): void {

@@ -55,7 +55,6 @@ function accept(self: ServerSelf, accepted: Socket): void {
     logger: self.log,
     name: peer.family === 'unix' ? `unix:${peer.address}` : `${peer.address}:${peer.port}`,
   });
-  attach(conn);
   const client = new ServerClient(conn, peer, o['rpc.outstanding-rpc-limit']);
   priv.clients.set(conn, client);
   self.log.debug(`connection from ${client.peer}`);
@@ -68,6 +67,8 @@ function accept(self: ServerSelf, accepted: Socket): void {
     squash: () => ({ root: o['root-squash'], all: o['all-squash'], anonuid: o.anonuid, anongid: o.anongid }),
     clientOf: (ctx) => clientOf(ctx.connection),
   }));
+  // Reading starts once every program is served (anything read before is replayed by attach).
+  attach(conn);
   conn.on('close', (err?: Error) => {
     const done = disconnect(self, client, err)
       .catch((e: unknown) => self.log.error(`cleaning up after client ${client.peer} failed: ${(e as Error).message}`))
@@ -102,7 +103,8 @@ async function shutdown(self: ServerSelf): Promise<void> {
   const priv = self.priv;
   if (priv.closing) return;
   priv.closing = true;
-  // net.Server.close calls back only once every connection is gone: close them after asking.
+  // Stop listening. Adopted connections are not net.Server's (adoptAccepted): each is closed here
+  // and its cleanup, registered by its 'close', is waited for below.
   const closed = Promise.all(priv.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   for (const conn of priv.clients.keys()) conn.close(new Error('the server is shutting down'));
   await closed;

@@ -62,7 +62,10 @@ export class PinnedFds {
   add(key: string, fd: number): Pin {
     const pin: Pin = { fd, at: this.now(), users: 1, dead: false };
     const old = this.pins.get(key);
-    if (old) this.pins.delete(key), this.retire(old);
+    if (old) {
+      this.pins.delete(key);
+      this.retire(old);
+    }
     this.pins.set(key, pin);
     this.latest = pin;
     if (this.pins.size > this.limit) {
@@ -92,6 +95,7 @@ export class PinnedFds {
   clear(): void {
     for (const pin of this.pins.values()) this.retire(pin);
     this.pins.clear();
+    this.latest = undefined;
   }
 
   private retire(pin: Pin): void {

@@ -1,3 +1,4 @@
+import { viewOf } from '../../../../runtime/core/bytes.js';
 import { Size } from './abi.js';
 
 /** struct fuse_in_header. */
@@ -14,8 +15,6 @@ export interface InHeader {
 }
 
 const LE = true;
-/** A DataView over exactly a buffer's bytes (its accessors compile inline; see rpc/xdr/io.ts). */
-const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 export function decodeHeader(buf: Buffer): InHeader {
   if (buf.length < Size.IN_HEADER) throw new RangeError(`short FUSE request: ${buf.length} bytes`);

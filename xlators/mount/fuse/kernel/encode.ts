@@ -1,3 +1,4 @@
+import { viewOf } from '../../../../runtime/core/bytes.js';
 import { Size } from './abi.js';
 import type { Attr, DirEntryOut, DirList, Entry, FileLock, Statfs } from './types.js';
 
@@ -19,8 +20,6 @@ function splitTimeout(seconds: number): readonly [number, number] {
 const TWO32 = 0x1_0000_0000;
 const LE = true;
 
-/** A DataView over exactly a buffer's bytes: V8 compiles its accessors inline (see rpc/xdr/io.ts). */
-const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * A non-negative integer below 2^53 as a little-endian u64, written as two 32-bit words: no

@@ -175,12 +175,12 @@ export class FuseSession {
         req = Buffer.allocUnsafe(n);
         buf.copy(req, 0, 0, n);
       }
-      this.handle(req);
+      const counted = this.handle(req);
       // Nothing else in flight: a caller waiting for this answer (one request at a time, as most
       // programs make them) has queued nothing more, and reading on would only find EAGAIN, a
       // wasted syscall per request. Epoll is level-triggered: anything queued meanwhile calls
       // back at once. With requests in flight (concurrent callers, read-ahead) keep draining.
-      if (this.inflight.size <= 1) break;
+      if (this.inflight.size <= (counted ? 1 : 0)) break;
     }
     // libuv stops a poll that failed: without this the session would wait forever.
     if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
@@ -214,9 +214,18 @@ export class FuseSession {
     if (this.ended) return;
     let len = 0;
     for (const b of payload) len += b.length;
-    const head = outHeader(unique, error, len, this.header);
-    // One inline writev (a write to /dev/fuse never blocks, and takes the reply whole or not at all).
-    const n = native.writevNb(this.fd, head, payload);
+    let n: number;
+    try {
+      const head = outHeader(unique, error, len, this.header);
+      // One inline writev (a write to /dev/fuse never blocks, and takes the reply whole or not at all).
+      n = native.writevNb(this.fd, head, payload);
+    } catch (err) {
+      // A reply we could not even build (a bug): say so, and still answer, so the caller is not
+      // left waiting in the kernel.
+      this.opts.onError?.(err, `reply to request ${unique}`);
+      if (error === 0) this.reply(unique, -EIO, []);
+      return;
+    }
     // ENOENT: the kernel gave up on the request (interrupted); nothing to do.
     if (n < 0 && n !== -ENOENT) this.opts.onError?.(errnoError(n, 'writev'), `reply to request ${unique}`);
   }
@@ -242,13 +251,14 @@ export class FuseSession {
     });
   }
 
-  private handle(buf: Buffer): void {
+  /** One request; true when it is now in flight (answered later), false when handled already. */
+  private handle(buf: Buffer): boolean {
     let h: InHeader;
     try {
       h = decodeHeader(buf);
     } catch (err) {
       this.opts.onError?.(err, 'decode');
-      return;
+      return false;
     }
     const r = bodyReader(buf, h);
     const fs = this.opts.fs;
@@ -263,31 +273,32 @@ export class FuseSession {
             () => (this.reply(h.unique, 0, [reply]), this.resolveReady(conn)),
             (err) => (this.reply(h.unique, -EIO, []), this.rejectReady(err)),
           );
-          return;
+          return false;
         }
         case Op.FORGET:
           fs.forget?.(h.nodeid, Number(r.u64()));
-          return;
+          return false;
         case Op.BATCH_FORGET: {
           const count = r.u32();
           r.skip(4);
           for (let i = 0; i < count && r.remaining >= Size.FORGET_ONE; i++) fs.forget?.(r.u64(), Number(r.u64()));
-          return;
+          return false;
         }
         case Op.INTERRUPT:
           // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
           // (the kernel interrupts only requests it has handed to us, and we read in order).
           this.inflight.get(r.u64())?.interrupt();
-          return;
+          return false;
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
-          return;
+          return false;
       }
     } catch (err) {
       this.opts.onError?.(err, OP_NAMES.get(h.opcode) ?? `opcode ${h.opcode}`);
-      return;
+      return false;
     }
     this.serve(h, r);
+    return true;
   }
 
   private serve(h: InHeader, r: ReturnType<typeof bodyReader>): void {
