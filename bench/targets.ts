@@ -121,7 +121,7 @@ export class ForegroundMount {
  * for days, so the steady state is the figure worth comparing. Every target gets the same
  * warm-up rounds (GlusterFS and the local disk have nothing to warm, beyond the page cache).
  */
-export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup = 0): Promise<Map<string, Phase[]>> {
+export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Map<string, Phase[]>> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < warmup; round++) {
     for (const t of targets) {

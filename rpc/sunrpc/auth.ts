@@ -1,3 +1,4 @@
+import { copyOf } from '../../runtime/core/bytes.js';
 import { RpcEncodeError } from '../xdr/errors.js';
 import { array, decode, encode, int, opaque, struct, uhyper, uint, type Infer } from '../xdr/schema.js';
 import type { XdrWriter } from '../xdr/io.js';
@@ -81,7 +82,7 @@ export function credentialFromAuth(auth: OpaqueAuth): Credential {
         flavor: 'glusterfs-v3', pid: a.pid, uid: a.uid, gid: a.gid, groups: Object.freeze(a.groups) as number[], lkOwner: a.lk_owner,
         flags: a.flags, ctime: Object.freeze({ sec: a.ctime_sec, nsec: a.ctime_nsec }),
       });
-      lastV3 = { body: Buffer.from(auth.body), cred };
+      lastV3 = { body: copyOf(auth.body), cred };
       return cred;
     }
     default:

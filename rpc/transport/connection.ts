@@ -77,6 +77,7 @@ export class RpcConnection extends EventEmitter {
   /** See hold(). */
   private held = false;
   private readonly heldRecords: Buffer[] = [];
+  private replaying = false;
   private closedWith: Error | null | undefined;
   private emittedClose = false;
   readonly log: Logger;
@@ -270,7 +271,18 @@ export class RpcConnection extends EventEmitter {
     // Held, the socket is not read either: what waits here is bounded by the reads before.
     if (held) this.socket.pause();
     else this.socket.resume();
-    while (!this.held && this.heldRecords.length > 0 && !this.closed) this.onRecord(this.heldRecords.shift()!);
+    // Replayed by index (a read can have brought hundreds: shift() per record is quadratic); a
+    // record that holds the connection again leaves the rest queued. A release from inside a
+    // replayed record leaves the replay to the loop already running.
+    if (this.replaying) return;
+    this.replaying = true;
+    let i = 0;
+    try {
+      while (!this.held && i < this.heldRecords.length && !this.closed) this.onRecord(this.heldRecords[i++]!);
+    } finally {
+      this.heldRecords.splice(0, i);
+      this.replaying = false;
+    }
   }
 
   private dispatch(records: Buffer[]): void {

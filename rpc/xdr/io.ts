@@ -1,4 +1,4 @@
-import { viewOf } from '../../runtime/core/bytes.js';
+import { copyOf, viewOf } from '../../runtime/core/bytes.js';
 import { RpcDecodeError, RpcEncodeError } from './errors.js';
 
 /** Bytes of zero padding after `n` bytes of opaque data (XDR aligns to 4). */
@@ -118,7 +118,7 @@ export class XdrWriter {
 
   /** A copy of what was written. */
   finish(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    return copyOf(this.buf, 0, this.pos);
   }
 
   /**
@@ -195,7 +195,7 @@ export class XdrReader {
   bytes(n: number, what: string): Buffer {
     const p = pad(n);
     this.need(n + p, what);
-    const out = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
+    const out = copyOf(this.buf, this.pos, this.pos + n);
     this.pos += n + p;
     return out;
   }
@@ -218,6 +218,6 @@ export class XdrReader {
   rest(): Buffer {
     const view = this.buf.subarray(this.pos, this.end);
     this.pos = this.end;
-    return view.length >= REST_VIEW_MIN ? view : Buffer.from(view);
+    return view.length >= REST_VIEW_MIN ? view : copyOf(view);
   }
 }

@@ -9,6 +9,7 @@ import { gfidToBuffer, newGfid, ROOT_GFID } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
 import { native } from '../../native/index.js';
 import { handlePath, locOf, posixGraph, type Ctx } from './helpers.js';
+import { pinClock } from '../../xlators/storage/posix/resolve.js';
 
 const errno = (code: keyof typeof E) => ({ message: new RegExp(`^${code}`) });
 
@@ -89,7 +90,11 @@ test('a symlink planted in the brick pointing outside is never followed', async 
   t.is(fs.readFileSync(path.join(out, 'secret'), 'utf8'), 'secret');
 });
 
-test('a directory swapped for a symlink after it got its gfid is never reached through the symlink: a brick resolving the gfid refuses it, one that had it open keeps the directory itself or refuses', async (t) => {
+// Serial: it moves the kept fds' clock, which every brick of this process reads.
+test.serial('a directory swapped for a symlink after it got its gfid is never reached through the symlink: a brick resolving the gfid refuses it, one that had it open keeps the directory itself until its fd ages out, then refuses', async (t) => {
+  let clock = Date.now();
+  pinClock.now = () => clock;
+  t.teardown(() => (pinClock.now = () => Date.now()));
   const g = await posixGraph(t);
   const out = outsideDir(t);
   const d = await g.mkdir('/d');
@@ -103,13 +108,14 @@ test('a directory swapped for a symlink after it got its gfid is never reached t
   const newLoc = () => ({ path: '/d/sub/x', name: 'x', parent: subLoc.inode, pargfid: sub.gfid, inode: g.graph.itable.create() });
   await t.throwsAsync(fresh.fops.mkdir(fresh.frame(), { loc: newLoc(), mode: 0o755, umask: 0 }), errno('ESTALE'));
   await t.throwsAsync(fresh.fops.stat(fresh.frame(), { loc: { path: 'x', gfid: sub.gfid } }), errno('ESTALE'));
-  // The brick that created it may still hold the directory's own fd (kept for a second): the
-  // mkdir then lands in the real one; once that fd aged out, it is refused as above.
-  const kept = await g.fops.mkdir(g.frame(), { loc: newLoc(), mode: 0o755, umask: 0 }).then(
-    () => true,
-    (err: unknown) => (t.is((err as { code?: string }).code, 'ESTALE'), false),
-  );
-  if (kept) t.true(fs.statSync(path.join(g.dir, 'd/sub.real/x')).isDirectory());
+  // The brick that created it still holds the directory's own fd (kept for a second): the mkdir
+  // lands in the real directory. Once that fd has aged out, it is refused as above.
+  await g.fops.mkdir(g.frame(), { loc: newLoc(), mode: 0o755, umask: 0 });
+  t.true(fs.statSync(path.join(g.dir, 'd/sub.real/x')).isDirectory());
+  clock += 1500;
+  const later = { ...newLoc(), path: '/d/sub/y', name: 'y' };
+  await t.throwsAsync(g.fops.mkdir(g.frame(), { loc: later, mode: 0o755, umask: 0 }), errno('ESTALE'));
+  t.false(fs.existsSync(path.join(g.dir, 'd/sub.real/y')));
   // also when the swapped directory is higher up the chain
   fs.unlinkSync(path.join(g.dir, 'd/sub'));
   fs.renameSync(path.join(g.dir, 'd/sub.real'), path.join(g.dir, 'd/sub'));

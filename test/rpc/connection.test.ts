@@ -189,3 +189,36 @@ test('closing a connection fails its outstanding calls', async (t) => {
   await t.throwsAsync(client.call(GFS4, GFS4.procs.lookup, lookupArgs), { instanceOf: RpcConnectionClosedError });
 });
 
+
+test('calls read while a connection is held run in order once it is released, each once', async (t) => {
+  const seen: string[] = [];
+  let server!: RpcConnection;
+  const { client } = await pair(t, (c) => {
+    server = c;
+    c.hold(true);
+    c.serve(GFS4, {
+      lookup: (args) => {
+        seen.push(args.bname);
+        // Held again while the replay runs (as a server's outstanding-call limit does) and
+        // released later: nothing may run twice or be lost.
+        if (args.bname === 'n100') {
+          c.hold(true);
+          setTimeout(() => c.hold(false), 20);
+        }
+        return { value: lookupReply(0) };
+      },
+    });
+  });
+  const names = Array.from({ length: 300 }, (_, i) => `n${i}`);
+  const calls = names.map((bname) => client.call(GFS4, GFS4.procs.lookup, { ...lookupArgs, bname }));
+  await new Promise((r) => setTimeout(r, 100));
+  t.deepEqual(seen, [], 'nothing runs while held');
+  server.hold(false);
+  await Promise.all(calls);
+  await new Promise((r) => setTimeout(r, 60)); // past the second release
+  // Another hold and release finds nothing left to run again.
+  server.hold(true);
+  server.hold(false);
+  await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(seen, names);
+});

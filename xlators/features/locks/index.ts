@@ -32,8 +32,6 @@ export interface LocksPriv {
 
 type Self = Xlator<LocksOptions, LocksPriv>;
 
-/** The bridge marks flock(2) requests this way; everything else is fcntl. */
-
 /**
  * fcntl commands. The fop carries Linux's numbers (F_GETLK 5, F_SETLK 6, F_SETLKW 7; the *64
  * variants are the same on 64-bit, 12-14 on 32-bit). GlusterFS's wire numbers (GF_LK_GETLK 0,

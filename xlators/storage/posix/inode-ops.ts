@@ -61,7 +61,7 @@ export async function truncate(self: PosixSelf, _f: Frame, a: FopArgs<'truncate'
     if (!r.st.isFile()) throw new FopError(E.EINVAL, 'truncate of a non-regular file');
     const prebuf = toIatt(r.st, r.gfid);
     await withFd(await self.priv.brick.openAt(r.fd, refName(r), C.O_WRONLY), (fd) => kfd.ftruncate(fd, a.offset));
-    return { prebuf, postbuf: await statIatt(r.path, r.gfid) };
+    return { prebuf, postbuf: statIatt(r.path, r.gfid) };
   });
 }
 
@@ -88,7 +88,7 @@ export async function setattr(self: PosixSelf, _f: Frame, a: FopArgs<'setattr'>)
       const [at, mt] = timesFor(a.stbuf, v);
       native.utimensatSync(r.path, at, mt, true);
     }
-    return { statpre, statpost: await statIatt(r.path, r.gfid) };
+    return { statpre, statpost: statIatt(r.path, r.gfid) };
   });
 }
 

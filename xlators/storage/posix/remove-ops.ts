@@ -121,7 +121,7 @@ export async function rename(self: PosixSelf, _frame: Frame, a: FopArgs<'rename'
         resolver.invalidate(); // every cached path below the moved directory changed
       }
       return {
-        buf: await statIatt(to.path, gfid),
+        buf: statIatt(to.path, gfid),
         preoldparent,
         postoldparent: parentIatt(from),
         prenewparent,

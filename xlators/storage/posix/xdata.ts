@@ -1,3 +1,4 @@
+import { copyOf } from '../../../runtime/core/bytes.js';
 import { native } from '../../../native/index.js';
 import { Dict } from '../../../runtime/core/dict.js';
 import { E } from '../../../runtime/core/fop-error.js';
@@ -49,7 +50,7 @@ export async function fillRequestedXattrs(path: string, req: Dict | undefined, a
     // -errno: most requested keys are absent (DHT asks every file for its link-to), and a thrown
     // error per key cost more than the lookup's own syscalls.
     const n = at ? native.getxattrAt(at.dirFd, at.name, key, xattrBuf) : -E.ERANGE;
-    if (n >= 0) (out ??= new Dict()).setBin(key, Buffer.from(xattrBuf.subarray(0, n)));
+    if (n >= 0) (out ??= new Dict()).setBin(key, copyOf(xattrBuf, 0, n));
     else if (n === -E.ERANGE) {
       const value = native.lgetxattrNb(path, key);
       if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);

@@ -1,4 +1,5 @@
 /** Requests on open files: open/create, I/O, sync, locks, fallocate, lseek, copy_file_range. */
+import { constants } from 'node:fs';
 import { Dict } from '../../../../runtime/core/dict.js';
 import { FLOCK_KEY } from '../../../../runtime/fops/types.js';
 import { Fd } from '../../../../runtime/core/fd.js';
@@ -8,7 +9,6 @@ import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel
 import { fromFlock, ownerBytes, toFlock } from './attr.js';
 import type { BridgeCore } from './core.js';
 
-const O_TRUNC = 0o1000;
 const F_GETLK = 5;
 const F_SETLK = 6;
 const F_SETLKW = 7;
@@ -27,7 +27,7 @@ export async function open(b: BridgeCore, ctx: RequestContext, flags: number): P
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
   // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
   // is ours, not a change made elsewhere for the next write or stat to see.
-  if (flags & O_TRUNC) b.forgetMtime(inode);
+  if (flags & constants.O_TRUNC) b.forgetMtime(inode);
   return openReply(b, res.fd ?? fd);
 }
 

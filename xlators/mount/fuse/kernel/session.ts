@@ -1,5 +1,6 @@
 import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
 import { errnoError, native } from '../../../../native/index.js';
+import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
@@ -172,15 +173,15 @@ export class FuseSession {
         req = buf.subarray(0, n);
         this.buf = Buffer.allocUnsafe(this.bufSize);
       } else {
-        req = Buffer.allocUnsafe(n);
-        buf.copy(req, 0, 0, n);
+        req = copyOf(buf, 0, n);
       }
-      const counted = this.handle(req);
+      const idle = this.inflight.size === 0;
+      this.handle(req);
       // Nothing else in flight: a caller waiting for this answer (one request at a time, as most
       // programs make them) has queued nothing more, and reading on would only find EAGAIN, a
       // wasted syscall per request. Epoll is level-triggered: anything queued meanwhile calls
       // back at once. With requests in flight (concurrent callers, read-ahead) keep draining.
-      if (this.inflight.size <= (counted ? 1 : 0)) break;
+      if (idle) break;
     }
     // libuv stops a poll that failed: without this the session would wait forever.
     if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
@@ -239,9 +240,10 @@ export class FuseSession {
   invalidateInode(nodeid: bigint, offset = 0n, len = 0n): void {
     if (this.ended || this.conn === undefined || this.conn.minor < 12) return;
     const body = Buffer.allocUnsafe(Size.NOTIFY_INVAL_INODE);
-    body.writeBigUInt64LE(nodeid, 0);
-    body.writeBigInt64LE(offset, 8);
-    body.writeBigInt64LE(len, 16);
+    const d = viewOf(body);
+    d.setBigUint64(0, nodeid, true);
+    d.setBigInt64(8, offset, true);
+    d.setBigInt64(16, len, true);
     const head = outHeader(0n, Notify.INVAL_INODE, body.length);
     this.notifying++;
     writev(this.fd, [head, body], (err) => {
@@ -251,14 +253,13 @@ export class FuseSession {
     });
   }
 
-  /** One request; true when it is now in flight (answered later), false when handled already. */
-  private handle(buf: Buffer): boolean {
+  private handle(buf: Buffer): void {
     let h: InHeader;
     try {
       h = decodeHeader(buf);
     } catch (err) {
       this.opts.onError?.(err, 'decode');
-      return false;
+      return;
     }
     const r = bodyReader(buf, h);
     const fs = this.opts.fs;
@@ -273,32 +274,31 @@ export class FuseSession {
             () => (this.reply(h.unique, 0, [reply]), this.resolveReady(conn)),
             (err) => (this.reply(h.unique, -EIO, []), this.rejectReady(err)),
           );
-          return false;
+          return;
         }
         case Op.FORGET:
           fs.forget?.(h.nodeid, Number(r.u64()));
-          return false;
+          return;
         case Op.BATCH_FORGET: {
           const count = r.u32();
           r.skip(4);
           for (let i = 0; i < count && r.remaining >= Size.FORGET_ONE; i++) fs.forget?.(r.u64(), Number(r.u64()));
-          return false;
+          return;
         }
         case Op.INTERRUPT:
           // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
           // (the kernel interrupts only requests it has handed to us, and we read in order).
           this.inflight.get(r.u64())?.interrupt();
-          return false;
+          return;
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
-          return false;
+          return;
       }
     } catch (err) {
       this.opts.onError?.(err, OP_NAMES.get(h.opcode) ?? `opcode ${h.opcode}`);
-      return false;
+      return;
     }
     this.serve(h, r);
-    return true;
   }
 
   private serve(h: InHeader, r: ReturnType<typeof bodyReader>): void {
