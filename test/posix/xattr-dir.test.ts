@@ -138,3 +138,28 @@ test('opendir of a file is ENOTDIR', async (t) => {
   await g.create('/f');
   await t.throwsAsync(openDir(t, g, '/f'), errno('ENOTDIR'));
 });
+
+test('requested xattrs come back whole from lookup and readdirp, values past 4 KiB and small ones alike', async (t) => {
+  // tmpfs takes xattr values past a block (ext4 without ea_inode refuses them with ENOSPC).
+  const brick = fs.mkdtempSync('/dev/shm/gfs-posix-');
+  t.teardown(() => fs.rmSync(brick, { recursive: true, force: true }));
+  const g = await posixGraph(t, {}, brick);
+  await g.mkdir('/d');
+  await g.create('/d/f', 'x');
+  const big = Buffer.alloc(6000, 7);
+  native.lsetxattrSync(path.join(g.dir, 'd/f'), 'trusted.big', big);
+  native.lsetxattrSync(path.join(g.dir, 'd/f'), 'trusted.small', Buffer.from('s'));
+  const req = new Dict().setUint('trusted.big', 0).setUint('trusted.small', 0).setUint('trusted.none', 0);
+  const loc = await locOf(g, '/d/f');
+  const named = await g.fops.lookup(g.frame(), { loc: { path: '/d/f', name: 'f', parent: loc.parent, pargfid: loc.pargfid }, xdata: req });
+  t.deepEqual(named.xdata?.getBin('trusted.big'), big);
+  t.deepEqual(named.xdata?.getBin('trusted.small'), Buffer.from('s'));
+  t.false(named.xdata?.has('trusted.none') ?? false);
+  const nameless = await g.fops.lookup(g.frame(), { loc: { path: '<gfid>', gfid: loc.gfid }, xdata: req });
+  t.deepEqual(nameless.xdata?.getBin('trusted.big'), big);
+  const fd = await openDir(t, g, '/d');
+  const { entries } = await g.fops.readdirp(g.frame(), { fd, size: 1 << 16, offset: 0n, xdata: req });
+  const f = entries.find((e) => e.name === 'f')!;
+  t.deepEqual(f.dict?.getBin('trusted.big'), big);
+  t.deepEqual(f.dict?.getBin('trusted.small'), Buffer.from('s'));
+});

@@ -125,7 +125,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
     entry.ino = entry.stat.ino;
     entry.inode = table.find(gfid) ?? table.create();
     if (wantXattrs) {
-      const dict = await fillRequestedXattrs(`/proc/self/fd/${c.kfd}/${name}`, a.xdata, { dirFd: c.kfd, name });
+      const dict = await fillRequestedXattrs(a.xdata, { dirFd: c.kfd, name });
       if (dict) entry.dict = dict;
     }
   }

@@ -16,10 +16,11 @@ const fdIatt = (c: PosixFd): Iatt => fstatIatt(c.kfd, c.gfid);
 const closeStat = new Float64Array(STAT_FIELDS);
 
 /** Run a change on an fd and answer with the iatt before and after, as most fd fops do. */
-async function prePost(self: PosixSelf, fd: Fd, change: (c: PosixFd) => Promise<unknown>): Promise<{ prebuf: Iatt; postbuf: Iatt }> {
+async function prePost(self: PosixSelf, fd: Fd, change: (c: PosixFd) => Promise<unknown> | void): Promise<{ prebuf: Iatt; postbuf: Iatt }> {
   const c = fdCtx(self, fd);
   const prebuf = fdIatt(c);
-  await change(c);
+  const pending = change(c);
+  if (pending) await pending; // an inline change needs no turn of the queue
   return { prebuf, postbuf: fdIatt(c) };
 }
 
@@ -65,11 +66,13 @@ const INLINE_WRITE = 64 * 1024;
 
 export async function writev(self: PosixSelf, _f: Frame, a: FopArgs<'writev'>): Promise<FopResult<'writev'>> {
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
-  const inline = a.data.length <= INLINE_WRITE;
+  if (a.data.length <= INLINE_WRITE) {
+    return prePost(self, a.fd, (c) => {
+      for (let done = 0; done < a.data.length; ) done += fs.writeSync(c.kfd, a.data, done, a.data.length - done, a.offset + done);
+    });
+  }
   return prePost(self, a.fd, async (c) => {
-    for (let done = 0; done < a.data.length; ) {
-      done += inline ? fs.writeSync(c.kfd, a.data, done, a.data.length - done, a.offset + done) : await kfd.write(c.kfd, a.data, done, a.offset + done);
-    }
+    for (let done = 0; done < a.data.length; ) done += await kfd.write(c.kfd, a.data, done, a.offset + done);
   });
 }
 

@@ -35,7 +35,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
       throw err;
     }
     try {
-      return { inode: replyInode(self, loc), buf: toIatt(r.st, gfid), xdata: await fillRequestedXattrs(r.path, xdata) };
+      return { inode: replyInode(self, loc), buf: toIatt(r.st, gfid), xdata: await fillRequestedXattrs(xdata, r.path) };
     } finally {
       r.close();
     }
@@ -53,7 +53,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
       const buf = iattFromStat(stat, gfid); // before anything else uses the shared array
       const postparent = fstatIatt(e.dirFd, e.pargfid, e.parentPath);
       if (isDir) await symlinkHandle(self.priv.resolver, gfid, e.pargfid, e.name);
-      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(e.path, xdata, e) };
+      return { inode: replyInode(self, loc), buf, postparent, xdata: await fillRequestedXattrs(xdata, e) };
     }
     return await slowLookup(self, a, e);
   } finally {
@@ -87,6 +87,6 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
     inode: replyInode(self, loc),
     buf,
     postparent: fstatIatt(e.dirFd, e.pargfid, e.parentPath),
-    xdata: await fillRequestedXattrs(e.path, xdata, e),
+    xdata: await fillRequestedXattrs(xdata, e),
   };
 }

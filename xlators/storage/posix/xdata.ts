@@ -39,9 +39,10 @@ const xattrBuf = Buffer.allocUnsafe(4096);
  * posix_xattr_fill: a lookup (or readdirp) may name xattrs in xdata (DHT asks for its layout,
  * AFR for its changelog); those present on the entry come back in the reply's xdata. With `at`
  * (the entry's pinned parent and name) each key is read relative to the fd (getxattrAt) instead
- * of through a /proc/self/fd path walk; a value over 4 KiB is read through `path`.
+ * of through a /proc/self/fd path walk; a value over 4 KiB is read through the /proc path, made
+ * only then (a listing asks this for every entry). A plain `path` is read through that path.
  */
-export async function fillRequestedXattrs(path: string, req: Dict | undefined, at?: { dirFd: number; name: string }): Promise<Dict | undefined> {
+export async function fillRequestedXattrs(req: Dict | undefined, where: string | { dirFd: number; name: string }): Promise<Dict | undefined> {
   if (!req || req.size === 0) return undefined;
   let out: Dict | undefined;
   for (const key of req.keys()) {
@@ -49,9 +50,10 @@ export async function fillRequestedXattrs(path: string, req: Dict | undefined, a
     // Absent or not allowed: simply not returned, as GlusterFS does. Failures come back as
     // -errno: most requested keys are absent (DHT asks every file for its link-to), and a thrown
     // error per key cost more than the lookup's own syscalls.
-    const n = at ? native.getxattrAt(at.dirFd, at.name, key, xattrBuf) : -E.ERANGE;
+    const n = typeof where === 'string' ? -E.ERANGE : native.getxattrAt(where.dirFd, where.name, key, xattrBuf);
     if (n >= 0) (out ??= new Dict()).setBin(key, copyOf(xattrBuf, 0, n));
     else if (n === -E.ERANGE) {
+      const path = typeof where === 'string' ? where : `/proc/self/fd/${where.dirFd}/${where.name}`;
       const value = native.lgetxattrNb(path, key);
       if (typeof value !== 'number') (out ??= new Dict()).setBin(key, value);
     }
