@@ -36,7 +36,7 @@ export const SERVING_NODE_FLAGS = ['--initial-old-space-size=64'];
  * native/src/poll.c): the price is that a process's resident size does not shrink back below
  * what it once used, up to that much. Not done by the CLI and tests, which do not stream.
  */
-export function tuneServingProcess(): void {
+function tuneServingProcess(): void {
   native.tuneMalloc(16 << 20, 256 << 20);
 }
 
@@ -106,6 +106,7 @@ export interface ServeOptions {
 
 /** In the serving child: run, report ready or failure to a waiting parent, return the status. */
 export async function serveChild(o: ServeOptions): Promise<number> {
+  tuneServingProcess();
   const report = (m: unknown) => process.send?.(m);
   process.on('uncaughtException', (err) => {
     process.stderr.write(`${o.name}: uncaught exception: ${err.stack ?? err}\n`);

@@ -7,14 +7,13 @@
 import { basename, join } from 'node:path';
 import { parseBrickArgs, toBrickArgs, UsageError, USAGE, type BrickConfig } from './brick/options.js';
 import { describeBrickFailure, runBrick, setupBrickLogging } from './brick/run.js';
-import { runDetached, serveChild, tuneServingProcess } from './daemon.js';
+import { runDetached, serveChild } from './daemon.js';
 
 /** Set in the serving child started by daemonize (see daemon.ts for why it is a child). */
 const ROLE_ENV = 'GFS_BRICK_ROLE';
 
 function serve(cfg: BrickConfig, daemon: boolean): Promise<number> {
   setupBrickLogging(cfg);
-  tuneServingProcess();
   return serveChild({
     name: 'gfs-brick',
     daemon,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mountpointSlug, parseArgs, toArgs, UsageError, USAGE, type MountConfig } from './mount/options.js';
 import { ROLE_ENV, runAttached, runDetached } from './mount/daemon.js';
 import { describeFailure, runMount, setupLogging } from './mount/run.js';
-import { serveChild, tuneServingProcess } from './daemon.js';
+import { serveChild } from './daemon.js';
 
 function defaults(cfg: MountConfig, daemon: boolean): MountConfig {
   const slug = mountpointSlug(cfg.mountpoint);
@@ -21,7 +21,6 @@ function defaults(cfg: MountConfig, daemon: boolean): MountConfig {
 /** In the serving child: mount, report, serve until unmounted. */
 function serve(cfg: MountConfig, daemon: boolean): Promise<number> {
   setupLogging(cfg, cfg.logFile);
-  tuneServingProcess();
   return serveChild({
     name: 'gfs-mount',
     daemon,
