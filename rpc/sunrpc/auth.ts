@@ -1,4 +1,3 @@
-import { copyOf } from '../../runtime/core/bytes.js';
 import { RpcEncodeError } from '../xdr/errors.js';
 import { array, decode, encode, int, opaque, struct, uhyper, uint, type Infer } from '../xdr/schema.js';
 import type { XdrWriter } from '../xdr/io.js';
@@ -61,9 +60,6 @@ export function lkOwnerFromPid(pid: number): Buffer {
   return b;
 }
 
-/** The v3 credential decoded last, with its bytes (see credentialFromAuth); frozen, as it is shared. */
-let lastV3: { body: Buffer; cred: Credential } | undefined;
-
 export function credentialFromAuth(auth: OpaqueAuth): Credential {
   switch (auth.flavor) {
     case AuthFlavor.NULL:
@@ -73,17 +69,11 @@ export function credentialFromAuth(auth: OpaqueAuth): Credential {
       return { flavor: 'glusterfs-v2', pid: a.pid, uid: a.uid, gid: a.gid, groups: a.groups, lkOwner: a.lk_owner };
     }
     case AuthFlavor.GLUSTERFS_V3: {
-      // Our client sends the same credential call after call (same pid and owner, ctime 0): the
-      // last one decoded is reused while the bytes match. (A real GlusterFS client stamps each
-      // frame's ctime, so its calls cost one comparison more.)
-      if (lastV3 && auth.body.equals(lastV3.body)) return lastV3.cred;
       const a = decode(auth_glusterfs_params_v3, auth.body);
-      const cred: Credential = Object.freeze({
-        flavor: 'glusterfs-v3', pid: a.pid, uid: a.uid, gid: a.gid, groups: Object.freeze(a.groups) as number[], lkOwner: a.lk_owner,
-        flags: a.flags, ctime: Object.freeze({ sec: a.ctime_sec, nsec: a.ctime_nsec }),
-      });
-      lastV3 = { body: copyOf(auth.body), cred };
-      return cred;
+      return {
+        flavor: 'glusterfs-v3', pid: a.pid, uid: a.uid, gid: a.gid, groups: a.groups, lkOwner: a.lk_owner,
+        flags: a.flags, ctime: { sec: a.ctime_sec, nsec: a.ctime_nsec },
+      };
     }
     default:
       return { flavor: 'other', number: auth.flavor, body: auth.body };

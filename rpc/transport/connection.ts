@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { copyOf } from '../../runtime/core/bytes.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
-  writeCallHeader, writeReplyHeader, writeVerifier, type CallHeader, type ReplyBody,
+  writeCallHeader, writeReplyHeader, writeVerifier, type CallHeader, type OpaqueAuth, type ReplyBody,
 } from '../sunrpc/message.js';
 import { credentialFromAuth, writeCredential, type Credential } from '../sunrpc/auth.js';
 import { DEFAULT_MAX_RECORD, RecordDecoder, frameRecord } from '../sunrpc/record.js';
@@ -77,6 +78,8 @@ export class RpcConnection extends EventEmitter {
   /** See hold(). */
   private held = false;
   private readonly heldRecords: Buffer[] = [];
+  /** The credential this peer sent last, with its flavor and bytes (see credentialOf). */
+  private lastCred: { flavor: number; body: Buffer; cred: Credential } | undefined;
   private replaying = false;
   private closedWith: Error | null | undefined;
   private emittedClose = false;
@@ -352,6 +355,20 @@ export class RpcConnection extends EventEmitter {
     this.endAfterRefusal(what);
   }
 
+  /**
+   * A call's credential. A client sends the same one call after call (same pid, owner and
+   * groups; our client's ctime is 0): the last one decoded on this connection is reused while
+   * its bytes match, shared by those calls and so frozen. (A real GlusterFS client stamps each
+   * frame's ctime: its calls cost one comparison more.)
+   */
+  private credentialOf(auth: OpaqueAuth): Credential {
+    const last = this.lastCred;
+    if (last !== undefined && last.flavor === auth.flavor && auth.body.equals(last.body)) return last.cred;
+    const cred = Object.freeze(credentialFromAuth(auth));
+    this.lastCred = { flavor: auth.flavor, body: copyOf(auth.body), cred };
+    return cred;
+  }
+
   // No closures per call here: under tsx every named closure costs a defineProperty.
   private async onCall(xid: number, header: CallHeader, payload: Buffer): Promise<void> {
     if (header.rpcvers !== RPC_VERSION) return this.refuse(xid, `RPC version ${header.rpcvers}`, rpcMismatchReply());
@@ -365,7 +382,7 @@ export class RpcConnection extends EventEmitter {
     let cred: Credential;
     let args: Message<unknown>;
     try {
-      cred = credentialFromAuth(header.cred);
+      cred = this.credentialOf(header.cred);
     } catch {
       return this.refuse(xid, 'a malformed credential', authErrorReply(AuthStat.BADCRED));
     }
