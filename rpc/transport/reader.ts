@@ -4,8 +4,12 @@ import { native } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
 import type { RpcConnection } from './connection.js';
 
-/** One read buffer per connection, reused for every read: big enough for a 128 KiB READ reply. */
-const READ_BUFFER = 256 * 1024;
+/**
+ * One read buffer per connection, reused for every read. Many small records fit at once; the
+ * start of a large one (READ reply, WRITE call) is copied out of it, the rest of that record is
+ * read straight into its own buffer (DIRECT_MIN), so a larger buffer would only copy more.
+ */
+const READ_BUFFER = 64 * 1024;
 /** A fragment with at least this much still missing is read straight into its own buffer. */
 const DIRECT_MIN = 64 * 1024;
 

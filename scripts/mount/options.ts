@@ -36,7 +36,7 @@ Mounts the translator graph of VOLFILE on MOUNTPOINT through FUSE.
   -o direct-io-mode=MODE      auto, enable or disable
   -o fopen-keep-cache[=on|off] keep file pages cached across opens (default auto: on when the
                               kernel invalidates them on change, as GlusterFS)
-  -o read-ahead=SIZE          kernel readahead (default 1MB; 0 keeps the kernel's 128 KiB)
+  -o read-ahead=SIZE          kernel readahead (default 4MB; 0 keeps the kernel's 128 KiB)
   -o readdir-size=SIZE        entries asked of the volume per listing request (default 128KB)
   -o lru-limit=N              unused inodes kept (default 65536)
   -o fsname=NAME              mount source shown in /proc/mounts

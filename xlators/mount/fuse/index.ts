@@ -28,10 +28,10 @@ const options = {
   'lru-limit': { type: 'int', default: '65536', min: 0, description: 'Unused inodes kept in the inode table (gfs-mount passes it to the graph).' },
   'read-ahead': {
     type: 'size',
-    default: '1MB',
+    default: '4MB',
     min: '0',
     max: '64MB',
-    description: 'Kernel readahead of the mount (0: leave the kernel default of 128 KiB). At 1 MiB sequential reads arrive as 1 MiB requests that overlap.',
+    description: 'Kernel readahead of the mount (0: leave the kernel default of 128 KiB). At 4 MiB sequential reads arrive as 1 MiB requests, several in flight.',
   },
   'readdir-size': {
     type: 'size',
