@@ -200,6 +200,15 @@ export class XdrReader {
     return out;
   }
 
+  /** `n` bytes plus their padding as UTF-8 text, decoded in place (no copy of the bytes first). */
+  text(n: number, what: string): string {
+    const p = pad(n);
+    this.need(n + p, what);
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n + p;
+    return s;
+  }
+
   /** A length word, checked against a declared maximum and against the bytes left. */
   length(max: number, what: string, unit = 1): number {
     const at = this.pos;

@@ -94,7 +94,7 @@ export function string(max = DEFAULT_MAX): Codec<string> {
       w.uint(b.length);
       w.bytes(b);
     },
-    decode: (r) => r.bytes(r.length(max, 'string'), 'string').toString('utf8'),
+    decode: (r) => r.text(r.length(max, 'string'), 'string'),
   };
 }
 
