@@ -165,3 +165,24 @@ test('forged gfid handles pointing outside the brick, or at the wrong object, ar
   await t.throwsAsync(g.fops.stat(g.frame(), { loc: { path: 'x', gfid: gfid2 } }), errno('ESTALE'));
   t.deepEqual(fs.readdirSync(out).sort(), ['cd', 'secret']);
 });
+
+// Serial: it moves the kept fds' clock, which every brick of this process reads.
+test.serial('a hash directory (.glusterfs/xx/yy) moved aside behind the brick is still served through its kept fd for up to a minute, then opened afresh by path', async (t) => {
+  let clock = Date.now();
+  pinClock.now = () => clock;
+  t.teardown(() => (pinClock.now = () => Date.now()));
+  const g = await posixGraph(t);
+  const f = await g.create('/f');
+  const stat = () => g.fops.stat(g.frame(), { loc: { path: '', gfid: f.gfid } });
+  t.is((await stat()).buf.gfid, f.gfid);
+  // Someone moves the hash directory aside and leaves an empty one in its place.
+  const hashDir = path.dirname(handlePath(g.dir, f.gfid));
+  fs.renameSync(hashDir, `${hashDir}.aside`);
+  fs.mkdirSync(hashDir, { mode: 0o700 });
+  // The kept fd follows the directory it was opened on: a second later the handle is still found.
+  clock += 1500;
+  t.is((await stat()).buf.gfid, f.gfid);
+  // After a minute the path is opened again: the empty directory has no handle for the gfid.
+  clock += 60_000;
+  await t.throwsAsync(stat(), errno('ESTALE'));
+});

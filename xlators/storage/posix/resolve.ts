@@ -32,8 +32,32 @@ export interface EntryRef {
 
 const MAX_DEPTH = 4096;
 const CACHE_LIMIT = 16384;
-/** Directory and handle-directory fds kept open (pinned-fds.ts). */
+/** Directory fds kept open (pinned-fds.ts). */
 const PINNED_LIMIT = 1024;
+/**
+ * Hash directories (`.glusterfs/xx/yy`) whose fds are kept open, in a table of their own so that
+ * busy directories and hash directories do not evict each other. Every new file lands in another
+ * of the 65,536, so a small table is emptied by any pass over more files than it holds (each
+ * miss an open and a close). Sized from the fd limit: an eighth of it, 256 to 8,192.
+ */
+export const HASH_PINNED_LIMIT = Math.min(8192, Math.max(256, Math.floor(openFileLimit() / 8)));
+/**
+ * Hash directories are made by the brick and never removed, so their fds are checked again (the
+ * path opened afresh) only every minute: often enough to recover from someone removing or
+ * replacing one behind the brick's back, rarely enough that a pass over many files pays nothing.
+ */
+const HASH_MAX_AGE_MS = 60_000;
+
+/** The soft RLIMIT_NOFILE (Node raises it to the hard limit at start); 1024 if unreadable. */
+function openFileLimit(): number {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s+/)[3]);
+    return Number.isFinite(soft) && soft > 0 ? soft : 1024;
+  } catch {
+    return 1024;
+  }
+}
 
 /** Errors that mean "this gfid does not lead to a valid object inside the brick". */
 const STALE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EXDEV', 'EINVAL', 'ENODATA']);
@@ -73,6 +97,7 @@ export const pinClock = { now: (): number => Date.now() };
 export class Resolver {
   private readonly dirCache = new Map<Gfid, string>();
   private readonly pins = new PinnedFds(PINNED_LIMIT, 1000, () => pinClock.now());
+  private readonly hashPins = new PinnedFds(HASH_PINNED_LIMIT, HASH_MAX_AGE_MS, () => pinClock.now());
   /** The brick root's own fd, never closed by a release. */
   private readonly rootPin: Pin;
 
@@ -96,6 +121,7 @@ export class Resolver {
   close(): void {
     this.dirCache.clear();
     this.pins.clear();
+    this.hashPins.clear();
   }
 
   release(pin: Pin): void {
@@ -112,7 +138,7 @@ export class Resolver {
    */
   handleDir(gfid: Gfid, create = false): Pin {
     const rel = handleDirRel(gfid);
-    return this.pins.acquire(rel) ?? this.pins.add(rel, openHandleDir(this.brick, gfid, create));
+    return this.hashPins.acquire(rel) ?? this.hashPins.add(rel, openHandleDir(this.brick, gfid, create));
   }
 
   /** Path of a directory relative to the brick root, by pumping its handle symlinks. */
