@@ -16,19 +16,24 @@ interface FdEntry {
 }
 
 /**
- * The fd numbers one client was given (GlusterFS's per-client fdtable): the smallest free
- * number first, from 0, as gf_fd_unused_get hands them out.
+ * The fd numbers one client was given (GlusterFS's per-client fdtable): numbers from 0, and a
+ * released number is the next one handed out (the last released first: gf_fd_put pushes it on
+ * the table's free list, gf_fd_unused_get pops first_free). O(1) either way; searching for the
+ * smallest free number made each open cost as many steps as the client had fds open.
  */
 export class ClientFdTable {
   private readonly map = new Map<bigint, FdEntry>();
+  /** Released numbers, the last released on top. */
+  private readonly free: bigint[] = [];
+  /** The next number never handed out. */
+  private next = 0n;
 
   get size(): number {
     return this.map.size;
   }
 
   add(fd: Fd, dir: boolean): bigint {
-    let n = 0n;
-    while (this.map.has(n)) n++;
+    const n = this.free.pop() ?? this.next++;
     this.map.set(n, { fd, dir, users: 0 });
     return n;
   }
@@ -59,6 +64,7 @@ export class ClientFdTable {
     if (wait && e.users > 0) await new Promise<void>((resolve) => (e.closing = resolve));
     else e.closing = () => {};
     this.map.delete(n);
+    this.free.push(n);
     return { fd: e.fd, dir: e.dir };
   }
 

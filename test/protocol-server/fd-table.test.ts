@@ -1,0 +1,41 @@
+import test from 'ava';
+import { Fd } from '../../runtime/core/fd.js';
+import { InodeTable } from '../../runtime/core/inode.js';
+import { ClientFdTable } from '../../xlators/protocol/server/client.js';
+
+const fdOf = (table: InodeTable) => new Fd(table.create(), 0);
+
+test('a client\'s fd numbers start at 0 and a released number is handed out again, the last released first (gf_fd_unused_get)', async (t) => {
+  const itable = new InodeTable();
+  const fds = new ClientFdTable();
+  const given = [0, 1, 2, 3].map(() => fds.add(fdOf(itable), false));
+  t.deepEqual(given, [0n, 1n, 2n, 3n]);
+  await fds.remove(1n);
+  await fds.remove(3n);
+  t.is(fds.add(fdOf(itable), false), 3n);
+  t.is(fds.add(fdOf(itable), false), 1n);
+  t.is(fds.add(fdOf(itable), false), 4n);
+  t.is(fds.size, 5);
+});
+
+test('thousands of open fds keep distinct numbers through releases and reuse', async (t) => {
+  const itable = new InodeTable();
+  const fds = new ClientFdTable();
+  const open = new Map<bigint, Fd>();
+  for (let i = 0; i < 5000; i++) {
+    const fd = fdOf(itable);
+    const n = fds.add(fd, false);
+    t.false(open.has(n), `number ${n} handed out twice`);
+    open.set(n, fd);
+    // Release every third one again, so numbers are reused while others stay open.
+    if (i % 3 === 0) {
+      const victim = [...open.keys()][Math.floor(open.size / 2)]!;
+      t.is((await fds.remove(victim))?.fd, open.get(victim));
+      open.delete(victim);
+    }
+  }
+  t.is(fds.size, open.size);
+  for (const [n, fd] of open) t.is(fds.take(n), fd);
+  // Only numbers below the count ever handed out are used: released ones were reused first.
+  t.true([...open.keys()].every((n) => n < 5000n));
+});
