@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { native } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
@@ -12,6 +13,7 @@ import { decodeMessage, type ArgsOf, type Message, type Procedure, type Program,
 import { RpcDecodeError } from '../xdr/errors.js';
 import { XdrWriter } from '../xdr/io.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError } from './errors.js';
+import { handleFd } from './reader.js';
 
 /** GlusterFS's frame-timeout default: 1800 s. */
 export const DEFAULT_FRAME_TIMEOUT_MS = 1800_000;
@@ -54,6 +56,8 @@ const LAST_FRAGMENT = 0x80000000;
 const MAX_FRAGMENT = 0x7fffffff;
 /** First size of a record's writer: a header and a reply with a few iatts fit without growing. */
 const WRITER_START = 1024;
+/** Buffers one writev(2) takes here (the native call's limit: a head and 63 more). */
+const WRITEV_MAX = 64;
 /** The reply header of every successful call. */
 const SUCCESS = acceptedReply();
 
@@ -73,8 +77,11 @@ export class RpcConnection extends EventEmitter {
   /** One timer for every outstanding call's frame timeout, armed for the earliest deadline. */
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  /** Writes of one tick go out together (the socket is corked until the tick ends). */
-  private corked = false;
+  /** Records of this tick not yet written, and whether a flush is scheduled (see send). */
+  private out: Buffer[] = [];
+  private flushing = false;
+  /** The socket's fd for direct writes once known; null: never write it directly. */
+  private fd: number | null | undefined;
   /** See hold(). */
   private held = false;
   private readonly heldRecords: Buffer[] = [];
@@ -176,6 +183,8 @@ export class RpcConnection extends EventEmitter {
 
   /** Close this connection; outstanding calls fail with RpcConnectionClosedError. */
   close(err?: Error): void {
+    // A graceful close sends what this tick queued first (a reply written just before).
+    if (!err && this.out.length) this.flush();
     if (this.closedWith === undefined) this.closedWith = err ?? null;
     if (err) this.socket.destroy();
     else this.socket.end(() => this.socket.destroy());
@@ -220,26 +229,61 @@ export class RpcConnection extends EventEmitter {
   }
 
   /**
-   * Queue bytes on the socket. The socket is corked until the end of the current tick, so the
-   * records of one burst (replies finishing together, calls sent together) leave in one writev
-   * instead of one syscall each, and a record's header and payload are never copied together.
+   * Queue a record's bytes. The records of one tick (replies finishing together, calls sent
+   * together) leave in one writev at the end of the tick, a record's header and payload never
+   * copied together. The writev goes straight to the socket's fd while nothing is queued in the
+   * socket (the usual case: a loopback or LAN socket takes a reply whole): Node's stream layers
+   * (cork, buffered chunks, a write request and its completion callbacks) cost more than the
+   * syscall for a small record. Whatever the kernel does not take (EAGAIN, a short write, an
+   * error) goes through the socket, which queues it in order, waits for room, and reports errors;
+   * while anything is queued there, later records queue behind it.
    */
   private send(head: Buffer, payload?: Buffer): void {
     if (this.closed) return;
-    const s = this.socket;
-    if (!this.corked) {
-      this.corked = true;
-      s.cork();
-      process.nextTick(this.uncork);
+    this.out.push(head);
+    if (payload) this.out.push(payload);
+    if (!this.flushing) {
+      this.flushing = true;
+      process.nextTick(this.flush);
     }
-    s.write(head);
-    if (payload) s.write(payload);
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
+  private readonly flush = (): void => {
+    this.flushing = false;
+    const out = this.out;
+    this.out = [];
+    if (this.closed) return;
+    const s = this.socket;
+    let i = 0;
+    const fd = s.writableLength === 0 ? this.directFd() : undefined;
+    if (fd !== undefined) {
+      while (i < out.length) {
+        const end = Math.min(out.length, i + WRITEV_MAX);
+        const n = native.writevNb(fd, out[i]!, out.slice(i + 1, end));
+        if (n < 0) break;
+        let left = n;
+        while (i < end && left >= out[i]!.length) left -= out[i++]!.length;
+        if (i < end) {
+          out[i] = out[i]!.subarray(left);
+          break;
+        }
+      }
+    }
+    if (i === out.length) return;
+    s.cork();
+    for (; i < out.length; i++) s.write(out[i]!);
+    s.uncork();
   };
+
+  /** The fd direct writes may use: a connected plain socket's (not TLS, not a stream pair). */
+  private directFd(): number | undefined {
+    if (this.fd === undefined) {
+      const s = this.socket as Socket & { encrypted?: boolean };
+      if (s.encrypted || typeof native.writevNb !== 'function') this.fd = null;
+      else if (!s.connecting) this.fd = handleFd(s) ?? null;
+    }
+    return this.fd ?? undefined;
+  }
 
   private onData(chunk: Buffer): void {
     this.receive(chunk, false);
@@ -414,6 +458,7 @@ export class RpcConnection extends EventEmitter {
     if (this.closed) return;
     const err = new RpcDecodeError(`the peer sent ${what}`);
     this.log.error(`the peer sent ${what}; closing the connection`, { peer: this.name });
+    if (this.out.length) this.flush();
     this.closedWith = err;
     this.socket.end(() => this.socket.destroy());
     this.finish(err);

@@ -47,7 +47,7 @@ export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnec
 }
 
 /** The fd under a socket's libuv handle (TCP or pipe), when Node exposes it. */
-function handleFd(socket: Socket): number | undefined {
+export function handleFd(socket: Socket): number | undefined {
   const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }

@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -189,6 +190,38 @@ test('closing a connection fails its outstanding calls', async (t) => {
   await t.throwsAsync(client.call(GFS4, GFS4.procs.lookup, lookupArgs), { instanceOf: RpcConnectionClosedError });
 });
 
+
+test('records the kernel cannot take at once (a peer not reading) are sent whole and in order, and records sent while they drain queue behind them', async (t) => {
+  const seen: { offset: bigint; sum: string }[] = [];
+  let server!: RpcConnection;
+  const { client } = await pair(t, (c) => {
+    server = c;
+    c.hold(true);
+    c.serve(GFS4, {
+      writev: (args, ctx) => {
+        seen.push({ offset: args.offset, sum: createHash('sha1').update(ctx.payload!).digest('hex') });
+        return { value: { op_ret: args.size, op_errno: 0, xdata: NO_DICT, prestat: emptyIattx(), poststat: emptyIattx() } };
+      },
+    });
+  });
+  // 40 x 256 KiB: far more than the socket buffers hold while the server does not read, so
+  // writes come back short or EAGAIN and the rest queues behind them.
+  const payloads = Array.from({ length: 80 }, () => randomBytes(256 * 1024));
+  const send = (i: number) =>
+    client.call(GFS4, GFS4.procs.writev, { gfid: Buffer.alloc(16), fd: 1n, offset: BigInt(i), size: payloads[i]!.length, flag: 0, xdata: NO_DICT }, { payload: payloads[i]! });
+  const calls = payloads.slice(0, 40).map((_, i) => send(i));
+  await new Promise((r) => setTimeout(r, 100));
+  t.true(client.socket.writableLength > 0, 'some records wait in the socket');
+  server.hold(false);
+  // More records while the queue drains: the kernel has room again now and then, but what waits
+  // in the socket must go first.
+  for (let i = 40; i < 80; i++) {
+    await new Promise((r) => setImmediate(r));
+    calls.push(send(i));
+  }
+  await Promise.all(calls);
+  t.deepEqual(seen, payloads.map((p, i) => ({ offset: BigInt(i), sum: createHash('sha1').update(p).digest('hex') })));
+});
 
 test('calls read while a connection is held run in order once it is released, each once', async (t) => {
   const seen: string[] = [];
