@@ -5,6 +5,11 @@ import { gfidFromBuffer, gfidToIno, type Gfid } from '../../../runtime/core/gfid
 import { gfidAt } from './handles.js';
 import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
 
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+
 function ts(ns: bigint): Timespec {
   return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
 }
@@ -40,6 +45,33 @@ export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
 
 const statBuf = new Float64Array(STAT_FIELDS);
 
+/**
+ * An lstat in plain numbers, what a resolved object (Ref) carries: fs.lstatSync's BigIntStats
+ * makes some fifteen BigInts and four Dates per call, more than the statx itself costs, on the
+ * path of every fop that names an object by gfid.
+ */
+export class Lstat {
+  constructor(readonly a: Float64Array) {}
+  get mode(): number { return this.a[F.mode]!; }
+  get nlink(): number { return this.a[F.nlink]!; }
+  get uid(): number { return this.a[F.uid]!; }
+  get gid(): number { return this.a[F.gid]!; }
+  get size(): number { return this.a[F.size]!; }
+  isDirectory(): boolean { return (this.mode & S_IFMT) === S_IFDIR; }
+  isFile(): boolean { return (this.mode & S_IFMT) === S_IFREG; }
+  isSymbolicLink(): boolean { return (this.mode & S_IFMT) === S_IFLNK; }
+}
+
+/** lstat a path (not following a trailing symlink) into an Lstat; throws the errno error. */
+export function lstatOf(path: string): Lstat {
+  const r = native.lstatInto(path, statBuf);
+  if (r < 0) throw errnoError(r, 'lstat', path);
+  return new Lstat(statBuf.slice());
+}
+
+/** The iatt of a resolved object's Lstat. */
+export const iattOf = (st: Lstat, gfid: Gfid): Iatt => iattFromStat(st.a, gfid);
+
 /** lstat a path and convert it (plain-number statx: no bigint Stats on the hot paths). */
 export function statIatt(path: string, gfid: Gfid): Iatt {
   const r = native.lstatInto(path, statBuf);
@@ -54,8 +86,6 @@ export function fstatIatt(fd: number, gfid: Gfid, path?: string): Iatt {
   return iattFromStat(statBuf, gfid);
 }
 
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
 
 /** A directory, by its st_mode. */
 export const isDirMode = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;

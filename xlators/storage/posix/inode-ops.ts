@@ -4,7 +4,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { SetAttr, type Iatt, type Statvfs } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { withFd } from './brick.js';
-import { statIatt, toIatt } from './iatt.js';
+import { iattOf, statIatt } from './iatt.js';
 import { kfd } from './kfd.js';
 import { meta } from './meta.js';
 import type { Ref } from './resolve.js';
@@ -22,7 +22,7 @@ async function withObject<T>(self: PosixSelf, loc: FopArgs<'stat'>['loc'], fn: (
 const refName = (r: Ref) => r.path.slice(r.path.lastIndexOf('/') + 1);
 
 export async function stat(self: PosixSelf, _f: Frame, a: FopArgs<'stat'>): Promise<FopResult<'stat'>> {
-  return withObject(self, a.loc, async (r) => ({ buf: toIatt(r.st, r.gfid) }));
+  return withObject(self, a.loc, async (r) => ({ buf: iattOf(r.st, r.gfid) }));
 }
 
 /** access(2) against the caller's uid/gid/groups (posix cannot switch fsuid per request). */
@@ -49,7 +49,7 @@ export async function readlink(self: PosixSelf, _f: Frame, a: FopArgs<'readlink'
     if (!r.st.isSymbolicLink()) throw new FopError(E.EINVAL, `${a.loc.path} is not a symlink`);
     const target = meta.readlink(r.path);
     const path = a.size > 0 && Buffer.byteLength(target) > a.size ? Buffer.from(target).subarray(0, a.size).toString() : target;
-    return { path, buf: toIatt(r.st, r.gfid) };
+    return { path, buf: iattOf(r.st, r.gfid) };
   });
 }
 
@@ -59,7 +59,7 @@ export async function truncate(self: PosixSelf, _f: Frame, a: FopArgs<'truncate'
   return withObject(self, a.loc, async (r) => {
     if (r.st.isDirectory()) throw new FopError(E.EISDIR);
     if (!r.st.isFile()) throw new FopError(E.EINVAL, 'truncate of a non-regular file');
-    const prebuf = toIatt(r.st, r.gfid);
+    const prebuf = iattOf(r.st, r.gfid);
     await withFd(await self.priv.brick.openAt(r.fd, refName(r), C.O_WRONLY), (fd) => kfd.ftruncate(fd, a.offset));
     return { prebuf, postbuf: statIatt(r.path, r.gfid) };
   });
@@ -74,7 +74,7 @@ export function timesFor(stbuf: Iatt, valid: number): [TimeArg, TimeArg] {
 
 export async function setattr(self: PosixSelf, _f: Frame, a: FopArgs<'setattr'>): Promise<FopResult<'setattr'>> {
   return withObject(self, a.loc, async (r) => {
-    const statpre = toIatt(r.st, r.gfid);
+    const statpre = iattOf(r.st, r.gfid);
     const v = a.valid;
     // chmod follows symlinks and Linux has no lchmod: a symlink's mode is left alone, as GlusterFS does.
     if (v & SetAttr.MODE && !r.st.isSymbolicLink()) meta.chmod(r.path, a.stbuf.mode & 0o7777);

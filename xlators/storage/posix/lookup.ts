@@ -5,7 +5,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { fstatIatt, iattFromStat, isDirMode, statAt, toIatt } from './iatt.js';
+import { fstatIatt, iattFromStat, iattOf, isDirMode, statAt, toIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, type PosixSelf } from './state.js';
@@ -35,7 +35,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
       throw err;
     }
     try {
-      return { inode: replyInode(self, loc), buf: toIatt(r.st, gfid), xdata: await fillRequestedXattrs(xdata, r.path) };
+      return { inode: replyInode(self, loc), buf: iattOf(r.st, gfid), xdata: await fillRequestedXattrs(xdata, r.path) };
     } finally {
       r.close();
     }

@@ -1,9 +1,10 @@
-import fs, { type BigIntStats } from 'node:fs';
+import fs from 'node:fs';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
 import type { Brick } from './brick.js';
 import { handleDirRel, openHandleDir, parseDirHandle, readGfid } from './handles.js';
+import { lstatOf, type Lstat } from './iatt.js';
 import { meta } from './meta.js';
 import { checkName, checkNotHidden } from './names.js';
 import { PinnedFds, type Pin } from './pinned-fds.js';
@@ -16,7 +17,7 @@ export interface Ref {
   readonly path: string;
   readonly gfid: Gfid;
   /** lstat taken when resolving. */
-  readonly st: BigIntStats;
+  readonly st: Lstat;
   close(): void;
 }
 
@@ -223,7 +224,7 @@ export class Resolver {
       }
       const path = this.brick.proc(h.fd, gfid);
       try {
-        const st = meta.lstat(path);
+        const st = lstatOf(path);
         const own = st.isSymbolicLink() || !st.isDirectory() ? readGfid(path) : undefined;
         if (!st.isSymbolicLink() || own === gfid) {
           // A hard link (or a hard-linked user symlink): it must carry the gfid it is filed under.
@@ -239,9 +240,9 @@ export class Resolver {
     const pin = await this.dirFd(gfid);
     const path = this.brick.proc(pin.fd);
     try {
-      const st = meta.lstat(path);
+      const st = lstatOf(path);
       // A directory removed behind our back (by hand on the brick) keeps its fd alive, unlinked.
-      if (st.nlink === 0n) {
+      if (st.nlink === 0) {
         this.invalidate(gfid);
         throw stale(gfid, 'directory was removed');
       }
@@ -285,7 +286,7 @@ export class Resolver {
     if (loc.path === '/' && !loc.name) return this.byGfid(ROOT_GFID);
     const e = await this.locEntry(loc);
     try {
-      const st = meta.lstat(e.path);
+      const st = lstatOf(e.path);
       const g = readGfid(e.path);
       if (!g) throw new FopError(E.ESTALE, `${loc.path} has no gfid`);
       return { fd: e.dirFd, path: e.path, gfid: g, st, close: e.close };
