@@ -181,6 +181,25 @@ export class XdrReader {
     return v;
   }
 
+  /**
+   * An unsigned hyper as a number (what a converter would do with Number(uhyper())), without
+   * making the BigInt: exact up to 2^53, rounded to the nearest double above, as Number() rounds.
+   */
+  uhyperNumber(): number {
+    this.need(8, 'unsigned hyper');
+    const v = this.dv.getUint32(this.pos) * 4294967296 + this.dv.getUint32(this.pos + 4);
+    this.pos += 8;
+    return v;
+  }
+
+  /** A hyper as a number, as uhyperNumber. */
+  hyperNumber(): number {
+    this.need(8, 'hyper');
+    const v = this.dv.getInt32(this.pos) * 4294967296 + this.dv.getUint32(this.pos + 4);
+    this.pos += 8;
+    return v;
+  }
+
   double(): number {
     this.need(8, 'double');
     const v = this.dv.getFloat64(this.pos);

@@ -60,8 +60,13 @@ export function gfidToBuffer(g: Gfid): Buffer {
  */
 export function gfidFromBuffer(b: Uint8Array): Gfid {
   if (b.length !== 16) throw new RangeError(`a gfid is 16 bytes, got ${b.length}`);
+  return gfidFromBytes(b, 0);
+}
+
+/** The canonical text of the 16 bytes at `b[at]` (the caller checked they are there). */
+export function gfidFromBytes(b: Uint8Array, from: number): Gfid {
   for (let i = 0; i < 16; i++) {
-    const v = b[i]!;
+    const v = b[from + i]!;
     const at = DIGITS_AT[i]!;
     TEXT[at] = HEX[v >> 4]!;
     TEXT[at + 1] = HEX[v & 15]!;

@@ -1,6 +1,6 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { GFS4, GFS4_FOPS, type Gfs4FopName, type Message } from '../../../rpc/programs/index.js';
+import { GFS4, GFS4_FOPS, readdirpReplyDecoder, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
 import { RpcDecodeError } from '../../../rpc/xdr/index.js';
@@ -9,6 +9,14 @@ import type { Session } from './session.js';
 
 /** Calls that may wait on the brick for another client (blocking locks). */
 const LOCK_FOPS: ReadonlySet<string> = new Set(['lk', 'inodelk', 'finodelk', 'entrylk', 'fentrylk']);
+
+/**
+ * Procedures whose replies the client decodes its own way (the same bytes and checks): a
+ * readdirp reply's entries become DirEntries as they are read (readdirp-reply.ts).
+ */
+const CLIENT_PROCEDURES: { readonly [N in Gfs4FopName]?: Procedure } = {
+  readdirp: { ...GFS4_FOPS.readdirp.procedure, reply: readdirpReplyDecoder },
+};
 
 /** A reply's status words, present in every GFS4 reply. */
 interface Status {
@@ -69,7 +77,8 @@ export async function callFop<N extends Gfs4FopName>(
   if (interruptible && frame.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
   let reply: Message<unknown>;
   try {
-    const p = session.call(conn, GFS4, GFS4_FOPS[fop].procedure, req as never, { payload: opts.payload, cred: opts.cred });
+    const procedure = CLIENT_PROCEDURES[fop] ?? GFS4_FOPS[fop].procedure;
+    const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred });
     reply = await (interruptible ? abortable(p, frame.signal) : p);
   } catch (err) {
     throw wireError(err);

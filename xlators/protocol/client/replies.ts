@@ -6,8 +6,8 @@ import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { FOP_TABLE } from '../../../runtime/fops/table.js';
 import type { DirEntry, LockInfo } from '../../../runtime/fops/types.js';
 import {
-  GFS4_FOPS, dictFromWire, direntFromWire, flockFromWire, iattFromWire, isEmptyIattx, statfsFromWire,
-  type GfProtoFlock, type GfxDict, type GfxIattx, type gfx_dirlist, type gfx_dirplist,
+  GFS4_FOPS, dictFromWire, flockFromWire, iattFromWire, isEmptyIattx, statfsFromWire,
+  type GfProtoFlock, type GfxDict, type GfxIattx, type gfx_dirlist,
 } from '../../../rpc/programs/index.js';
 import type { Infer } from '../../../rpc/xdr/index.js';
 import type { FdRegistry } from './fd-ctx.js';
@@ -85,7 +85,8 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.entries = (r.reply as Infer<typeof gfx_dirlist>[]).map((e) => ({ name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type }));
   },
   readdirp: (c, a, r, _p, out) => {
-    const entries = (r.reply as Infer<typeof gfx_dirplist>[]).map(direntFromWire);
+    // Decoded straight into DirEntries (readdirpReplyDecoder, see call.ts).
+    const entries = r.reply as DirEntry[];
     linkEntries(c, a.fd.inode, entries);
     out.entries = entries;
   },

@@ -1,0 +1,58 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { decode, encode, RpcDecodeError } from '../../rpc/xdr/index.js';
+import { dictToWire, direntFromWire, emptyIattx, gfx_readdirp_rsp, iattToWire, NO_DICT, readdirpReplyDecoder } from '../../rpc/programs/index.js';
+import { Dict } from '../../runtime/core/dict.js';
+import { IaType, type Iatt } from '../../runtime/core/iatt.js';
+import { arbitraryOf } from './helpers/arbitrary.js';
+
+type Rsp = ReturnType<typeof gfx_readdirp_rsp.decode>;
+
+/** What the declared message and direntFromWire make of the bytes. */
+function reference(bytes: Buffer) {
+  const v = decode(gfx_readdirp_rsp, bytes);
+  return { op_ret: v.op_ret, op_errno: v.op_errno, xdata: v.xdata, reply: v.reply.map(direntFromWire) };
+}
+
+test('the client\'s readdirp decoder gives what the declared message and direntFromWire give, for any reply', (t) => {
+  fc.assert(
+    fc.property(arbitraryOf(gfx_readdirp_rsp), (msg: Rsp) => {
+      const bytes = encode(gfx_readdirp_rsp, msg);
+      t.deepEqual(decode(readdirpReplyDecoder, bytes), reference(bytes));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('sizes, times and inode numbers past 2^32 and 2^53, negative times, btime, empty stats and entry dicts decode as the reference does', (t) => {
+  const iatt = (over: Partial<Iatt>): Iatt => ({
+    gfid: '9f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b', ino: 0xfedcba9876543210n, dev: 2049n, type: IaType.REG, mode: 0o100644, nlink: 1, uid: 1000, gid: 100,
+    rdev: 0n, size: 2 ** 40 + 5, blksize: 4096, blocks: 2 ** 33, atime: { sec: -86_400, nsec: 1 }, mtime: { sec: 2 ** 34, nsec: 999_999_999 }, ctime: { sec: 0, nsec: 0 }, ...over,
+  });
+  const entries = [
+    { d_ino: 1n, d_off: 0xffffffffffffffffn, d_len: 1, d_type: 4, name: '.', stat: emptyIattx(), dict: NO_DICT },
+    { d_ino: 7n, d_off: 1n << 62n, d_len: 4, d_type: 8, name: 'file', stat: iattToWire(iatt({})), dict: NO_DICT },
+    { d_ino: 8n, d_off: 3n, d_len: 6, d_type: 8, name: 'größe', stat: iattToWire(iatt({ size: 2 ** 53 + 2, btime: { sec: 1_700_000_000, nsec: 5 } })), dict: NO_DICT },
+    { d_ino: 9n, d_off: 4n, d_len: 3, d_type: 2, name: 'dev', stat: iattToWire(iatt({ type: IaType.CHR, mode: 0o20600, rdev: 0x0801n })), dict: NO_DICT },
+  ];
+  const withDict = new Dict().setStr('trusted.glusterfs.dht.linkto', 'vol-client-1');
+  const bytes = encode(gfx_readdirp_rsp, { op_ret: 4, op_errno: 0, xdata: NO_DICT, reply: entries.map((e, i) => (i === 1 ? { ...e, dict: dictToWire(withDict) } : e)) });
+  const fast = decode(readdirpReplyDecoder, bytes);
+  t.deepEqual(fast, reference(bytes));
+  t.is(fast.reply[0]!.stat, undefined);
+  t.is(fast.reply[1]!.stat!.size, 2 ** 40 + 5);
+  t.is(fast.reply[1]!.stat!.atime.sec, -86_400);
+  t.is(fast.reply[1]!.dict!.getStr('trusted.glusterfs.dht.linkto'), 'vol-client-1');
+  t.deepEqual(fast.reply[2]!.stat!.btime, { sec: 1_700_000_000, nsec: 5 });
+  t.is(fast.reply[2]!.name, 'größe');
+});
+
+test('a readdirp reply cut anywhere is a decode error for the client\'s decoder, as for the declared message', (t) => {
+  const entries = Array.from({ length: 3 }, (_, i) => ({ d_ino: BigInt(i), d_off: BigInt(i + 1), d_len: 2, d_type: 8, name: `f${i}`, stat: emptyIattx(), dict: NO_DICT }));
+  const bytes = encode(gfx_readdirp_rsp, { op_ret: 3, op_errno: 0, xdata: NO_DICT, reply: entries });
+  for (let cut = 0; cut < bytes.length; cut++) {
+    const part = bytes.subarray(0, cut);
+    t.throws(() => decode(gfx_readdirp_rsp, part), { instanceOf: RpcDecodeError });
+    t.throws(() => decode(readdirpReplyDecoder, part), { instanceOf: RpcDecodeError }, `cut at ${cut}`);
+  }
+});
