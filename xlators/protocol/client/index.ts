@@ -7,7 +7,8 @@ import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { GFS4_FOPS, dictToWire } from '../../../rpc/programs/index.js';
 import type { RpcConnection } from '../../../rpc/transport/index.js';
 import { callFop } from './call.js';
-import { FdRegistry, type FdCtx } from './fd-ctx.js';
+import { FdRegistry, notConnected, type FdCtx } from './fd-ctx.js';
+import { locGfid } from '../../../runtime/core/loc.js';
 import { reopenFlags } from '../../../rpc/programs/flags.js';
 import { frameCredential, internalCredential } from './handshake.js';
 import { CLIENT_OPTIONS } from './options.js';
@@ -18,6 +19,8 @@ import { Session, type SessionConfig } from './session.js';
 interface ClientState {
   session: Session;
   fds: FdRegistry;
+  /** Files (gfids) this client has sent a POSIX lock or a lease for: their FLUSHes go to the brick. */
+  locked: Set<string>;
 }
 type Self = Xlator<typeof CLIENT_OPTIONS, ClientState>;
 
@@ -53,7 +56,32 @@ function wireFop<N extends WireFop>(fop: N) {
   };
 }
 
-const fops = Object.fromEntries(WIRE_FOPS.map((n) => [n, wireFop(n)])) as FopImpls<typeof CLIENT_OPTIONS, ClientState>;
+const sendFlush = wireFop('flush');
+const sendLk = wireFop('lk');
+const sendLease = wireFop('lease');
+
+/**
+ * FLUSH (every close): on a brick it only lets features/locks drop the flushing owner's POSIX
+ * locks on the file (pl_flush; posix answers it and does nothing). With flush-to-brick
+ * when-locked, a file this client never sent a lock (or lease) for needs no round trip: the
+ * fd is checked here as the brick would see it (connected, open), and the close succeeds. A file
+ * locked through any fd is flushed through every fd, as POSIX drops a process's locks on any close.
+ */
+async function flush(self: Self, frame: Frame, args: FopArgs<'flush'>) {
+  const { session, fds, locked } = self.priv;
+  if (self.options['flush-to-brick'] === 'always' || (args.xdata && args.xdata.size > 0) || locked.has(fds.gfid(args.fd))) return sendFlush(self, frame, args);
+  if (!session.current()) throw notConnected('not connected to the brick');
+  fds.remote(args.fd, false);
+  return {};
+}
+
+const fops = {
+  ...(Object.fromEntries(WIRE_FOPS.map((n) => [n, wireFop(n)])) as FopImpls<typeof CLIENT_OPTIONS, ClientState>),
+  flush,
+  // Remembered before the call goes out: a FLUSH racing the lock's reply must reach the brick too.
+  lk: (self: Self, frame: Frame, args: FopArgs<'lk'>) => (self.priv.locked.add(self.priv.fds.gfid(args.fd)), sendLk(self, frame, args)),
+  lease: (self: Self, frame: Frame, args: FopArgs<'lease'>) => (self.priv.locked.add(locGfid(args.loc) ?? args.loc.inode?.gfid ?? ''), sendLease(self, frame, args)),
+} as FopImpls<typeof CLIENT_OPTIONS, ClientState>;
 
 /** protocol_client_reopen: open again, by gfid, every fd the lost connection had. */
 async function reopenAll(self: Self, conn: RpcConnection): Promise<void> {
@@ -119,7 +147,7 @@ export default defineXlator({
       reopen: (conn) => reopenAll(self, conn),
       log: self.log,
     });
-    return { session, fds };
+    return { session, fds, locked: new Set() };
   },
   fini(self) {
     self.priv.session.stop();

@@ -21,6 +21,10 @@ export const CLIENT_OPTIONS = {
   'frame-timeout': { type: 'time', min: 0, max: 86400, default: '1800', aliases: ['rpc-timeout'], description: 'Seconds a call may wait for its reply; then it fails with ENOTCONN.' },
   username: { type: 'any', description: 'Login sent in SETVOLUME (auth.login on the brick).' },
   password: { type: 'any', description: 'Password sent in SETVOLUME.' },
+  'flush-to-brick': {
+    type: 'str', default: 'when-locked', values: ['always', 'when-locked'],
+    description: 'always: every FLUSH (each close) goes to the brick, as GlusterFS\'s client sends it. when-locked: only for files this client has sent a POSIX lock or lease for, or a FLUSH carrying xdata: on the brick a FLUSH does nothing else (posix answers it; features/locks drops the flushing owner\'s locks), so closing a file this client never locked needs no round trip.',
+  },
   'send-gids': { type: 'bool', default: 'on', description: 'Send the caller\'s auxiliary groups with each call.' },
   'strict-locks': { type: 'bool', default: 'off', description: 'Do not reopen fds that held locks after a reconnect (no lock tracking here: accepted, no effect).' },
   'filter-O_DIRECT': { type: 'bool', default: 'disable', description: 'Drop O_DIRECT from open and create flags.' },
