@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
+import { native } from '../../native/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -191,6 +192,16 @@ test('closing a connection fails its outstanding calls', async (t) => {
 });
 
 
+test('a connected TCP socket\'s records go out through the native writev, and arrive', async (t) => {
+  const { client } = await pair(t, (c) => c.serve(GFS4, { lookup: () => ({ value: lookupReply(0) }) }));
+  const real = native.writevNb;
+  let calls = 0;
+  native.writevNb = (fd, head, rest) => (calls++, real(fd, head, rest));
+  t.teardown(() => (native.writevNb = real));
+  await Promise.all(Array.from({ length: 5 }, () => client.call(GFS4, GFS4.procs.lookup, lookupArgs)));
+  t.true(calls >= 1, 'the direct path was taken');
+});
+
 test('records the kernel cannot take at once (a peer not reading) are sent whole and in order, and records sent while they drain queue behind them', async (t) => {
   const seen: { offset: bigint; sum: string }[] = [];
   let server!: RpcConnection;
@@ -204,8 +215,8 @@ test('records the kernel cannot take at once (a peer not reading) are sent whole
       },
     });
   });
-  // 40 x 256 KiB: far more than the socket buffers hold while the server does not read, so
-  // writes come back short or EAGAIN and the rest queues behind them.
+  // The first 40 x 256 KiB: far more than the socket buffers hold while the server does not
+  // read, so writes come back short or EAGAIN and the rest queues behind them.
   const payloads = Array.from({ length: 80 }, () => randomBytes(256 * 1024));
   const send = (i: number) =>
     client.call(GFS4, GFS4.procs.writev, { gfid: Buffer.alloc(16), fd: 1n, offset: BigInt(i), size: payloads[i]!.length, flag: 0, xdata: NO_DICT }, { payload: payloads[i]! });

@@ -34,9 +34,13 @@ test('sizes, times and inode numbers past 2^32 and 2^53, negative times, btime, 
     { d_ino: 7n, d_off: 1n << 62n, d_len: 4, d_type: 8, name: 'file', stat: iattToWire(iatt({})), dict: NO_DICT },
     { d_ino: 8n, d_off: 3n, d_len: 6, d_type: 8, name: 'größe', stat: iattToWire(iatt({ size: 2 ** 53 + 2, btime: { sec: 1_700_000_000, nsec: 5 } })), dict: NO_DICT },
     { d_ino: 9n, d_off: 4n, d_len: 3, d_type: 2, name: 'dev', stat: iattToWire(iatt({ type: IaType.CHR, mode: 0o20600, rdev: 0x0801n })), dict: NO_DICT },
+    // Partly empty stats are stats: only a zero gfid, mode and inode number together mean "none".
+    { d_ino: 10n, d_off: 5n, d_len: 1, d_type: 0, name: 'a', stat: { ...emptyIattx(), ia_ino: 5n }, dict: NO_DICT },
+    { d_ino: 11n, d_off: 6n, d_len: 1, d_type: 0, name: 'b', stat: { ...emptyIattx(), mode: 0o100644 }, dict: NO_DICT },
+    { d_ino: 12n, d_off: 7n, d_len: 1, d_type: 0, name: 'c', stat: { ...emptyIattx(), ia_gfid: Buffer.alloc(16, 1) }, dict: NO_DICT },
   ];
   const withDict = new Dict().setStr('trusted.glusterfs.dht.linkto', 'vol-client-1');
-  const bytes = encode(gfx_readdirp_rsp, { op_ret: 4, op_errno: 0, xdata: NO_DICT, reply: entries.map((e, i) => (i === 1 ? { ...e, dict: dictToWire(withDict) } : e)) });
+  const bytes = encode(gfx_readdirp_rsp, { op_ret: entries.length, op_errno: 0, xdata: NO_DICT, reply: entries.map((e, i) => (i === 1 ? { ...e, dict: dictToWire(withDict) } : e)) });
   const fast = decode(readdirpReplyDecoder, bytes);
   t.deepEqual(fast, reference(bytes));
   t.is(fast.reply[0]!.stat, undefined);
@@ -45,6 +49,9 @@ test('sizes, times and inode numbers past 2^32 and 2^53, negative times, btime, 
   t.is(fast.reply[1]!.dict!.getStr('trusted.glusterfs.dht.linkto'), 'vol-client-1');
   t.deepEqual(fast.reply[2]!.stat!.btime, { sec: 1_700_000_000, nsec: 5 });
   t.is(fast.reply[2]!.name, 'größe');
+  t.is(fast.reply[4]!.stat!.ino, 5n);
+  t.is(fast.reply[5]!.stat!.mode, 0o100644);
+  t.is(fast.reply[6]!.stat!.gfid, '01010101-0101-0101-0101-010101010101');
 });
 
 test('a readdirp reply cut anywhere is a decode error for the client\'s decoder, as for the declared message', (t) => {

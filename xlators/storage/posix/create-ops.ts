@@ -7,7 +7,7 @@ import type { Loc } from '../../../runtime/core/loc.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { GFID_XATTR, gfidAt, handleDirIfAny, parseDirHandle, symlinkHandle, writeGfid } from './handles.js';
-import { fstatIatt, statIatt, toIatt } from './iatt.js';
+import { fstatIatt, statIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, setFdCtx, type PosixSelf } from './state.js';
@@ -206,7 +206,7 @@ async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopR
     if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
     const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
     setFdCtx(self, a.fd, { kfd, gfid, isDir: false });
-    const buf = toIatt(meta.lstat(e.path), gfid);
+    const buf = statIatt(e.path, gfid);
     return { fd: a.fd, inode: replyInode(self, a.loc), buf, preparent, postparent: preparent };
   } finally {
     e.close();

@@ -1,47 +1,13 @@
-import type { BigIntStats } from 'node:fs';
 import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native/index.js';
 import { E } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { gfidAt } from './handles.js';
-import { iaTypeFromMode, type Iatt, type Timespec } from '../../../runtime/core/iatt.js';
+import { iaTypeFromMode, type Iatt } from '../../../runtime/core/iatt.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
-
-function ts(ns: bigint): Timespec {
-  return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
-}
-
-/**
- * struct iatt from an lstat, as posix_pstat builds it: ia_ino from the gfid, nanosecond times,
- * and for a non-directory one link fewer, because the gfid handle is a hard link the client
- * must not count.
- */
-export function toIatt(st: BigIntStats, gfid: Gfid): Iatt {
-  const mode = Number(st.mode);
-  const nlink = Number(st.nlink);
-  const iatt: Iatt = {
-    gfid,
-    ino: gfidToIno(gfid),
-    dev: st.dev,
-    type: iaTypeFromMode(mode),
-    mode,
-    nlink: !st.isDirectory() && nlink > 1 ? nlink - 1 : nlink,
-    uid: Number(st.uid),
-    gid: Number(st.gid),
-    rdev: st.rdev,
-    size: Number(st.size),
-    blksize: Number(st.blksize),
-    blocks: Number(st.blocks),
-    atime: ts(st.atimeNs),
-    mtime: ts(st.mtimeNs),
-    ctime: ts(st.ctimeNs),
-  };
-  if (st.birthtimeNs > 0n) iatt.btime = ts(st.birthtimeNs);
-  return iatt;
-}
 
 const statBuf = new Float64Array(STAT_FIELDS);
 
@@ -57,7 +23,7 @@ export class Lstat {
   get uid(): number { return this.a[F.uid]!; }
   get gid(): number { return this.a[F.gid]!; }
   get size(): number { return this.a[F.size]!; }
-  isDirectory(): boolean { return (this.mode & S_IFMT) === S_IFDIR; }
+  isDirectory(): boolean { return isDirMode(this.mode); }
   isFile(): boolean { return (this.mode & S_IFMT) === S_IFREG; }
   isSymbolicLink(): boolean { return (this.mode & S_IFMT) === S_IFLNK; }
 }
@@ -106,7 +72,11 @@ export function statAt(dirFd: number, name: string, path: string): { stat: Float
   return { stat: entryStats, gfid: found === 1 ? gfidFromBuffer(entryGfid) : gfidAt(dirFd, name, path) };
 }
 
-/** toIatt from a lstatInto/fstatInto array (plain numbers: no BigInt on the hot paths), from index `at`. */
+/**
+ * struct iatt from a lstatInto/fstatInto array (plain numbers), from index `at`, as posix_pstat
+ * builds it: ia_ino from the gfid, nanosecond times, and for a non-directory one link fewer,
+ * because the gfid handle is a hard link the client must not count.
+ */
 export function iattFromStat(a: Float64Array, gfid: Gfid, at = 0): Iatt {
   const mode = a[at + F.mode]!;
   const nlink = a[at + F.nlink]!;

@@ -5,7 +5,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { linkHandle, readGfid, symlinkHandle, writeGfid } from './handles.js';
-import { fstatIatt, iattFromStat, iattOf, isDirMode, statAt, toIatt } from './iatt.js';
+import { fstatIatt, iattFromStat, iattOf, isDirMode, statAt, statIatt } from './iatt.js';
 import { meta } from './meta.js';
 import type { EntryRef } from './resolve.js';
 import { replyInode, type PosixSelf } from './state.js';
@@ -64,7 +64,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
 /** A named entry that lacks its gfid or its handle: healed as posix_gfid_heal and the handle heal do. */
 async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): Promise<FopResult<'lookup'>> {
   const { loc, xdata } = a;
-  let st = meta.lstatOrNull(e.path);
+  const st = meta.lstatOrNull(e.path);
   if (!st) throw new FopError(E.ENOENT);
   let gfid = readGfid(e.path);
   let healed = false;
@@ -80,9 +80,8 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
   }
   if (st.isDirectory()) await symlinkHandle(self.priv.resolver, gfid, e.pargfid, e.name);
   else if (st.nlink < 2n) (await linkHandle(self.priv.resolver, gfid, e.path), (healed = true));
-  // Stat again only when healing changed the entry (a new handle link changes nlink and ctime).
-  if (healed) st = meta.lstat(e.path);
-  const buf = toIatt(st, gfid);
+  // Stat again (healing changes nlink and ctime; a rare path, so always).
+  const buf = statIatt(e.path, gfid);
   return {
     inode: replyInode(self, loc),
     buf,

@@ -104,6 +104,8 @@ export class FuseSession {
   private poller: { close(): void } | undefined;
   /** Notifications and large replies being written on the thread pool (see end()). */
   private threadWrites = 0;
+  /** Of those, notifications (see reply()). */
+  private notifying = 0;
   /** The reply header, reused by the replies written inline, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
   private readonly inflight = new Map<bigint, KernelRequest>();
@@ -223,7 +225,9 @@ export class FuseSession {
     if (this.ended) return;
     let len = 0;
     for (const b of payload) len += b.length;
-    if (len >= THREADED_REPLY) return this.replyThreaded(unique, error, len, payload);
+    // Not while a notification is on the thread pool: it may wait for page locks that only this
+    // READ's reply releases, and the reply must not queue behind it (16 such would stall the pool).
+    if (len >= THREADED_REPLY && this.notifying === 0) return this.replyThreaded(unique, error, len, payload);
     let n: number;
     try {
       const head = outHeader(unique, error, len, this.header);
@@ -242,11 +246,19 @@ export class FuseSession {
 
   /** A large reply (READ data), written from the thread pool: see THREADED_REPLY. */
   private replyThreaded(unique: bigint, error: number, len: number, payload: Reply): void {
+    try {
+      const parts = [outHeader(unique, error, len), ...payload];
+      writev(this.fd, parts, (err) => {
+        if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `reply to request ${unique}`);
+        if (--this.threadWrites === 0 && this.ended && this.fd >= 0) this.closeFd();
+      });
+    } catch (err) {
+      // A reply we could not even hand over (a bug): say so and still answer, as reply() does.
+      this.opts.onError?.(err, `reply to request ${unique}`);
+      if (error === 0) this.reply(unique, -EIO, []);
+      return;
+    }
     this.threadWrites++;
-    writev(this.fd, [outHeader(unique, error, len), ...payload], (err) => {
-      if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `reply to request ${unique}`);
-      if (--this.threadWrites === 0 && this.ended && this.fd >= 0) this.closeFd();
-    });
   }
 
   /**
@@ -264,7 +276,9 @@ export class FuseSession {
     d.setBigInt64(16, len, true);
     const head = outHeader(0n, Notify.INVAL_INODE, body.length);
     this.threadWrites++;
+    this.notifying++;
     writev(this.fd, [head, body], (err) => {
+      this.notifying--;
       // ENOENT: the kernel no longer knows the inode (forgotten): nothing was cached.
       if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `invalidate inode ${nodeid}`);
       if (--this.threadWrites === 0 && this.ended && this.fd >= 0) this.closeFd();
