@@ -52,6 +52,10 @@ type State = 'waiting' | 'up' | 'down';
 const MTIME = { name: 'mount/fuse mtime' };
 /** Inode ctx key: a directory's attributes as an entry fop of this mount left them (see parentSeen). */
 const DIR_ATTRS = { name: 'mount/fuse directory attrs' };
+/** Inode ctx key: a file's attributes as this mount's last WRITE left them (see writeDone). */
+const FILE_ATTRS = { name: 'mount/fuse file attrs' };
+/** Inode ctx key: WRITEs of this mount in flight on a file, and how many were ever started. */
+const WRITES = { name: 'mount/fuse writes' };
 /** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
 const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
@@ -125,8 +129,9 @@ export class BridgeCore {
    * upcalls tell it; this is that cache with the coherence of auto-invalidation.
    */
   attrsSeen(inode: Inode, buf: Iatt): void {
-    // Fresher attributes of a directory (a lookup, a setattr) supersede what parentSeen kept.
+    // Fresher attributes (a lookup, a setattr) supersede what parentSeen or writeDone kept.
     if (buf.type === IaType.DIR) inode.ctx.delete(DIR_ATTRS);
+    else inode.ctx.delete(FILE_ATTRS);
     if (!this.keepingCache || buf.type !== IaType.REG) return;
     const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
@@ -140,6 +145,7 @@ export class BridgeCore {
    * changed the file first, and our pages may hold their old bytes: dropped.
    */
   changedHere(inode: Inode, pre: Iatt | undefined, post: Iatt | undefined): void {
+    inode.ctx.delete(FILE_ATTRS); // a WRITE keeps its postbuf after this (writeDone)
     if (!this.keepingCache || !post || post.type !== IaType.REG) return;
     const known = inode.ctxGet<number>(MTIME);
     if (known !== undefined && (!pre || nsOf(pre) !== known)) this.dropPages(inode);
@@ -175,9 +181,44 @@ export class BridgeCore {
     parent.ctxSet(DIR_ATTRS, { buf, at: Date.now() });
   }
 
-  /** Something else changed the directory's attributes (setattr, xattrs): what parentSeen kept is stale. */
-  forgetParentAttrs(inode: Inode): void {
-    inode.ctx.delete(DIR_ATTRS);
+  /** Something else changed the attributes (setattr, xattrs, links, renames): what was kept is stale. */
+  forgetKeptAttrs(inode: Inode | undefined): void {
+    inode?.ctx.delete(DIR_ATTRS);
+    inode?.ctx.delete(FILE_ATTRS);
+  }
+
+  /**
+   * A WRITE of this mount is about to go out. The kernel drops a file's cached size and times
+   * after every write it sends (a WRITE reply carries no attributes) and asks for them with the
+   * next stat: writeDone keeps the attributes the volume sent back (postbuf) to answer that
+   * GETATTR, once, within the attribute timeout, as GlusterFS's md-cache serves a stat from the
+   * last writev's postbuf. Only a write that overlapped no other write on the file is kept: with
+   * several in flight, replies can come back in another order than the writes landed.
+   */
+  writeStarted(inode: Inode): { seq: number; alone: boolean } {
+    inode.ctx.delete(FILE_ATTRS);
+    let w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
+    if (!w) inode.ctxSet(WRITES, (w = { inflight: 0, seq: 0 }));
+    const alone = w.inflight === 0;
+    w.inflight++;
+    return { seq: ++w.seq, alone };
+  }
+
+  /** The WRITE started as `token` is over (`post` undefined: it failed); see writeStarted. */
+  writeDone(inode: Inode, token: { seq: number; alone: boolean }, post: Iatt | undefined): void {
+    const w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
+    if (!w) return;
+    w.inflight--;
+    if (!post || !token.alone || w.inflight > 0 || w.seq !== token.seq || this.opts.attributeTimeout <= 0) return;
+    if (post.type === IaType.REG && post.gfid === inode.gfid) inode.ctxSet(FILE_ATTRS, { buf: post, at: Date.now() });
+  }
+
+  /** What writeDone kept for `inode`, if still fresh; taken (used once). */
+  takeFileAttrs(inode: Inode): Iatt | undefined {
+    const kept = inode.ctxGet<{ buf: Iatt; at: number }>(FILE_ATTRS);
+    if (!kept) return undefined;
+    inode.ctx.delete(FILE_ATTRS);
+    return Date.now() - kept.at < this.opts.attributeTimeout * 1000 ? kept.buf : undefined;
   }
 
   /** What parentSeen kept for `inode`, if still fresh; taken (used once). */

@@ -43,7 +43,7 @@ function attrReply(b: BridgeCore, inode: Inode, buf: Iatt): AttrReply {
 
 export async function getattr(b: BridgeCore, ctx: RequestContext, fh: bigint | undefined): Promise<AttrReply> {
   const inode = b.nodes.inode(ctx.nodeid);
-  const kept = fh === undefined ? b.takeParentAttrs(inode) : undefined;
+  const kept = (fh === undefined ? b.takeParentAttrs(inode) : undefined) ?? b.takeFileAttrs(inode);
   if (kept) return attrReply(b, inode, kept);
   const frame = b.frame(ctx, undefined, false);
   if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, inode, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
@@ -102,6 +102,7 @@ export const mkdir = (b: BridgeCore, ctx: RequestContext, name: string, mode: nu
 export async function unlink(b: BridgeCore, ctx: RequestContext, name: string, dir: boolean): Promise<void> {
   const parent = b.nodes.inode(ctx.nodeid);
   const { loc } = await b.resolveEntry(ctx, parent, name);
+  b.forgetKeptAttrs(loc.inode); // its link count and ctime change (other names may remain)
   const res = dir ? await b.fops.rmdir(b.frame(ctx), { loc, flags: 0 }) : await b.fops.unlink(b.frame(ctx), { loc, xflag: 0 });
   b.itable.unlink(parent, name);
   b.parentSeen(parent, res.postparent);
@@ -123,6 +124,8 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
     });
     if (found) throw new FopError(E.EEXIST);
   }
+  b.forgetKeptAttrs(oldloc.inode); // its ctime changes
+  b.forgetKeptAttrs(newloc.inode); // a replaced target's link count changes
   const res = await b.fops.rename(b.frame(ctx), { oldloc, newloc });
   b.itable.rename(oldParent, name, newParent, newname);
   b.parentSeen(oldParent, res.postoldparent);
@@ -132,6 +135,7 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
 export async function link(b: BridgeCore, ctx: RequestContext, oldnodeid: bigint, newname: string): Promise<Entry> {
   const inode = b.nodes.inode(oldnodeid);
   const parent = b.nodes.inode(ctx.nodeid);
+  b.forgetKeptAttrs(inode); // its link count changes
   const newloc = b.entryLoc(parent, newname);
   const res = await b.fops.link(b.frame(ctx), { oldloc: b.locOf(inode), newloc: { ...newloc, inode, gfid: inode.gfid } });
   b.parentSeen(parent, res.postparent);
@@ -152,7 +156,7 @@ export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string,
   if (securityXattrRefused(b.opts, name)) throw new FopError(E.EOPNOTSUPP, `${name} needs the mount option ${name === 'security.selinux' ? 'selinux' : 'capability'}`);
   const dict = new Dict().setBin(name, Buffer.from(value));
   const inode = b.nodes.inode(ctx.nodeid);
-  b.forgetParentAttrs(inode); // its ctime changes
+  b.forgetKeptAttrs(inode); // its ctime changes
   await b.fops.setxattr(b.frame(ctx), { loc: b.locOf(inode), dict, flags });
 }
 
@@ -171,6 +175,6 @@ export async function listxattr(b: BridgeCore, ctx: RequestContext): Promise<str
 
 export async function removexattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<void> {
   const inode = b.nodes.inode(ctx.nodeid);
-  b.forgetParentAttrs(inode); // its ctime changes
+  b.forgetKeptAttrs(inode); // its ctime changes
   await b.fops.removexattr(b.frame(ctx), { loc: b.locOf(inode), name });
 }

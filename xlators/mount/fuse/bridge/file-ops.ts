@@ -24,6 +24,7 @@ function openReply(b: BridgeCore, fd: Fd): OpenReply {
 export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
+  if (flags & constants.O_TRUNC) b.forgetKeptAttrs(inode); // the size changes
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
   // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
   // is ours, not a change made elsewhere for the next write or stat to see.
@@ -46,14 +47,24 @@ export async function create(b: BridgeCore, ctx: RequestContext, name: string, f
 
 export async function read(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, size: number, lockOwner: bigint | undefined): Promise<Buffer> {
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
-  return (await b.fops.readv(frame, { fd: b.fd(fh), size, offset, flags: 0 })).data;
+  const fd = b.fd(fh);
+  b.forgetKeptAttrs(fd.inode); // a read moves atime
+  return (await b.fops.readv(frame, { fd, size, offset, flags: 0 })).data;
 }
 
 export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, data: Buffer, _wf: number, lockOwner: bigint | undefined): Promise<number> {
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
   const fd = b.fd(fh);
-  const res = await b.fops.writev(frame, { fd, data, offset, flags: 0 });
+  const token = b.writeStarted(fd.inode);
+  let res;
+  try {
+    res = await b.fops.writev(frame, { fd, data, offset, flags: 0 });
+  } catch (err) {
+    b.writeDone(fd.inode, token, undefined);
+    throw err;
+  }
   b.changedHere(fd.inode, res.prebuf, res.postbuf);
+  b.writeDone(fd.inode, token, res.postbuf);
   return data.length;
 }
 
