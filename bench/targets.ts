@@ -196,16 +196,21 @@ export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<
 }
 
 /** Real GlusterFS 10: glusterfsd (posix + locks + server) and the glusterfs FUSE client. */
-export async function glusterTarget(work: string): Promise<Target> {
-  const gwork = join(work, 'glusterfs');
+/**
+ * Real GlusterFS on one brick: `glusterfs` mounts protocol/client alone, `glusterfs-mdc` puts
+ * performance/md-cache over it, as glusterd's generated client volfiles do (its stat-prefetch,
+ * on by default): the fair peer for a mount that answers stats from attributes it was just sent.
+ */
+export async function glusterTarget(work: string, label: 'glusterfs' | 'glusterfs-mdc' = 'glusterfs'): Promise<Target> {
+  const gwork = join(work, label);
   const brick = join(gwork, 'brick');
   fs.mkdirSync(brick, { recursive: true });
-  const m = await realMount(gwork, brick);
+  const m = await realMount(gwork, brick, { mdCache: label === 'glusterfs-mdc' });
   const stop = onCleanup(async () => {
     await m.stop();
     fs.rmSync(gwork, { recursive: true, force: true });
   });
-  return { label: 'glusterfs', dir: m.mnt, stop };
+  return { label, dir: m.mnt, stop };
 }
 
 export const HAVE_GLUSTER = fs.existsSync('/usr/sbin/glusterfsd') && fs.existsSync('/usr/sbin/glusterfs');

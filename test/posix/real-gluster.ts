@@ -25,9 +25,9 @@ export interface RealMount {
 
 /**
  * Serve `brick` with real glusterfsd (posix + locks + server on a free port) and mount it with
- * the real glusterfs client at `work/mnt`. stop() unmounts and kills both, and is safe to call twice.
+ * the real glusterfs client at `work/mnt` (with `mdCache`, performance/md-cache over its client). stop() unmounts and kills both, and is safe to call twice.
  */
-export async function realMount(work: string, brick: string): Promise<RealMount> {
+export async function realMount(work: string, brick: string, opts: { mdCache?: boolean } = {}): Promise<RealMount> {
   const port = await freePort();
   const mnt = path.join(work, 'mnt');
   fs.mkdirSync(mnt, { recursive: true });
@@ -47,7 +47,10 @@ export async function realMount(work: string, brick: string): Promise<RealMount>
     clientVol,
     [
       'volume t-client', '    type protocol/client', '    option transport-type tcp', '    option remote-host 127.0.0.1',
-      `    option remote-port ${port}`, '    option remote-subvolume t-locks', 'end-volume', '',
+      `    option remote-port ${port}`, '    option remote-subvolume t-locks', 'end-volume',
+      // GlusterFS's metadata cache, as glusterd puts it in every client volfile (default options).
+      ...(opts.mdCache ? ['volume t-md-cache', '    type performance/md-cache', '    subvolumes t-client', 'end-volume'] : []),
+      '',
     ].join('\n'),
   );
   const pidFile = path.join(work, 'brick.pid');

@@ -33,6 +33,8 @@ export interface VolumeOptions {
   parent?: string;
   /** Extra options for cluster/distribute. */
   dhtOptions?: Record<string, string>;
+  /** performance/md-cache over distribute, as glusterd writes client volfiles (real glusterfs mounts only). */
+  mdCache?: boolean;
   /** Log level for bricks and mounts (default INFO). */
   logLevel?: string;
   /** Run the built programs (dist/scripts, as installed users run them) instead of the sources under tsx. */
@@ -113,13 +115,15 @@ export function brickVolfile(i: number, dir: string, port: number, accessControl
   ].join('\n');
 }
 
-export function clientVolfile(ports: readonly number[], dhtOptions: Record<string, string> = {}): string {
+export function clientVolfile(ports: readonly number[], dhtOptions: Record<string, string> = {}, mdCache = false): string {
   const lines = ports.flatMap((port, i) => [
     `volume iv-client-${i}`, '    type protocol/client', '    option transport-type tcp', '    option remote-host 127.0.0.1',
     `    option remote-port ${port}`, `    option remote-subvolume iv-locks-${i}`, 'end-volume',
   ]);
   lines.push('volume iv-dht', '    type cluster/distribute', ...Object.entries(dhtOptions).map(([k, v]) => `    option ${k} ${v}`));
-  lines.push(`    subvolumes ${ports.map((_, i) => `iv-client-${i}`).join(' ')}`, 'end-volume', '');
+  lines.push(`    subvolumes ${ports.map((_, i) => `iv-client-${i}`).join(' ')}`, 'end-volume');
+  if (mdCache) lines.push('volume iv-md-cache', '    type performance/md-cache', '    subvolumes iv-dht', 'end-volume');
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -168,7 +172,7 @@ export async function startDistVolume(o: VolumeOptions): Promise<DistVolume> {
       await waitFor(`${o.bricks} ${i} listening on ${port}`, () => canConnect(port));
     }
     const clientVol = join(dir, 'client.vol');
-    writeFileSync(clientVol, clientVolfile(ports, o.dhtOptions));
+    writeFileSync(clientVol, clientVolfile(ports, o.dhtOptions, o.mdCache));
     const mount = async (client: ClientKind, mountOptions: string[] = []): Promise<Mount> => {
       const n = mountSeq++;
       const mnt = join(dir, `mnt-${client}-${n}`);
