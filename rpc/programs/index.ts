@@ -9,4 +9,5 @@ export * from './callback.js';
 export * from './serialized-dict.js';
 export * from './convert.js';
 export * from './readdirp-reply.js';
+export * from './client-replies.js';
 export * from './registry.js';

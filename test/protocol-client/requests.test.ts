@@ -7,8 +7,8 @@ import { createFrame } from '../../runtime/core/frame.js';
 import { ROOT_GFID, gfidFromBuffer, newGfid } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
 import { InodeTable } from '../../runtime/core/inode.js';
-import { emptyIattx, gfx_readdirp_rsp, iattToWire, readdirpReplyDecoder } from '../../rpc/programs/index.js';
-import { decode, encode } from '../../rpc/xdr/index.js';
+import { clientReplyOf, emptyIattx, GFS4_FOPS, gfx_readdirp_rsp, iattToWire, readdirpReplyDecoder } from '../../rpc/programs/index.js';
+import { decode, encode, type Codec } from '../../rpc/xdr/index.js';
 import { EBADFD, FdRegistry } from '../../xlators/protocol/client/fd-ctx.js';
 import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdFromWire, lkCmdToWire, reopenFlags } from '../../rpc/programs/flags.js';
 import { frameCredential, isManagementDaemon, setvolumeDict } from '../../xlators/protocol/client/handshake.js';
@@ -112,6 +112,12 @@ test('path fops refuse a loc without a gfid and entry fops one without a parent'
   t.is(buildRequest(c, 'getxattr', { loc: { path: '/', inode: itable.root }, name: 'user.k' }).req.namelen, 1);
 });
 
+/** A reply as the brick sends it (the declared message), decoded as the client decodes it. */
+function asClient(fop: 'create' | 'lookup', value: unknown): never {
+  const declared = GFS4_FOPS[fop].procedure.reply as Codec<unknown>;
+  return decode(clientReplyOf(declared), encode(declared, value)) as never;
+}
+
 test('a readdirp reply links each entry under the directory; create remembers the brick fd', (t) => {
   const { fds, itable, dir } = setup();
   const child = newGfid();
@@ -138,7 +144,7 @@ test('a readdirp reply links each entry under the directory; create remembers th
   const fd = new Fd(itable.create(), O.O_WRONLY);
   const created = decodeResult({ fds, itable }, 'create', {
     loc: { path: '/d/g', name: 'g', parent: dir, inode: fd.inode }, flags: O.O_WRONLY, mode: 0o100644, umask: 0, fd,
-  }, { op_ret: 0, op_errno: 0, xdata: none, stat, fd: 3n, preparent: emptyIattx(), postparent: emptyIattx() });
+  }, asClient('create', { op_ret: 0, op_errno: 0, xdata: none, stat, fd: 3n, preparent: emptyIattx(), postparent: emptyIattx() }));
   t.is(created.fd, fd);
   t.is(created.inode, fd.inode);
   t.is(created.buf.size, 3);
@@ -152,9 +158,9 @@ test('the lookup reply of the root has no postparent', (t) => {
     gfid: ROOT_GFID, ino: 1n, dev: 1n, type: IaType.DIR, mode: 0o40755, nlink: 3, uid: 0, gid: 0, rdev: 0n, size: 4096, blksize: 4096, blocks: 8,
     atime: { sec: 1, nsec: 0 }, mtime: { sec: 1, nsec: 0 }, ctime: { sec: 1, nsec: 0 },
   });
-  const r = decodeResult({ fds, itable }, 'lookup', { loc: { path: '/', inode: itable.root } }, {
+  const r = decodeResult({ fds, itable }, 'lookup', { loc: { path: '/', inode: itable.root } }, asClient('lookup', {
     op_ret: 0, op_errno: 0, xdata: { xdr_size: 0, count: 0, pairs: [] }, prestat: stat, poststat: emptyIattx(),
-  });
+  }));
   t.is(r.buf.gfid, ROOT_GFID);
   t.is(r.postparent, undefined);
   t.is(r.inode, itable.root);

@@ -1,6 +1,6 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { GFS4, GFS4_FOPS, readdirpReplyDecoder, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
+import { clientReplyOf, GFS4, GFS4_FOPS, readdirpReplyDecoder, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
 import { RpcDecodeError } from '../../../rpc/xdr/index.js';
@@ -11,12 +11,16 @@ import type { Session } from './session.js';
 const LOCK_FOPS: ReadonlySet<string> = new Set(['lk', 'inodelk', 'finodelk', 'entrylk', 'fentrylk']);
 
 /**
- * Procedures whose replies the client decodes its own way (the same bytes and checks): a
- * readdirp reply's entries become DirEntries as they are read (readdirp-reply.ts).
+ * Each fop's procedure with its reply as the client decodes it (the same bytes and checks): iatts
+ * become Iatts as they are read (client-replies.ts), and a readdirp reply's entries DirEntries
+ * (readdirp-reply.ts).
  */
-const CLIENT_PROCEDURES: { readonly [N in Gfs4FopName]?: Procedure } = {
-  readdirp: { ...GFS4_FOPS.readdirp.procedure, reply: readdirpReplyDecoder },
-};
+const CLIENT_PROCEDURES = new Map<Gfs4FopName, Procedure>(
+  (Object.keys(GFS4_FOPS) as Gfs4FopName[]).map((fop) => {
+    const p = GFS4_FOPS[fop].procedure as Procedure;
+    return [fop, { ...p, reply: fop === 'readdirp' ? readdirpReplyDecoder : clientReplyOf(p.reply) }];
+  }),
+);
 
 /** A reply's status words, present in every GFS4 reply. */
 interface Status {
@@ -77,7 +81,7 @@ export async function callFop<N extends Gfs4FopName>(
   if (interruptible && frame.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
   let reply: Message<unknown>;
   try {
-    const procedure = CLIENT_PROCEDURES[fop] ?? GFS4_FOPS[fop].procedure;
+    const procedure = CLIENT_PROCEDURES.get(fop) ?? GFS4_FOPS[fop].procedure;
     const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred });
     reply = await (interruptible ? abortable(p, frame.signal) : p);
   } catch (err) {

@@ -1,13 +1,12 @@
 import { Dict } from '../../../runtime/core/dict.js';
-import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
 import type { Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode, InodeTable } from '../../../runtime/core/inode.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { FOP_TABLE } from '../../../runtime/fops/table.js';
 import type { DirEntry, LockInfo } from '../../../runtime/fops/types.js';
 import {
-  GFS4_FOPS, dictFromWire, flockFromWire, iattFromWire, isEmptyIattx, statfsFromWire,
-  type GfProtoFlock, type GfxDict, type GfxIattx, type gfx_dirlist,
+  EMPTY_IATT, GFS4_FOPS, dictFromWire, flockFromWire, statfsFromWire,
+  type GfProtoFlock, type GfxDict, type gfx_dirlist,
 } from '../../../rpc/programs/index.js';
 import type { Infer } from '../../../rpc/xdr/index.js';
 import type { FdRegistry } from './fd-ctx.js';
@@ -30,10 +29,6 @@ function replyInode(c: ReplyContext, a: Record<string, unknown>): Inode {
 }
 
 const DOT = new Set(['.', '..']);
-
-function iatt(x: GfxIattx): Iatt {
-  return iattFromWire(x);
-}
 
 /**
  * readdirp entries with their inodes: linked under the directory (what the FUSE bridge and
@@ -64,7 +59,7 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.fd = a.fd;
   },
   create: (c, a, r, _p, out) => {
-    const gfid = gfidFromBuffer((r.stat as GfxIattx).ia_gfid);
+    const gfid = (r.stat as Iatt).gfid;
     c.fds.add(a.fd, { remoteFd: BigInt.asIntN(64, r.fd as bigint), gfid, flags: a.flags, dir: false });
     out.fd = a.fd;
   },
@@ -105,10 +100,13 @@ export function decodeResult<N extends WireFop>(c: ReplyContext, fop: N, args: F
   const spec = FOP_TABLE[fop].result as Readonly<Record<string, string>>;
   const wire = GFS4_FOPS[fop];
   const out: Out = {};
+  // The client's reply decoders turn iattx into Iatts as they read them (client-replies.ts).
   for (const [field, from] of Object.entries(wire.iatts)) {
-    const x = reply[from] as GfxIattx;
-    if (spec[field] === 'iatt?' && isEmptyIattx(x)) continue;
-    out[field] = iatt(x);
+    const x = reply[from] as Iatt;
+    if (x === EMPTY_IATT) {
+      if (spec[field] === 'iatt?') continue;
+      out[field] = { ...x, atime: { sec: 0, nsec: 0 }, mtime: { sec: 0, nsec: 0 }, ctime: { sec: 0, nsec: 0 } };
+    } else out[field] = x;
   }
   if (wire.dict) out[wire.dict] = dictFromWire(reply.dict as GfxDict) ?? new Dict();
   const xdata = dictFromWire(reply.xdata as GfxDict);
