@@ -50,10 +50,11 @@ type State = 'waiting' | 'up' | 'down';
 
 /** Inode ctx key: the mtime (ns) a regular file had when this mount last changed or reported it. */
 const MTIME = { name: 'mount/fuse mtime' };
-/** Inode ctx key: a directory's attributes as an entry fop of this mount left them (see parentSeen). */
-const DIR_ATTRS = { name: 'mount/fuse directory attrs' };
-/** Inode ctx key: a file's attributes as this mount's last WRITE left them (see writeDone). */
-const FILE_ATTRS = { name: 'mount/fuse file attrs' };
+/**
+ * Inode ctx key: attributes a reply to this mount's own fop left, kept to answer the kernel's next
+ * GETATTR (a directory's from an entry fop's postparent, a file's from a WRITE's postbuf).
+ */
+const KEPT_ATTRS = { name: 'mount/fuse kept attrs' };
 /** Inode ctx key: WRITEs of this mount in flight on a file, and how many were ever started. */
 const WRITES = { name: 'mount/fuse writes' };
 /** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
@@ -130,8 +131,7 @@ export class BridgeCore {
    */
   attrsSeen(inode: Inode, buf: Iatt): void {
     // Fresher attributes (a lookup, a setattr) supersede what parentSeen or writeDone kept.
-    if (buf.type === IaType.DIR) inode.ctx.delete(DIR_ATTRS);
-    else inode.ctx.delete(FILE_ATTRS);
+    inode.ctx.delete(KEPT_ATTRS);
     if (!this.keepingCache || buf.type !== IaType.REG) return;
     const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
@@ -145,7 +145,7 @@ export class BridgeCore {
    * changed the file first, and our pages may hold their old bytes: dropped.
    */
   changedHere(inode: Inode, pre: Iatt | undefined, post: Iatt | undefined): void {
-    inode.ctx.delete(FILE_ATTRS); // a WRITE keeps its postbuf after this (writeDone)
+    inode.ctx.delete(KEPT_ATTRS); // a WRITE keeps its postbuf after this (writeDone)
     if (!this.keepingCache || !post || post.type !== IaType.REG) return;
     const known = inode.ctxGet<number>(MTIME);
     if (known !== undefined && (!pre || nsOf(pre) !== known)) this.dropPages(inode);
@@ -178,13 +178,12 @@ export class BridgeCore {
    */
   parentSeen(parent: Inode, buf: Iatt | undefined): void {
     if (!buf || buf.type !== IaType.DIR || this.opts.attributeTimeout <= 0 || buf.gfid !== parent.gfid) return;
-    parent.ctxSet(DIR_ATTRS, { buf, at: Date.now() });
+    parent.ctxSet(KEPT_ATTRS, { buf, at: Date.now() });
   }
 
   /** Something else changed the attributes (setattr, xattrs, links, renames): what was kept is stale. */
   forgetKeptAttrs(inode: Inode | undefined): void {
-    inode?.ctx.delete(DIR_ATTRS);
-    inode?.ctx.delete(FILE_ATTRS);
+    inode?.ctx.delete(KEPT_ATTRS);
   }
 
   /**
@@ -195,37 +194,34 @@ export class BridgeCore {
    * last writev's postbuf. Only a write that overlapped no other write on the file is kept: with
    * several in flight, replies can come back in another order than the writes landed.
    */
-  writeStarted(inode: Inode): { seq: number; alone: boolean } {
-    inode.ctx.delete(FILE_ATTRS);
+  writeStarted(inode: Inode): number {
+    inode.ctx.delete(KEPT_ATTRS);
     let w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
     if (!w) inode.ctxSet(WRITES, (w = { inflight: 0, seq: 0 }));
-    const alone = w.inflight === 0;
+    // 0 (never a sequence number) marks a write that started beside another.
+    const token = w.inflight === 0 ? w.seq + 1 : 0;
     w.inflight++;
-    return { seq: ++w.seq, alone };
+    w.seq++;
+    return token;
   }
 
-  /** The WRITE started as `token` is over (`post` undefined: it failed); see writeStarted. */
-  writeDone(inode: Inode, token: { seq: number; alone: boolean }, post: Iatt | undefined): void {
+  /**
+   * The WRITE started as `token` is over (`post` undefined: it failed). Kept only when no other
+   * write was in flight at its start (token not 0) and none started since (seq unchanged).
+   */
+  writeDone(inode: Inode, token: number, post: Iatt | undefined): void {
     const w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
     if (!w) return;
     w.inflight--;
-    if (!post || !token.alone || w.inflight > 0 || w.seq !== token.seq || this.opts.attributeTimeout <= 0) return;
-    if (post.type === IaType.REG && post.gfid === inode.gfid) inode.ctxSet(FILE_ATTRS, { buf: post, at: Date.now() });
+    if (!post || token !== w.seq || this.opts.attributeTimeout <= 0) return;
+    if (post.type === IaType.REG && post.gfid === inode.gfid) inode.ctxSet(KEPT_ATTRS, { buf: post, at: Date.now() });
   }
 
-  /** What writeDone kept for `inode`, if still fresh; taken (used once). */
-  takeFileAttrs(inode: Inode): Iatt | undefined {
-    const kept = inode.ctxGet<{ buf: Iatt; at: number }>(FILE_ATTRS);
+  /** What parentSeen or writeDone kept for `inode`, if still fresh; taken (used once). */
+  takeKeptAttrs(inode: Inode): Iatt | undefined {
+    const kept = inode.ctxGet<{ buf: Iatt; at: number }>(KEPT_ATTRS);
     if (!kept) return undefined;
-    inode.ctx.delete(FILE_ATTRS);
-    return Date.now() - kept.at < this.opts.attributeTimeout * 1000 ? kept.buf : undefined;
-  }
-
-  /** What parentSeen kept for `inode`, if still fresh; taken (used once). */
-  takeParentAttrs(inode: Inode): Iatt | undefined {
-    const kept = inode.ctxGet<{ buf: Iatt; at: number }>(DIR_ATTRS);
-    if (!kept) return undefined;
-    inode.ctx.delete(DIR_ATTRS);
+    inode.ctx.delete(KEPT_ATTRS);
     return Date.now() - kept.at < this.opts.attributeTimeout * 1000 ? kept.buf : undefined;
   }
 

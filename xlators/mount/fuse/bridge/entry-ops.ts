@@ -43,7 +43,7 @@ function attrReply(b: BridgeCore, inode: Inode, buf: Iatt): AttrReply {
 
 export async function getattr(b: BridgeCore, ctx: RequestContext, fh: bigint | undefined): Promise<AttrReply> {
   const inode = b.nodes.inode(ctx.nodeid);
-  const kept = (fh === undefined ? b.takeParentAttrs(inode) : undefined) ?? b.takeFileAttrs(inode);
+  const kept = b.takeKeptAttrs(inode);
   if (kept) return attrReply(b, inode, kept);
   const frame = b.frame(ctx, undefined, false);
   if (fh !== undefined && b.fds.get(Number(fh))) return attrReply(b, inode, (await b.fops.fstat(frame, { fd: b.fd(fh) })).buf);
