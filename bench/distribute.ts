@@ -4,15 +4,14 @@
  * GlusterFS 10.3 (3 glusterfsd + the glusterfs FUSE client), in one work folder on the same disk,
  * under the same workloads (bench/workloads.ts), each in its own child process. Both volumes are
  * built by test/interop/distribute/cluster.ts from the same brick and client volfiles; a third,
- * `glusterfs-mdc`, puts performance/md-cache over GlusterFS's dht, as glusterd's client volfiles
- * do (gfs-mount answers stats from attributes it was just sent, which md-cache also does).
+ * `glusterfs-mdc`, mounts GlusterFS's with performance/md-cache over dht (gfs-mount answers stats
+ * from attributes it was just sent, which md-cache also does).
  */
 import { HAVE_REAL_GLUSTER, startDistVolume, type ClientKind, type DistVolume } from '../test/interop/distribute/cluster.js';
-import { compareWorkloads, onCleanup, orStop, type Target } from './targets.js';
+import { compareWorkloads, GLUSTER_LABELS, onCleanup, orStop, pickTargets, versusGluster, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 
-const ALL = ['gfs', 'glusterfs', 'glusterfs-mdc'];
-const GLUSTER = ['glusterfs', 'glusterfs-mdc'];
+const ALL = ['gfs', ...GLUSTER_LABELS];
 
 /** A started volume and its mount as a bench target; stop() is registered for interruptions. */
 async function distTarget(ctx: BenchContext, label: string): Promise<Target> {
@@ -20,21 +19,19 @@ async function distTarget(ctx: BenchContext, label: string): Promise<Target> {
   let vol: DistVolume | undefined;
   const stop = onCleanup(async () => void (await vol?.stop()));
   return orStop(stop, async () => {
-    vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING', built: true, mdCache: label === 'glusterfs-mdc' });
-    const m = await vol.mount(client, client === 'gfs' ? (ctx.opts.mountOptions ?? []) : []);
+    vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING', built: true });
+    const m = client === 'gfs' ? await vol.mount('gfs', ctx.opts.mountOptions ?? []) : await vol.mount('glusterfs', [], { mdCache: label === 'glusterfs-mdc' });
     return { label, dir: m.mnt, stop };
   });
 }
 
 export async function distributeSection(ctx: BenchContext): Promise<void> {
-  const wanted = (ctx.opts.targets ?? ALL).filter((l) => ALL.includes(l));
-  const labels = wanted.filter((l) => !GLUSTER.includes(l) || HAVE_REAL_GLUSTER);
-  if (wanted.some((l) => GLUSTER.includes(l)) && !HAVE_REAL_GLUSTER) ctx.say('glusterfs: not installed (glusterfsd/glusterfs or /dev/fuse missing), skipped');
-  const pairs: [string, string][] = labels.includes('gfs') ? GLUSTER.filter((g) => labels.includes(g)).map((g): [string, string] => ['gfs', g]) : [];
+  const labels = pickTargets(ctx, ALL, HAVE_REAL_GLUSTER);
+  const pairs = versusGluster(labels);
   const targets: Target[] = [];
   try {
     for (const label of labels) targets.push(await distTarget(ctx, label));
-    ctx.say('3-brick distribute volumes on loopback: gfs = gfs-mount -> distribute -> 3 x client -> 3 gfs-brick; glusterfs = glusterfs -> dht -> 3 glusterfsd; glusterfs-mdc = the same with performance/md-cache over dht, as glusterd writes client volfiles');
+    ctx.say('3-brick distribute volumes on loopback: gfs = gfs-mount -> distribute -> 3 x client -> 3 gfs-brick; glusterfs = glusterfs -> dht -> 3 glusterfsd; glusterfs-mdc = the same with performance/md-cache over dht');
     await compareWorkloads(ctx, targets, pairs);
   } finally {
     for (const t of targets.reverse()) await t.stop();

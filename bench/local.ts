@@ -4,23 +4,22 @@
  * disk, under the same workloads. Each workload runs in its own child process. With
  * `--baseline DIR`, a second gfs-mount from another checkout (`gfs-base`) runs beside ours.
  */
-import { HAVE_GLUSTER, compareWorkloads, gfsTarget, glusterTarget, localTarget, type Target } from './targets.js';
+import { GLUSTER_LABELS, HAVE_GLUSTER, compareWorkloads, gfsTarget, glusterTarget, isGlusterLabel, localTarget, pickTargets, versusGluster, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 
-const ALL = ['gfs', 'glusterfs', 'local'];
+const ALL = ['gfs', ...GLUSTER_LABELS, 'local'];
 
 async function start(ctx: BenchContext, label: string): Promise<Target> {
   if (label === 'local') return localTarget(ctx.work);
   if (label === 'gfs') return gfsTarget(ctx.work, { cpuProfDir: ctx.opts.profile, mountOptions: ctx.opts.mountOptions });
   if (label === 'gfs-base') return gfsTarget(ctx.work, { root: ctx.opts.baseline, label, mountOptions: ctx.opts.mountOptions });
-  if (label === 'glusterfs') return glusterTarget(ctx.work);
+  if (isGlusterLabel(label)) return glusterTarget(ctx.work, label);
   throw new Error(`unknown target ${label} (known: ${ALL.join(', ')})`);
 }
 
 export async function localSection(ctx: BenchContext): Promise<void> {
-  const wanted = ctx.opts.targets ?? ALL;
-  let labels = wanted.filter((l) => l !== 'glusterfs' || HAVE_GLUSTER);
-  if (wanted.includes('glusterfs') && !HAVE_GLUSTER) ctx.say('glusterfs: not installed (glusterfsd/glusterfs missing), skipped');
+  // glusterfs-mdc only when asked for: this section compares against the local disk.
+  let labels = pickTargets(ctx, ALL, HAVE_GLUSTER, ['gfs', 'glusterfs', 'local']);
   if (ctx.opts.baseline) labels = ['gfs-base', ...labels];
   const targets: Target[] = [];
   try {
@@ -35,7 +34,7 @@ export async function localSection(ctx: BenchContext): Promise<void> {
 function ratioPairs(labels: string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (const l of labels) if (l !== 'local' && labels.includes('local')) pairs.push([l, 'local']);
-  if (labels.includes('gfs') && labels.includes('glusterfs')) pairs.push(['gfs', 'glusterfs']);
+  pairs.push(...versusGluster(labels).filter(([o]) => o === 'gfs'));
   if (labels.includes('gfs') && labels.includes('gfs-base')) pairs.push(['gfs', 'gfs-base']);
   return pairs;
 }

@@ -195,11 +195,11 @@ export async function gfsTarget(work: string, o: GfsMountOptions = {}): Promise<
   return { label, dir: mnt, stop };
 }
 
-/** Real GlusterFS 10: glusterfsd (posix + locks + server) and the glusterfs FUSE client. */
 /**
  * Real GlusterFS on one brick: `glusterfs` mounts protocol/client alone, `glusterfs-mdc` puts
- * performance/md-cache over it, as glusterd's generated client volfiles do (its stat-prefetch,
- * on by default): the fair peer for a mount that answers stats from attributes it was just sent.
+ * performance/md-cache over it (one of the performance translators glusterd puts in every client
+ * volfile, stat-prefetch, on by default): the peer for a mount that answers stats from attributes
+ * it was just sent.
  */
 export async function glusterTarget(work: string, label: 'glusterfs' | 'glusterfs-mdc' = 'glusterfs'): Promise<Target> {
   const gwork = join(work, label);
@@ -214,3 +214,23 @@ export async function glusterTarget(work: string, label: 'glusterfs' | 'glusterf
 }
 
 export const HAVE_GLUSTER = fs.existsSync('/usr/sbin/glusterfsd') && fs.existsSync('/usr/sbin/glusterfs');
+
+/** Targets that are real GlusterFS: the plain client, and the client with md-cache over it. */
+export const GLUSTER_LABELS = ['glusterfs', 'glusterfs-mdc'] as const;
+export const isGlusterLabel = (l: string): l is (typeof GLUSTER_LABELS)[number] => (GLUSTER_LABELS as readonly string[]).includes(l);
+
+/**
+ * The targets a section runs: those asked for (`--targets`, else `defaults`) that it knows,
+ * without the GlusterFS ones when GlusterFS is not installed (said once).
+ */
+export function pickTargets(ctx: BenchContext, known: readonly string[], haveGluster: boolean, defaults: readonly string[] = known): string[] {
+  const wanted = (ctx.opts.targets ?? defaults).filter((l) => known.includes(l));
+  if (!haveGluster && wanted.some(isGlusterLabel)) ctx.say('glusterfs: not installed (glusterfsd/glusterfs or /dev/fuse missing), skipped');
+  return wanted.filter((l) => haveGluster || !isGlusterLabel(l));
+}
+
+/** Ratios of `ours` (gfs, and gfs-base when present) against each GlusterFS target present. */
+export function versusGluster(labels: readonly string[]): [string, string][] {
+  const ours = ['gfs', 'gfs-base'].filter((l) => labels.includes(l));
+  return ours.flatMap((o) => GLUSTER_LABELS.filter((g) => labels.includes(g)).map((g): [string, string] => [o, g]));
+}

@@ -4,8 +4,9 @@
  *
  *   gfs       = gfs-mount -> protocol/client -> gfs-brick (posix + locks + server)
  *   glusterfs = glusterfs -> protocol/client -> glusterfsd (posix + locks + server)
- *   glusterfs-mdc = glusterfs -> md-cache -> protocol/client -> glusterfsd (md-cache is in every
- *     client volfile glusterd writes; gfs-mount answers stats from attributes it was just sent)
+ *   glusterfs-mdc = glusterfs -> md-cache -> protocol/client -> glusterfsd (md-cache, one of the
+ *     performance translators glusterd puts in client volfiles; gfs-mount answers stats from
+ *     attributes it was just sent)
  *
  * The brick is started as a user starts it (`gfs-brick -f VOL`, which daemonizes); the mount is
  * gfs-mount's serving process in the foreground, as the `local` section runs it. With
@@ -18,14 +19,13 @@ import fs from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareWorkloads, ForegroundMount, HAVE_GLUSTER, glusterTarget, onCleanup, orStop, program, sleep, type Target } from './targets.js';
+import { compareWorkloads, ForegroundMount, GLUSTER_LABELS, HAVE_GLUSTER, glusterTarget, isGlusterLabel, onCleanup, orStop, pickTargets, program, sleep, versusGluster, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { alive } from '../scripts/lib/process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const ALL = ['gfs', 'glusterfs', 'glusterfs-mdc'];
-const GLUSTER = ['glusterfs', 'glusterfs-mdc'];
+const ALL = ['gfs', ...GLUSTER_LABELS];
 
 
 const canConnect = (port: number) =>
@@ -96,22 +96,17 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
 }
 
 export async function wireSection(ctx: BenchContext): Promise<void> {
-  const wanted = (ctx.opts.targets ?? ALL).filter((l) => ALL.includes(l));
-  let labels = wanted.filter((l) => !GLUSTER.includes(l) || HAVE_GLUSTER);
-  if (wanted.some((l) => GLUSTER.includes(l)) && !HAVE_GLUSTER) ctx.say('glusterfs: not installed (glusterfsd/glusterfs missing), skipped');
+  let labels = pickTargets(ctx, ALL, HAVE_GLUSTER);
   if (ctx.opts.baseline) labels = ['gfs-base', ...labels];
-  const pairs: [string, string][] = [];
-  if (labels.includes('gfs') && labels.includes('glusterfs')) pairs.push(['gfs', 'glusterfs']);
-  if (labels.includes('gfs') && labels.includes('glusterfs-mdc')) pairs.push(['gfs', 'glusterfs-mdc']);
-  if (labels.includes('gfs-base') && labels.includes('glusterfs')) pairs.push(['gfs-base', 'glusterfs']);
+  const pairs = versusGluster(labels);
   if (labels.includes('gfs') && labels.includes('gfs-base')) pairs.push(['gfs', 'gfs-base']);
   const targets: Target[] = [];
   try {
     for (const label of labels) {
-      if (label === 'glusterfs' || label === 'glusterfs-mdc') targets.push(await glusterTarget(ctx.work, label));
+      if (isGlusterLabel(label)) targets.push(await glusterTarget(ctx.work, label));
       else targets.push(await gfsWireTarget(ctx, label, label === 'gfs-base' ? ctx.opts.baseline! : ROOT));
     }
-    ctx.say('one brick on loopback TCP: gfs = gfs-mount -> protocol/client -> gfs-brick; glusterfs = glusterfs -> protocol/client -> glusterfsd; glusterfs-mdc = the same with performance/md-cache over the client, as glusterd writes client volfiles (bricks: posix + locks + server)');
+    ctx.say('one brick on loopback TCP: gfs = gfs-mount -> protocol/client -> gfs-brick; glusterfs = glusterfs -> protocol/client -> glusterfsd; glusterfs-mdc = the same with performance/md-cache over the client (bricks: posix + locks + server)');
     await compareWorkloads(ctx, targets, pairs);
   } finally {
     for (const t of targets.reverse()) await t.stop();

@@ -18,6 +18,14 @@ async function waitFor(what: string, ok: () => boolean, ms = 15_000): Promise<vo
 const mounted = (mnt: string) => fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
 
+/**
+ * GlusterFS's metadata cache over `sub`, with its default options: one of the performance
+ * translators glusterd puts in every client volfile (stat-prefetch). Real glusterfs mounts only.
+ */
+export function mdCacheVolume(name: string, sub: string): string[] {
+  return [`volume ${name}`, '    type performance/md-cache', `    subvolumes ${sub}`, 'end-volume'];
+}
+
 export interface RealMount {
   mnt: string;
   stop(): Promise<void>;
@@ -48,8 +56,7 @@ export async function realMount(work: string, brick: string, opts: { mdCache?: b
     [
       'volume t-client', '    type protocol/client', '    option transport-type tcp', '    option remote-host 127.0.0.1',
       `    option remote-port ${port}`, '    option remote-subvolume t-locks', 'end-volume',
-      // GlusterFS's metadata cache, as glusterd puts it in every client volfile (default options).
-      ...(opts.mdCache ? ['volume t-md-cache', '    type performance/md-cache', '    subvolumes t-client', 'end-volume'] : []),
+      ...(opts.mdCache ? mdCacheVolume('t-md-cache', 't-client') : []),
       '',
     ].join('\n'),
   );

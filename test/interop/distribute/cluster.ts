@@ -16,6 +16,7 @@ import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mou
 import { freePort } from '../../../scripts/lib/free-port.js';
 import { alive } from '../../../scripts/lib/process.js';
 import { programArgs } from '../../../scripts/lib/program.js';
+import { mdCacheVolume } from '../../posix/real-gluster.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -33,8 +34,6 @@ export interface VolumeOptions {
   parent?: string;
   /** Extra options for cluster/distribute. */
   dhtOptions?: Record<string, string>;
-  /** performance/md-cache over distribute, as glusterd writes client volfiles (real glusterfs mounts only). */
-  mdCache?: boolean;
   /** Log level for bricks and mounts (default INFO). */
   logLevel?: string;
   /** Run the built programs (dist/scripts, as installed users run them) instead of the sources under tsx. */
@@ -59,7 +58,8 @@ export interface DistVolume {
   subvols: string[];
   clientVolfile: string;
   /** Mount the volume with a client; the mount point is a fresh folder. */
-  mount(client: ClientKind, mountOptions?: string[]): Promise<Mount>;
+  /** Mount with `client`; `mdCache` (glusterfs only) puts performance/md-cache over distribute. */
+  mount(client: ClientKind, mountOptions?: string[], opts?: { mdCache?: boolean }): Promise<Mount>;
   stop(): Promise<void>;
   logs(): string;
 }
@@ -122,7 +122,7 @@ export function clientVolfile(ports: readonly number[], dhtOptions: Record<strin
   ]);
   lines.push('volume iv-dht', '    type cluster/distribute', ...Object.entries(dhtOptions).map(([k, v]) => `    option ${k} ${v}`));
   lines.push(`    subvolumes ${ports.map((_, i) => `iv-client-${i}`).join(' ')}`, 'end-volume');
-  if (mdCache) lines.push('volume iv-md-cache', '    type performance/md-cache', '    subvolumes iv-dht', 'end-volume');
+  if (mdCache) lines.push(...mdCacheVolume('iv-md-cache', 'iv-dht'));
   lines.push('');
   return lines.join('\n');
 }
@@ -172,8 +172,12 @@ export async function startDistVolume(o: VolumeOptions): Promise<DistVolume> {
       await waitFor(`${o.bricks} ${i} listening on ${port}`, () => canConnect(port));
     }
     const clientVol = join(dir, 'client.vol');
-    writeFileSync(clientVol, clientVolfile(ports, o.dhtOptions, o.mdCache));
-    const mount = async (client: ClientKind, mountOptions: string[] = []): Promise<Mount> => {
+    writeFileSync(clientVol, clientVolfile(ports, o.dhtOptions));
+    const mount = async (client: ClientKind, mountOptions: string[] = [], mo: { mdCache?: boolean } = {}): Promise<Mount> => {
+      if (mo.mdCache && client === 'gfs') throw new Error('performance/md-cache is GlusterFS\'s: only a glusterfs mount can have it');
+      // The same volume with md-cache on top, in a volfile of its own for this mount.
+      const vol = mo.mdCache ? join(dir, 'client-md-cache.vol') : clientVol;
+      if (mo.mdCache) writeFileSync(vol, clientVolfile(ports, o.dhtOptions, true));
       const n = mountSeq++;
       const mnt = join(dir, `mnt-${client}-${n}`);
       mkdirSync(mnt);
@@ -194,8 +198,8 @@ export async function startDistVolume(o: VolumeOptions): Promise<DistVolume> {
       };
       mounts.add(m);
       const r = client === 'gfs'
-        ? await run(process.execPath, [...ours('gfs-mount', o.built), '-o', [`log-file=${log}`, `pid-file=${pidFile}`, `log-level=${level}`, ...mountOptions].join(','), clientVol, mnt])
-        : await run('glusterfs', ['-f', clientVol, '-l', log, '-L', level, `--pid-file=${pidFile}`, ...mountOptions, mnt]);
+        ? await run(process.execPath, [...ours('gfs-mount', o.built), '-o', [`log-file=${log}`, `pid-file=${pidFile}`, `log-level=${level}`, ...mountOptions].join(','), vol, mnt])
+        : await run('glusterfs', ['-f', vol, '-l', log, '-L', level, `--pid-file=${pidFile}`, ...mountOptions, mnt]);
       if (r.code !== 0) throw new Error(`${client} mount failed (${r.code}): ${r.out}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : ''}`);
       await waitFor(`${client} mount of ${mnt}`, () => findMount(mnt) !== undefined);
       // The real client answers once distribute heard from every brick; until then ENOTCONN.

@@ -10,6 +10,8 @@
  * directory recreated by the other client gets byte-identical layouts.
  */
 import test, { type ExecutionContext } from 'ava';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HAVE_REAL_GLUSTER, startDistVolume, type BrickKind, type ClientKind, type DistVolume, type Mount } from './cluster.js';
 import { linked, placementProblems, scanVolume } from './disk.js';
 import { Model, content, writeInitial, writeMore } from './model.js';
@@ -110,3 +112,14 @@ serial('a fresh volume gets the same root layout from either client', (t) => {
   t.deepEqual(ours, real);
 });
 
+
+serial('a real glusterfs mount of the volume with md-cache over distribute (the bench\'s glusterfs-mdc) reads what the plain one wrote; a gfs mount cannot have it', async (t) => {
+  const vol = await startDistVolume({ bricks: 'glusterfsd' });
+  t.teardown(() => vol.stop());
+  const plain = await vol.mount('glusterfs');
+  const cached = await vol.mount('glusterfs', [], { mdCache: true });
+  t.regex(readFileSync(join(vol.dir, 'client-md-cache.vol'), 'utf8'), /type performance\/md-cache\n {4}subvolumes iv-dht/);
+  writeFileSync(join(plain.mnt, 'f'), 'through the plain client');
+  t.is(readFileSync(join(cached.mnt, 'f'), 'utf8'), 'through the plain client');
+  await t.throwsAsync(vol.mount('gfs', [], { mdCache: true }), { message: /only a glusterfs mount/ });
+});
