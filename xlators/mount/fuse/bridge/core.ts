@@ -131,7 +131,7 @@ export class BridgeCore {
    */
   attrsSeen(inode: Inode, buf: Iatt): void {
     // Fresher attributes (a lookup, a setattr) supersede what parentSeen or writeDone kept.
-    inode.ctx.delete(KEPT_ATTRS);
+    this.forgetKeptAttrs(inode);
     if (!this.keepingCache || buf.type !== IaType.REG) return;
     const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
@@ -145,16 +145,17 @@ export class BridgeCore {
    * changed the file first, and our pages may hold their old bytes: dropped.
    */
   changedHere(inode: Inode, pre: Iatt | undefined, post: Iatt | undefined): void {
-    inode.ctx.delete(KEPT_ATTRS); // a WRITE keeps its postbuf after this (writeDone)
+    this.forgetKeptAttrs(inode);
     if (!this.keepingCache || !post || post.type !== IaType.REG) return;
     const known = inode.ctxGet<number>(MTIME);
     if (known !== undefined && (!pre || nsOf(pre) !== known)) this.dropPages(inode);
     inode.ctxSet(MTIME, nsOf(post));
   }
 
-  /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget its mtime. */
-  forgetMtime(inode: Inode): void {
+  /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget what it knew. */
+  changedUnseen(inode: Inode): void {
     inode.ctx.delete(MTIME);
+    this.forgetKeptAttrs(inode);
   }
 
   /**
@@ -181,9 +182,16 @@ export class BridgeCore {
     parent.ctxSet(KEPT_ATTRS, { buf, at: Date.now() });
   }
 
-  /** Something else changed the attributes (setattr, xattrs, links, renames): what was kept is stale. */
+  /**
+   * Something changed the attributes (this mount's setattr, xattrs, renames, reads moving atime,
+   * fresher attributes seen): what was kept is stale, and so is the postbuf of any WRITE already
+   * in flight, whose reply may come back after this (the generation moves on).
+   */
   forgetKeptAttrs(inode: Inode | undefined): void {
-    inode?.ctx.delete(KEPT_ATTRS);
+    if (!inode) return;
+    inode.ctx.delete(KEPT_ATTRS);
+    const w = inode.ctxGet<{ inflight: number; gen: number }>(WRITES);
+    if (w) w.gen++;
   }
 
   /**
@@ -191,30 +199,32 @@ export class BridgeCore {
    * after every write it sends (a WRITE reply carries no attributes) and asks for them with the
    * next stat: writeDone keeps the attributes the volume sent back (postbuf) to answer that
    * GETATTR, once, within the attribute timeout, as GlusterFS's md-cache serves a stat from the
-   * last writev's postbuf. Only a write that overlapped no other write on the file is kept: with
-   * several in flight, replies can come back in another order than the writes landed.
+   * last writev's postbuf. The token is the file's generation after this start, or 0 (never a
+   * generation) when another write was in flight: with several, replies can come back in another
+   * order than the writes landed.
    */
   writeStarted(inode: Inode): number {
     inode.ctx.delete(KEPT_ATTRS);
-    let w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
-    if (!w) inode.ctxSet(WRITES, (w = { inflight: 0, seq: 0 }));
-    // 0 (never a sequence number) marks a write that started beside another.
-    const token = w.inflight === 0 ? w.seq + 1 : 0;
+    let w = inode.ctxGet<{ inflight: number; gen: number }>(WRITES);
+    if (!w) inode.ctxSet(WRITES, (w = { inflight: 0, gen: 0 }));
+    const alone = w.inflight === 0;
     w.inflight++;
-    w.seq++;
-    return token;
+    w.gen++;
+    return alone ? w.gen : 0;
   }
 
   /**
-   * The WRITE started as `token` is over (`post` undefined: it failed). Kept only when no other
-   * write was in flight at its start (token not 0) and none started since (seq unchanged).
+   * The WRITE started as `token` is over (`post` undefined: it failed): our own change
+   * (changedHere), and its postbuf kept when nothing moved the file's generation since it started
+   * (no other write, no forgetKeptAttrs).
    */
-  writeDone(inode: Inode, token: number, post: Iatt | undefined): void {
-    const w = inode.ctxGet<{ inflight: number; seq: number }>(WRITES);
-    if (!w) return;
-    w.inflight--;
-    if (!post || token !== w.seq || this.opts.attributeTimeout <= 0) return;
-    if (post.type === IaType.REG && post.gfid === inode.gfid) inode.ctxSet(KEPT_ATTRS, { buf: post, at: Date.now() });
+  writeDone(inode: Inode, token: number, pre: Iatt | undefined, post: Iatt | undefined): void {
+    const w = inode.ctxGet<{ inflight: number; gen: number }>(WRITES);
+    const kept = w !== undefined && token === w.gen;
+    if (w) w.inflight--;
+    if (!post) return;
+    this.changedHere(inode, pre, post);
+    if (kept && this.opts.attributeTimeout > 0 && post.type === IaType.REG && post.gfid === inode.gfid) inode.ctxSet(KEPT_ATTRS, { buf: post, at: Date.now() });
   }
 
   /** What parentSeen or writeDone kept for `inode`, if still fresh; taken (used once). */

@@ -135,7 +135,6 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
 export async function link(b: BridgeCore, ctx: RequestContext, oldnodeid: bigint, newname: string): Promise<Entry> {
   const inode = b.nodes.inode(oldnodeid);
   const parent = b.nodes.inode(ctx.nodeid);
-  b.forgetKeptAttrs(inode); // its link count changes
   const newloc = b.entryLoc(parent, newname);
   const res = await b.fops.link(b.frame(ctx), { oldloc: b.locOf(inode), newloc: { ...newloc, inode, gfid: inode.gfid } });
   b.parentSeen(parent, res.postparent);

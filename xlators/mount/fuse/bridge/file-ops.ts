@@ -24,11 +24,10 @@ function openReply(b: BridgeCore, fd: Fd): OpenReply {
 export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
-  if (flags & constants.O_TRUNC) b.forgetKeptAttrs(inode); // the size changes
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
   // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
   // is ours, not a change made elsewhere for the next write or stat to see.
-  if (flags & constants.O_TRUNC) b.forgetMtime(inode);
+  if (flags & constants.O_TRUNC) b.changedUnseen(inode);
   return openReply(b, res.fd ?? fd);
 }
 
@@ -60,11 +59,10 @@ export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offs
   try {
     res = await b.fops.writev(frame, { fd, data, offset, flags: 0 });
   } catch (err) {
-    b.writeDone(fd.inode, token, undefined);
+    b.writeDone(fd.inode, token, undefined, undefined);
     throw err;
   }
-  b.changedHere(fd.inode, res.prebuf, res.postbuf);
-  b.writeDone(fd.inode, token, res.postbuf);
+  b.writeDone(fd.inode, token, res.prebuf, res.postbuf);
   return data.length;
 }
 
@@ -145,6 +143,7 @@ export async function copyFileRange(
 ): Promise<number> {
   const fdIn = b.fd(inp.fhIn);
   const fdOut = b.fd(inp.fhOut);
+  b.forgetKeptAttrs(fdIn.inode); // reading the source moves its atime
   const res = await b.fops.copy_file_range(b.frame(ctx, undefined, false), { fdIn, offIn: inp.offIn, fdOut, offOut: inp.offOut, len: inp.len, flags: inp.flags });
   b.changedHere(fdOut.inode, res.prebufDst, res.postbufDst); // ours (the kernel drops the range's pages)
   // The fop reports attributes, not a count: everything up to the source's end was copied.
