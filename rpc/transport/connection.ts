@@ -279,7 +279,7 @@ export class RpcConnection extends EventEmitter {
   private directFd(): number | undefined {
     if (this.fd === undefined) {
       const s = this.socket as Socket & { encrypted?: boolean };
-      if (s.encrypted || typeof native.writevNb !== 'function') this.fd = null;
+      if (s.encrypted) this.fd = null;
       else if (!s.connecting) this.fd = handleFd(s) ?? null;
     }
     return this.fd ?? undefined;

@@ -64,8 +64,7 @@ export function adoptAccepted(accepted: Socket): { socket: Socket; attach(conn: 
   // The accepted socket must not have read anything (pauseOnConnect): it would be lost here.
   const asAccepted = { socket: accepted, attach: () => void accepted.resume() };
   const fd = handleFd(accepted);
-  // An addon built before `dup` existed leaves the accepted socket as it is.
-  const dup = fd === undefined || typeof native.dupNb !== 'function' ? -1 : native.dupNb(fd);
+  const dup = fd === undefined ? -1 : native.dupNb(fd);
   if (dup < 0) return asAccepted;
   const reader = connectionReader();
   let socket: Socket;

@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { constants } from 'node:fs';
+import { Dict } from '../../runtime/core/dict.js';
 import { Fd } from '../../runtime/core/fd.js';
 import { E, FopError } from '../../runtime/core/fop-error.js';
 import type { Graph } from '../../runtime/graph/graph.js';
@@ -63,6 +64,9 @@ test('closing a file this client never locked sends no FLUSH to the brick; once 
   t.is(brick.flushes(), 1, 'a locked file is flushed through another fd too');
   await g.fops.flush(g.frame(), { fd: plain });
   t.is(brick.flushes(), 1);
+  // A FLUSH carrying xdata is meant for something on the brick: it goes there.
+  await g.fops.flush(g.frame(), { fd: plain, xdata: new Dict().setStr('for-the-brick', 'x') });
+  t.is(brick.flushes(), 2);
   for (const fd of [plain, l1, l2]) await g.graph.release(fd);
 });
 

@@ -32,6 +32,12 @@ test('every reply with iatts is decoded by the client into the same fields, each
   }
 });
 
+test('every iatt a fop result takes from its reply is a top-level gfx_iattx of that reply, which the client decodes into an Iatt', (t) => {
+  for (const f of Object.values(GFS4_FOPS)) {
+    for (const [field, from] of Object.entries(f.iatts)) t.true(iattFields(f.procedure.reply as Codec<unknown>).includes(from), `${f.fop}.${field} <- ${from}`);
+  }
+});
+
 test('an empty iattx is the shared EMPTY_IATT, and a reply cut short is a decode error', (t) => {
   const reply = GFS4_FOPS.lookup.procedure.reply as Codec<unknown>;
   const empty = { ia_gfid: Buffer.alloc(16), ia_flags: 0n, ia_ino: 0n, ia_dev: 0n, ia_rdev: 0n, ia_size: 0n, ia_blocks: 0n, ia_attributes: 0n, ia_attributes_mask: 0n, ia_atime: 0n, ia_mtime: 0n, ia_ctime: 0n, ia_btime: 0n, ia_atime_nsec: 0, ia_mtime_nsec: 0, ia_ctime_nsec: 0, ia_btime_nsec: 0, ia_nlink: 0, ia_uid: 0, ia_gid: 0, ia_blksize: 0, mode: 0 };

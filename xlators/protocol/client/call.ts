@@ -81,7 +81,7 @@ export async function callFop<N extends Gfs4FopName>(
   if (interruptible && frame.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
   let reply: Message<unknown>;
   try {
-    const procedure = CLIENT_PROCEDURES.get(fop) ?? GFS4_FOPS[fop].procedure;
+    const procedure = CLIENT_PROCEDURES.get(fop)!;
     const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred });
     reply = await (interruptible ? abortable(p, frame.signal) : p);
   } catch (err) {

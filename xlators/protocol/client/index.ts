@@ -1,4 +1,5 @@
 import type { Fd } from '../../../runtime/core/fd.js';
+import type { Inode } from '../../../runtime/core/inode.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
 import type { FopArgs } from '../../../runtime/fops/signatures.js';
@@ -8,7 +9,6 @@ import { GFS4_FOPS, dictToWire } from '../../../rpc/programs/index.js';
 import type { RpcConnection } from '../../../rpc/transport/index.js';
 import { callFop } from './call.js';
 import { FdRegistry, notConnected, type FdCtx } from './fd-ctx.js';
-import { locGfid } from '../../../runtime/core/loc.js';
 import { reopenFlags } from '../../../rpc/programs/flags.js';
 import { frameCredential, internalCredential } from './handshake.js';
 import { CLIENT_OPTIONS } from './options.js';
@@ -19,8 +19,6 @@ import { Session, type SessionConfig } from './session.js';
 interface ClientState {
   session: Session;
   fds: FdRegistry;
-  /** Files (gfids) this client has sent a POSIX lock or a lease for: their FLUSHes go to the brick. */
-  locked: Set<string>;
 }
 type Self = Xlator<typeof CLIENT_OPTIONS, ClientState>;
 
@@ -68,19 +66,26 @@ const sendLease = wireFop('lease');
  * locked through any fd is flushed through every fd, as POSIX drops a process's locks on any close.
  */
 async function flush(self: Self, frame: Frame, args: FopArgs<'flush'>) {
-  const { session, fds, locked } = self.priv;
-  if (self.options['flush-to-brick'] === 'always' || (args.xdata && args.xdata.size > 0) || locked.has(fds.gfid(args.fd))) return sendFlush(self, frame, args);
+  const { session, fds } = self.priv;
+  if (self.options['flush-to-brick'] === 'always' || (args.xdata && args.xdata.size > 0) || args.fd.inode.ctxGet(self) === LOCKED) return sendFlush(self, frame, args);
   if (!session.current()) throw notConnected('not connected to the brick');
   fds.remote(args.fd, false);
   return {};
 }
 
+/**
+ * This client sent a lock or lease for the inode: kept in the inode's ctx under this translator
+ * (as GlusterFS's inode_ctx), so it goes when the inode is forgotten, after its last fd.
+ * Remembered before the call goes out: a FLUSH racing the lock's reply must reach the brick too.
+ */
+const LOCKED = 'locked';
+const markLocked = (self: Self, inode: Inode | undefined) => inode?.ctxSet(self, LOCKED);
+
 const fops = {
   ...(Object.fromEntries(WIRE_FOPS.map((n) => [n, wireFop(n)])) as FopImpls<typeof CLIENT_OPTIONS, ClientState>),
   flush,
-  // Remembered before the call goes out: a FLUSH racing the lock's reply must reach the brick too.
-  lk: (self: Self, frame: Frame, args: FopArgs<'lk'>) => (self.priv.locked.add(self.priv.fds.gfid(args.fd)), sendLk(self, frame, args)),
-  lease: (self: Self, frame: Frame, args: FopArgs<'lease'>) => (self.priv.locked.add(locGfid(args.loc) ?? args.loc.inode?.gfid ?? ''), sendLease(self, frame, args)),
+  lk: (self: Self, frame: Frame, args: FopArgs<'lk'>) => (markLocked(self, args.fd.inode), sendLk(self, frame, args)),
+  lease: (self: Self, frame: Frame, args: FopArgs<'lease'>) => (markLocked(self, args.loc.inode), sendLease(self, frame, args)),
 } as FopImpls<typeof CLIENT_OPTIONS, ClientState>;
 
 /** protocol_client_reopen: open again, by gfid, every fd the lost connection had. */
@@ -147,7 +152,7 @@ export default defineXlator({
       reopen: (conn) => reopenAll(self, conn),
       log: self.log,
     });
-    return { session, fds, locked: new Set() };
+    return { session, fds };
   },
   fini(self) {
     self.priv.session.stop();
