@@ -218,7 +218,7 @@ export async function link(self: PosixSelf, _frame: Frame, a: FopArgs<'link'>): 
   const src = await resolver.locObject(a.oldloc);
   try {
     if (src.st.isDirectory()) throw new FopError(E.EPERM, 'hard links to directories are not allowed');
-    const links = Number(src.st.nlink) - 1;
+    const links = src.st.nlink - 1; // the gfid handle is one of them
     if (maxHardlinks > 0 && links >= maxHardlinks) throw new FopError(E.EMLINK, `inode has ${links} links (max-hardlinks ${maxHardlinks})`);
     const e = await resolver.locEntry(a.newloc);
     try {

@@ -2,12 +2,7 @@ import { errnoError, native, STAT_FIELDS, StatField as F } from '../../../native
 import { E } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, gfidToIno, type Gfid } from '../../../runtime/core/gfid.js';
 import { gfidAt } from './handles.js';
-import { iaTypeFromMode, type Iatt } from '../../../runtime/core/iatt.js';
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
+import { IaType, iaTypeFromMode, type Iatt } from '../../../runtime/core/iatt.js';
 
 const statBuf = new Float64Array(STAT_FIELDS);
 
@@ -22,10 +17,9 @@ export class Lstat {
   get nlink(): number { return this.a[F.nlink]!; }
   get uid(): number { return this.a[F.uid]!; }
   get gid(): number { return this.a[F.gid]!; }
-  get size(): number { return this.a[F.size]!; }
-  isDirectory(): boolean { return isDirMode(this.mode); }
-  isFile(): boolean { return (this.mode & S_IFMT) === S_IFREG; }
-  isSymbolicLink(): boolean { return (this.mode & S_IFMT) === S_IFLNK; }
+  isDirectory(): boolean { return iaTypeFromMode(this.mode) === IaType.DIR; }
+  isFile(): boolean { return iaTypeFromMode(this.mode) === IaType.REG; }
+  isSymbolicLink(): boolean { return iaTypeFromMode(this.mode) === IaType.LNK; }
 }
 
 /** lstat a path (not following a trailing symlink) into an Lstat; throws the errno error. */
@@ -54,7 +48,7 @@ export function fstatIatt(fd: number, gfid: Gfid, path?: string): Iatt {
 
 
 /** A directory, by its st_mode. */
-export const isDirMode = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;
+export const isDirMode = (mode: number): boolean => iaTypeFromMode(mode) === IaType.DIR;
 
 const entryStats = new Float64Array(STAT_FIELDS);
 const entryGfid = Buffer.alloc(16);

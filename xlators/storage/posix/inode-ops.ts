@@ -28,7 +28,7 @@ export async function stat(self: PosixSelf, _f: Frame, a: FopArgs<'stat'>): Prom
 /** access(2) against the caller's uid/gid/groups (posix cannot switch fsuid per request). */
 export async function access(self: PosixSelf, frame: Frame, a: FopArgs<'access'>): Promise<FopResult<'access'>> {
   return withObject(self, a.loc, async (r) => {
-    const mode = Number(r.st.mode);
+    const mode = r.st.mode;
     const want = a.mask & 7;
     if (want === 0) return {};
     if (frame.uid === 0) {
@@ -36,8 +36,8 @@ export async function access(self: PosixSelf, frame: Frame, a: FopArgs<'access'>
       return {};
     }
     const bits =
-      frame.uid === Number(r.st.uid) ? (mode >> 6) & 7
-      : frame.gid === Number(r.st.gid) || frame.groups.includes(Number(r.st.gid)) ? (mode >> 3) & 7
+      frame.uid === r.st.uid ? (mode >> 6) & 7
+      : frame.gid === r.st.gid || frame.groups.includes(r.st.gid) ? (mode >> 3) & 7
       : mode & 7;
     if ((bits & want) !== want) throw new FopError(E.EACCES);
     return {};

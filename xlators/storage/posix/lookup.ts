@@ -67,7 +67,6 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
   const st = meta.lstatOrNull(e.path);
   if (!st) throw new FopError(E.ENOENT);
   let gfid = readGfid(e.path);
-  let healed = false;
   if (!gfid) {
     // An entry another create is still giving its gfid to (mknod done, xattr not yet set) must
     // not get a random second gfid from a lookup that asked for none: as posix_gfid_heal
@@ -76,10 +75,9 @@ async function slowLookup(self: PosixSelf, a: FopArgs<'lookup'>, e: EntryRef): P
     if (!xdata?.has('gfid-req') && isFresh(st.ctimeNs)) throw new FopError(E.ENOENT, `${loc.path} is being created`);
     gfid = gfidFor(xdata);
     writeGfid(e.path, gfid);
-    healed = true;
   }
   if (st.isDirectory()) await symlinkHandle(self.priv.resolver, gfid, e.pargfid, e.name);
-  else if (st.nlink < 2n) (await linkHandle(self.priv.resolver, gfid, e.path), (healed = true));
+  else if (st.nlink < 2n) await linkHandle(self.priv.resolver, gfid, e.path);
   // Stat again (healing changes nlink and ctime; a rare path, so always).
   const buf = statIatt(e.path, gfid);
   return {

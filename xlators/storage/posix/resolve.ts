@@ -41,7 +41,7 @@ const PINNED_LIMIT = 1024;
  * of the 65,536, so a small table is emptied by any pass over more files than it holds (each
  * miss an open and a close). Sized from the fd limit: an eighth of it, 256 to 8,192.
  */
-export const HASH_PINNED_LIMIT = Math.min(8192, Math.max(256, Math.floor(openFileLimit() / 8)));
+const HASH_PINNED_LIMIT = Math.min(8192, Math.max(256, Math.floor(openFileLimit() / 8)));
 /**
  * Hash directories are made by the brick and never removed, so their fds are checked again (the
  * path opened afresh) only every minute: often enough to recover from someone removing or
