@@ -1,9 +1,73 @@
-import { NULL_GFID } from '../../runtime/core/gfid.js';
-import { IaType, type Iatt } from '../../runtime/core/iatt.js';
+import { gfidFromBytes, NULL_GFID } from '../../runtime/core/gfid.js';
+import { IaType, iaTypeFromMode, modeTypeBits, type Iatt } from '../../runtime/core/iatt.js';
 import { RpcEncodeError } from '../xdr/errors.js';
-import { struct, type Codec } from '../xdr/schema.js';
+import type { XdrReader } from '../xdr/io.js';
+import { array, list, struct, type Codec } from '../xdr/schema.js';
+import { IATT, rdevFromWire } from './convert.js';
 import { gfx_iattx } from './gfx-types.js';
-import { readIattx } from './readdirp-reply.js';
+
+/** gfx_iattx on the wire: the gfid, twelve 64-bit and nine 32-bit fields. */
+const IATTX_BYTES = 16 + 12 * 8 + 9 * 4;
+
+/**
+ * gfx_iattx straight to an Iatt, as decoding it and then iattFromWire would give (same fields,
+ * same numbers), without the intermediate object, the copy of its gfid and the BigInts of the
+ * fields an Iatt keeps as numbers. EMPTY_IATT for the empty iattx a brick sends for "no stat"
+ * (isEmptyIattx: zero gfid, mode and inode number).
+ */
+function readIattx(r: XdrReader): Iatt {
+  r.need(IATTX_BYTES, 'gfx_iattx');
+  const b = r.buf;
+  const g = r.pos;
+  r.pos += 16;
+  const flags = r.uhyper();
+  const ino = r.uhyper();
+  const dev = r.uhyper();
+  const rdev = r.uhyper();
+  const size = r.uhyperNumber();
+  const blocks = r.uhyperNumber();
+  r.pos += 16; // ia_attributes, ia_attributes_mask: not kept in an Iatt
+  const atime = r.hyperNumber();
+  const mtime = r.hyperNumber();
+  const ctime = r.hyperNumber();
+  const btime = r.hyperNumber();
+  const atimeNs = r.uint();
+  const mtimeNs = r.uint();
+  const ctimeNs = r.uint();
+  const btimeNs = r.uint();
+  const nlink = r.uint();
+  const uid = r.uint();
+  const gid = r.uint();
+  const blksize = r.uint();
+  const wireMode = r.uint();
+  if (wireMode === 0 && ino === 0n && isZero(b, g)) return EMPTY_IATT;
+  const type = iaTypeFromMode(wireMode);
+  const iatt: Iatt = {
+    gfid: gfidFromBytes(b, g),
+    ino,
+    dev,
+    type,
+    mode: (wireMode & 0o7777) | modeTypeBits(type),
+    nlink,
+    uid,
+    gid,
+    rdev: rdevFromWire(rdev),
+    size,
+    blksize,
+    blocks,
+    atime: { sec: atime, nsec: atimeNs },
+    mtime: { sec: mtime, nsec: mtimeNs },
+    ctime: { sec: ctime, nsec: ctimeNs },
+  };
+  if (flags & IATT.BTIME) iatt.btime = { sec: btime, nsec: btimeNs };
+  return iatt;
+}
+
+function isZero(b: Buffer, at: number): boolean {
+  for (let i = 0; i < 16; i++) if (b[at + i] !== 0) return false;
+  return true;
+}
+
 
 /**
  * The empty iattx a brick sends for "no stat" (zero gfid, mode and inode number), as the
@@ -21,25 +85,31 @@ const iattxAsIatt: Codec<Iatt> = {
   encode() {
     throw new RpcEncodeError('the client decodes iatts only: encode gfx_iattx');
   },
-  decode: (r) => readIattx(r) ?? EMPTY_IATT,
+  decode: readIattx,
 };
 
 const cache = new Map<Codec<unknown>, Codec<unknown>>();
 
 /**
- * A reply layout as the client decodes it: the same fields and bytes, every gfx_iattx read into
- * an Iatt as it is read (no 22-field object, gfid copy and thirteen BigInts per iatt, thrown
- * away by the conversion: a create reply carries three, a lookup, write or rename reply two or
- * more). Replies without a top-level iattx are decoded as declared.
+ * A reply layout as the client decodes it: the same fields and bytes, every gfx_iattx, at any
+ * depth (a readdirp entry's stat too), read into an Iatt as it is read (no 22-field object, gfid
+ * copy and thirteen BigInts per iatt, thrown away by the conversion: a create reply carries
+ * three, a listing one per entry). Layouts without an iattx are decoded as declared.
  */
 export function clientReplyOf<T>(codec: Codec<T>): Codec<unknown> {
-  const known = cache.get(codec as Codec<unknown>);
+  const c = codec as Codec<unknown>;
+  const known = cache.get(c);
   if (known) return known;
-  let out: Codec<unknown> = codec as Codec<unknown>;
-  const s = codec.schema;
-  if (s.kind === 'struct' && Object.values(s.fields).includes(gfx_iattx as Codec<unknown>)) {
-    out = struct(Object.fromEntries(Object.entries(s.fields).map(([k, c]) => [k, c === (gfx_iattx as Codec<unknown>) ? iattxAsIatt : c])));
+  let out = c;
+  const s = c.schema;
+  if (c === (gfx_iattx as Codec<unknown>)) out = iattxAsIatt;
+  else if (s.kind === 'struct') {
+    const fields = Object.entries(s.fields).map(([k, f]) => [k, clientReplyOf(f)] as const);
+    if (fields.some(([k, f]) => f !== s.fields[k])) out = struct(Object.fromEntries(fields));
+  } else if (s.kind === 'list' || s.kind === 'array') {
+    const item = clientReplyOf(s.item);
+    if (item !== s.item) out = s.kind === 'list' ? list(item, s.max) : array(item, s.max);
   }
-  cache.set(codec as Codec<unknown>, out);
+  cache.set(c, out);
   return out;
 }

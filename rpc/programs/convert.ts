@@ -1,12 +1,12 @@
 import { Dict, type DictValue } from '../../runtime/core/dict.js';
 import { gfidFromBuffer, gfidToBuffer } from '../../runtime/core/gfid.js';
 import { iaTypeFromMode, modeTypeBits, type Iatt, type Statvfs } from '../../runtime/core/iatt.js';
-import type { DirEntry, Flock } from '../../runtime/fops/types.js';
+import type { Flock } from '../../runtime/fops/types.js';
 import { RpcDecodeError } from '../xdr/errors.js';
 import { pad } from '../xdr/io.js';
 import { array, encode, type Infer } from '../xdr/schema.js';
 import {
-  GF_DATA_TYPE, gf_statfs, gfx_dict_pair, gfx_dirplist, gfx_value, gfx_mdata_iatt, type GfProtoFlock, type GfxDict, type GfxIattx, type GfxValue,
+  GF_DATA_TYPE, gf_statfs, gfx_dict_pair, gfx_value, gfx_mdata_iatt, type GfProtoFlock, type GfxDict, type GfxIattx, type GfxValue,
 } from './gfx-types.js';
 
 /**
@@ -225,11 +225,3 @@ export function statfsToWire(s: Statvfs): GfStatfs {
   return Object.fromEntries(STATFS_FIELDS.map((k) => [k, BigInt(Math.trunc(s[k]))])) as unknown as GfStatfs;
 }
 
-/** A readdirp entry; the stat is absent when the brick sent an empty one. */
-export function direntFromWire(e: Infer<typeof gfx_dirplist>): DirEntry {
-  const out: DirEntry = { name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type };
-  if (!isEmptyIattx(e.stat)) out.stat = iattFromWire(e.stat);
-  const dict = dictFromWire(e.dict);
-  if (dict) out.dict = dict;
-  return out;
-}

@@ -8,6 +8,5 @@ export * from './portmap.js';
 export * from './callback.js';
 export * from './serialized-dict.js';
 export * from './convert.js';
-export * from './readdirp-reply.js';
 export * from './client-replies.js';
 export * from './registry.js';

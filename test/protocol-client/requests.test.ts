@@ -7,7 +7,7 @@ import { createFrame } from '../../runtime/core/frame.js';
 import { ROOT_GFID, gfidFromBuffer, newGfid } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
 import { InodeTable } from '../../runtime/core/inode.js';
-import { clientReplyOf, emptyIattx, GFS4_FOPS, gfx_readdirp_rsp, iattToWire, readdirpReplyDecoder } from '../../rpc/programs/index.js';
+import { clientReplyOf, emptyIattx, GFS4_FOPS, gfx_readdirp_rsp, iattToWire } from '../../rpc/programs/index.js';
 import { decode, encode, type Codec } from '../../rpc/xdr/index.js';
 import { EBADFD, FdRegistry } from '../../xlators/protocol/client/fd-ctx.js';
 import { gfFlagsFromFlags, gfFlagsToFlags, lkCmdFromWire, lkCmdToWire, reopenFlags } from '../../rpc/programs/flags.js';
@@ -127,7 +127,7 @@ test('a readdirp reply links each entry under the directory; create remembers th
   });
   const dirFd = new Fd(dir, 0);
   const none = { xdr_size: 0, count: -1, pairs: [] };
-  // The reply as the brick sends it, decoded as the client decodes it (readdirpReplyDecoder).
+  // The reply as the brick sends it, decoded as the client decodes it.
   const wire = encode(gfx_readdirp_rsp, {
     op_ret: 2, op_errno: 0, xdata: none,
     reply: [
@@ -135,7 +135,7 @@ test('a readdirp reply links each entry under the directory; create remembers th
       { d_ino: 5n, d_off: 2n, d_len: 1, d_type: 8, name: 'f', stat, dict: none },
     ],
   });
-  const res = decodeResult({ fds, itable }, 'readdirp', { fd: dirFd, size: 4096, offset: 0n }, decode(readdirpReplyDecoder, wire) as never);
+  const res = decodeResult({ fds, itable }, 'readdirp', { fd: dirFd, size: 4096, offset: 0n }, decode(clientReplyOf(gfx_readdirp_rsp), wire) as never);
   t.is(res.entries.length, 2);
   t.is(res.entries[1]!.inode, itable.findDentry(dir, 'f'));
   t.is(res.entries[1]!.inode!.gfid, child);

@@ -1,6 +1,6 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { clientReplyOf, GFS4, GFS4_FOPS, readdirpReplyDecoder, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
+import { clientReplyOf, GFS4, GFS4_FOPS, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
 import { RpcDecodeError } from '../../../rpc/xdr/index.js';
@@ -10,15 +10,11 @@ import type { Session } from './session.js';
 /** Calls that may wait on the brick for another client (blocking locks). */
 const LOCK_FOPS: ReadonlySet<string> = new Set(['lk', 'inodelk', 'finodelk', 'entrylk', 'fentrylk']);
 
-/**
- * Each fop's procedure with its reply as the client decodes it (the same bytes and checks): iatts
- * become Iatts as they are read (client-replies.ts), and a readdirp reply's entries DirEntries
- * (readdirp-reply.ts).
- */
+/** Each fop's procedure with its reply as the client decodes it: iatts become Iatts as they are read (client-replies.ts). */
 const CLIENT_PROCEDURES = new Map<Gfs4FopName, Procedure>(
   (Object.keys(GFS4_FOPS) as Gfs4FopName[]).map((fop) => {
     const p = GFS4_FOPS[fop].procedure as Procedure;
-    return [fop, { ...p, reply: fop === 'readdirp' ? readdirpReplyDecoder : clientReplyOf(p.reply) }];
+    return [fop, { ...p, reply: clientReplyOf(p.reply) }];
   }),
 );
 

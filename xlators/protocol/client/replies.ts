@@ -47,6 +47,27 @@ function linkEntries(c: ReplyContext, dir: Inode, entries: DirEntry[]): void {
   }
 }
 
+/** A readdirp entry as the client decodes it: its stat already an Iatt (EMPTY_IATT: none). */
+export interface ClientDirplist {
+  d_ino: bigint;
+  d_off: bigint;
+  d_type: number;
+  name: string;
+  stat: Iatt;
+  dict: GfxDict;
+}
+
+/** readdirp entries as fop results carry them: no stat for an empty one, no dict for none. */
+export function direntsOf(list: readonly ClientDirplist[]): DirEntry[] {
+  return list.map((e) => {
+    const out: DirEntry = { name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type };
+    if (e.stat !== EMPTY_IATT) out.stat = e.stat;
+    const dict = dictFromWire(e.dict);
+    if (dict) out.dict = dict;
+    return out;
+  });
+}
+
 /** What the generic mapping (iatts, dict, xdata) does not cover: the dedicated GFS4 replies. */
 const EXTRA: { [N in WireFop]?: Extra<N> } = {
   readlink: (_c, _a, r, _p, out) => void (out.path = r.path as string),
@@ -80,8 +101,7 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.entries = (r.reply as Infer<typeof gfx_dirlist>[]).map((e) => ({ name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type }));
   },
   readdirp: (c, a, r, _p, out) => {
-    // Decoded straight into DirEntries (readdirpReplyDecoder, see call.ts).
-    const entries = r.reply as DirEntry[];
+    const entries = direntsOf(r.reply as ClientDirplist[]);
     linkEntries(c, a.fd.inode, entries);
     out.entries = entries;
   },
