@@ -2,6 +2,7 @@ import { Dict, type DictValue } from '../../runtime/core/dict.js';
 import { RpcDecodeError, RpcEncodeError } from '../xdr/errors.js';
 import { XdrReader } from '../xdr/io.js';
 import { opaque, type Codec } from '../xdr/schema.js';
+import { copyOf } from '../../runtime/core/bytes.js';
 
 /**
  * The pre-4.x dict format (libglusterfs dict_serialize) inside an `opaque dict<>`: the handshake,
@@ -55,7 +56,7 @@ export function unserializeDict(buf: Buffer): Dict {
     const key = buf.toString('utf8', r.pos, r.pos + keylen);
     if (buf[r.pos + keylen] !== 0) throw new RpcDecodeError('dict key is not NUL-terminated', r.pos + keylen);
     r.pos += keylen + 1;
-    const val = Buffer.from(buf.subarray(r.pos, r.pos + vallen));
+    const val = copyOf(buf, r.pos, r.pos + vallen);
     r.pos += vallen;
     d.set(key, asValue(val));
   }
