@@ -23,6 +23,12 @@ test('INIT keeps only flags the kernel offers and never enables the writeback ca
   t.is(reply.readUInt16LE(28), 256); // max_pages
 });
 
+test('INIT takes HANDLE_KILLPRIV_V2 when offered, and not when the mount turns it off', (t) => {
+  const offered = InitFlag.MAX_PAGES | InitFlag.HANDLE_KILLPRIV_V2;
+  t.is(negotiate(initRequest(38, offered), { maxWrite: 1 << 20 }).conn.flags, offered);
+  t.is(negotiate(initRequest(38, offered), { maxWrite: 1 << 20, flagsOff: InitFlag.HANDLE_KILLPRIV_V2 }).conn.flags, InitFlag.MAX_PAGES);
+});
+
 test('without MAX_PAGES the write size falls back to 128 KiB and old kernels get a short reply', (t) => {
   const { conn, reply } = negotiate(initRequest(22, InitFlag.BIG_WRITES), { maxWrite: 1 << 20 });
   t.is(conn.maxWrite, 128 * 1024);

@@ -114,8 +114,10 @@ export default defineXlator({
       maxWrite: o['max-write'],
       maxRead: o['max-write'],
       onError: (err, what) => self.log.error(`${what}: ${(err as Error)?.stack ?? String(err)}`),
-      // Kept pages are invalidated by the bridge itself (BridgeCore.attrsSeen), not on every mtime change.
-      initFlagsOff: keepCache ? InitFlag.AUTO_INVAL_DATA : 0,
+      // Kept pages are invalidated by the bridge itself (BridgeCore.attrsSeen), not on every mtime
+      // change. With security.capability on the volume, the kernel must keep asking for it before
+      // writes (it removes a capability a write invalidates): no HANDLE_KILLPRIV_V2 then.
+      initFlagsOff: (keepCache ? InitFlag.AUTO_INVAL_DATA : 0) | (o.capability || o.selinux ? InitFlag.HANDLE_KILLPRIV_V2 : 0),
     });
     core.invalidate = (nodeid) => session.invalidateInode(nodeid);
     if (o['read-ahead'] > 0) {

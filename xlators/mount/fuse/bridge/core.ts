@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { FdTable, type Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
-import { IaType, type Iatt } from '../../../../runtime/core/iatt.js';
+import { IaType, SetAttr, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
 import type { Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
@@ -60,6 +60,21 @@ const WRITES = { name: 'mount/fuse writes' };
 /** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
 const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
+/** Inode ctx key: the attributes last seen of a regular file with suidBits (see dropSuid). */
+const SUID_SEEN = { name: 'mount/fuse suid seen' };
+
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+const S_IXGRP = 0o0010;
+
+/**
+ * What a write or truncate by a caller without CAP_FSETID clears, as the VFS does
+ * (setattr_should_drop_suidgid): S_ISUID, and S_ISGID on a group-executable file (without group
+ * execute the bit means mandatory locking, and stays).
+ */
+export function suidBits(mode: number): number {
+  return (mode & S_ISUID) | ((mode & (S_ISGID | S_IXGRP)) === (S_ISGID | S_IXGRP) ? S_ISGID : 0);
+}
 
 /** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
 class GroupCache {
@@ -132,6 +147,7 @@ export class BridgeCore {
   attrsSeen(inode: Inode, buf: Iatt): void {
     // Fresher attributes (a lookup, a setattr) supersede what parentSeen or writeDone kept.
     this.forgetKeptAttrs(inode);
+    this.suidSeen(inode, buf);
     if (!this.keepingCache || buf.type !== IaType.REG) return;
     const mtime = nsOf(buf);
     const known = inode.ctxGet<number>(MTIME);
@@ -146,10 +162,37 @@ export class BridgeCore {
    */
   changedHere(inode: Inode, pre: Iatt | undefined, post: Iatt | undefined): void {
     this.forgetKeptAttrs(inode);
+    if (post) this.suidSeen(inode, post);
     if (!this.keepingCache || !post || post.type !== IaType.REG) return;
     const known = inode.ctxGet<number>(MTIME);
     if (known !== undefined && (!pre || nsOf(pre) !== known)) this.dropPages(inode);
     inode.ctxSet(MTIME, nsOf(post));
+  }
+
+  /** Remember whether a regular file's latest attributes carry bits a write would clear. */
+  private suidSeen(inode: Inode, buf: Iatt): void {
+    if (buf.type === IaType.REG && suidBits(buf.mode) !== 0) inode.ctxSet(SUID_SEEN, buf);
+    else if (inode.ctx.size !== 0) inode.ctx.delete(SUID_SEEN);
+  }
+
+  /**
+   * HANDLE_KILLPRIV_V2: the kernel leaves clearing S_ISUID/S_ISGID to us, flagging the writes,
+   * truncates and O_TRUNC opens of callers without CAP_FSETID. Before such a change the bits are
+   * cleared if the file was last seen with them (the kernel's own test, on its cached mode), and
+   * after it if its reply shows them (set by another client since): `buf` is those attributes,
+   * undefined for the last ones seen. The setattr is made as root, as the kernel forces its own:
+   * the caller may write to a file it does not own. Returns the new attributes, if it changed them.
+   */
+  async dropSuid(inode: Inode, fd: Fd | undefined, buf = inode.ctxGet<Iatt>(SUID_SEEN)): Promise<Iatt | undefined> {
+    const bits = buf ? suidBits(buf.mode) : 0;
+    if (!buf || bits === 0) return undefined;
+    const frame = createFrame({ client: this.opts.client });
+    const stbuf = { ...buf, mode: buf.mode & ~bits };
+    const r = fd
+      ? await this.fops.fsetattr(frame, { fd, stbuf, valid: SetAttr.MODE })
+      : await this.fops.setattr(frame, { loc: this.locOf(inode), stbuf, valid: SetAttr.MODE });
+    this.changedHere(inode, r.statpre, r.statpost);
+    return r.statpost;
   }
 
   /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget what it knew. */

@@ -60,9 +60,14 @@ export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn):
   // Our own truncate or utimes: its new mtime is expected (changedHere), not taken for a change
   // made elsewhere; the kernel cuts its own pages past a new size.
   if (s.valid & Fattr.SIZE) {
+    // A truncate by a caller without CAP_FSETID clears suid bits (HANDLE_KILLPRIV_V2), unless
+    // the same request sets the mode itself.
+    const killSuid = (s.valid & (Fattr.KILL_SUIDGID | Fattr.MODE)) === Fattr.KILL_SUIDGID;
+    if (killSuid) await b.dropSuid(inode, fd);
     const r = fd ? await b.fops.ftruncate(frame, { fd, offset: s.size }) : await b.fops.truncate(frame, { loc, offset: s.size });
     b.changedHere(inode, r.prebuf, r.postbuf);
     buf = r.postbuf;
+    if (killSuid) buf = (await b.dropSuid(inode, fd, buf)) ?? buf;
   }
   const rest = s.valid & ~(Fattr.SIZE | Fattr.FH | Fattr.LOCKOWNER | Fattr.KILL_SUIDGID);
   if (rest !== 0) {

@@ -4,7 +4,7 @@ import { Dict } from '../../../../runtime/core/dict.js';
 import { FLOCK_KEY } from '../../../../runtime/fops/types.js';
 import { Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
-import { LK_FLOCK, RELEASE_FLOCK_UNLOCK } from '../kernel/abi.js';
+import { LK_FLOCK, OPEN_KILL_SUIDGID, RELEASE_FLOCK_UNLOCK, WRITE_KILL_SUIDGID } from '../kernel/abi.js';
 import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel/types.js';
 import { fromFlock, ownerBytes, toFlock } from './attr.js';
 import type { BridgeCore } from './core.js';
@@ -21,10 +21,13 @@ function openReply(b: BridgeCore, fd: Fd): OpenReply {
   return { fh: BigInt(b.fds.add(fd)), openFlags: b.openFlagsFor(fd.inode) };
 }
 
-export async function open(b: BridgeCore, ctx: RequestContext, flags: number): Promise<OpenReply> {
+export async function open(b: BridgeCore, ctx: RequestContext, flags: number, openFlags = 0): Promise<OpenReply> {
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
+  // O_TRUNC truncated the file: by a caller without CAP_FSETID, that clears suid bits (open
+  // returns no attributes: the last ones seen tell).
+  if (flags & constants.O_TRUNC && openFlags & OPEN_KILL_SUIDGID) await b.dropSuid(inode, res.fd ?? fd);
   // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
   // is ours, not a change made elsewhere for the next write or stat to see.
   if (flags & constants.O_TRUNC) b.changedUnseen(inode);
@@ -51,9 +54,11 @@ export async function read(b: BridgeCore, ctx: RequestContext, fh: bigint, offse
   return (await b.fops.readv(frame, { fd, size, offset, flags: 0 })).data;
 }
 
-export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, data: Buffer, _wf: number, lockOwner: bigint | undefined): Promise<number> {
+export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, data: Buffer, wf: number, lockOwner: bigint | undefined): Promise<number> {
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
   const fd = b.fd(fh);
+  const killSuid = (wf & WRITE_KILL_SUIDGID) !== 0;
+  if (killSuid) await b.dropSuid(fd.inode, fd);
   const token = b.writeStarted(fd.inode);
   let res;
   try {
@@ -63,6 +68,7 @@ export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offs
     throw err;
   }
   b.writeDone(fd.inode, token, res.prebuf, res.postbuf);
+  if (killSuid) await b.dropSuid(fd.inode, fd, res.postbuf);
   return data.length;
 }
 

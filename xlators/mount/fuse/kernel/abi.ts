@@ -137,6 +137,10 @@ export const GETATTR_FH = 1 << 0;
 export const LK_FLOCK = 1 << 0;
 export const WRITE_CACHE = 1 << 0;
 export const WRITE_LOCKOWNER = 1 << 1;
+/** With HANDLE_KILLPRIV_V2: the writer lacks CAP_FSETID, so the write clears S_ISUID (and S_ISGID with S_IXGRP). */
+export const WRITE_KILL_SUIDGID = 1 << 2;
+/** fuse_open_in/fuse_create_in.open_flags: the same for an O_TRUNC open. */
+export const OPEN_KILL_SUIDGID = 1 << 0;
 export const READ_LOCKOWNER = 1 << 1;
 export const FSYNC_FDATASYNC = 1 << 0;
 

@@ -124,9 +124,10 @@ export async function dispatch(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r
     case Op.OPEN:
     case Op.OPENDIR: {
       const flags = r.u32();
+      const openFlags = r.u32();
       const fn = ctx.opcode === Op.OPEN ? fs.open : fs.opendir;
       // Without the method, opening always succeeds with fh 0 (as libfuse does).
-      const o = fn ? await fn.call(fs, ctx, flags) : { fh: 0n, openFlags: 0 };
+      const o = fn ? await fn.call(fs, ctx, flags, openFlags) : { fh: 0n, openFlags: 0 };
       return [openOut(o.fh, o.openFlags)];
     }
     case Op.READ: {
@@ -216,8 +217,8 @@ export async function dispatch(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r
       const flags = r.u32();
       const mode = r.u32();
       const umask = r.u32();
-      r.skip(4);
-      const c = await need(fs.create).call(fs, ctx, r.cstr(), flags, mode, umask);
+      const openFlags = r.u32();
+      const c = await need(fs.create).call(fs, ctx, r.cstr(), flags, mode, umask, openFlags);
       return [entryOut(c.entry), openOut(c.open.fh, c.open.openFlags)];
     }
     case Op.BMAP: {

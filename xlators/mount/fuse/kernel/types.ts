@@ -157,7 +157,8 @@ export interface RawFs {
   rmdir?(ctx: RequestContext, name: string): Promise<void>;
   rename?(ctx: RequestContext, name: string, newdir: bigint, newname: string, flags: number): Promise<void>;
   link?(ctx: RequestContext, oldnodeid: bigint, newname: string): Promise<Entry>;
-  open?(ctx: RequestContext, flags: number): Promise<OpenReply>;
+  /** `openFlags`: fuse_open_in.open_flags (OPEN_KILL_SUIDGID). */
+  open?(ctx: RequestContext, flags: number, openFlags: number): Promise<OpenReply>;
   read?(ctx: RequestContext, fh: bigint, offset: number, size: number, lockOwner: bigint | undefined): Promise<Buffer>;
   write?(ctx: RequestContext, fh: bigint, offset: number, data: Buffer, writeFlags: number, lockOwner: bigint | undefined): Promise<number>;
   statfs?(ctx: RequestContext): Promise<Statfs>;
@@ -170,7 +171,7 @@ export interface RawFs {
   listxattr?(ctx: RequestContext): Promise<string[]>;
   removexattr?(ctx: RequestContext, name: string): Promise<void>;
   flush?(ctx: RequestContext, fh: bigint, lockOwner: bigint): Promise<void>;
-  opendir?(ctx: RequestContext, flags: number): Promise<OpenReply>;
+  opendir?(ctx: RequestContext, flags: number, openFlags: number): Promise<OpenReply>;
   readdir?(ctx: RequestContext, fh: bigint, offset: bigint, list: DirList): Promise<void>;
   releasedir?(ctx: RequestContext, fh: bigint): Promise<void>;
   fsyncdir?(ctx: RequestContext, fh: bigint, datasync: boolean): Promise<void>;
@@ -178,7 +179,7 @@ export interface RawFs {
   /** SETLK (sleep false) and SETLKW (sleep true); flock(2) arrives here with LK_FLOCK. */
   setlk?(ctx: RequestContext, inp: LkIn, sleep: boolean): Promise<void>;
   access?(ctx: RequestContext, mask: number): Promise<void>;
-  create?(ctx: RequestContext, name: string, flags: number, mode: number, umask: number): Promise<{ entry: Entry; open: OpenReply }>;
+  create?(ctx: RequestContext, name: string, flags: number, mode: number, umask: number, openFlags: number): Promise<{ entry: Entry; open: OpenReply }>;
   bmap?(ctx: RequestContext, block: bigint, blocksize: number): Promise<bigint>;
   fallocate?(ctx: RequestContext, fh: bigint, offset: number, length: number, mode: number): Promise<void>;
   lseek?(ctx: RequestContext, fh: bigint, offset: number, whence: number): Promise<number>;

@@ -1,0 +1,85 @@
+/**
+ * gfs-mount takes FUSE_HANDLE_KILLPRIV_V2: the kernel then stops asking for security.capability
+ * before every write and leaves clearing set-user-ID and set-group-ID bits to the mount, flagging
+ * the writes, truncates and O_TRUNC opens of callers without CAP_FSETID. The brick writes as
+ * root (which keeps the bits), so only the mount clears them: these run the callers as nobody.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gfsMount, makeEnv } from './fixtures/harness.js';
+
+const exec = promisify(execFile);
+const DEMO = fileURLToPath(new URL('../../volfiles/demo.vol', import.meta.url));
+const NOBODY = 65534;
+
+async function mountDemo(t: ExecutionContext, more = '') {
+  const env = makeEnv(t);
+  fs.chmodSync(env.dir, 0o755); // nobody must reach the mount point
+  const brick = join(env.dir, 'brick');
+  fs.mkdirSync(brick);
+  const r = await gfsMount([...env.opts(`xlator-option=demo-posix.directory=${brick}${more}`), DEMO, env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  t.teardown(() => exec('umount', ['-l', env.mnt]).catch(() => undefined));
+  return { mnt: env.mnt, brick };
+}
+
+/** Run one python statement as nobody with `p` bound to the path. */
+const asNobody = (statement: string, p: string) =>
+  exec('python3', ['-c', `import os, sys; p = sys.argv[1]; ${statement}`, p], { uid: NOBODY, gid: NOBODY });
+
+const WRITE = "fd = os.open(p, os.O_WRONLY); os.write(fd, b'x'); os.close(fd)";
+const mode = (p: string) => fs.statSync(p).mode & 0o7777;
+
+function made(dir: string, name: string, perm: number): string {
+  const p = join(dir, name);
+  fs.writeFileSync(p, 'data');
+  fs.chmodSync(p, perm);
+  return p;
+}
+
+test('a write by an unprivileged caller clears S_ISUID, and S_ISGID only on a group-executable file', async (t) => {
+  const { mnt, brick } = await mountDemo(t);
+  const suid = made(mnt, 'suid', 0o4777);
+  const sgidX = made(mnt, 'sgid-x', 0o2777);
+  const sgidNoX = made(mnt, 'sgid-nox', 0o2767);
+  for (const p of [suid, sgidX, sgidNoX]) await asNobody(WRITE, p);
+  t.is(mode(suid), 0o777);
+  t.is(mode(sgidX), 0o777);
+  t.is(mode(sgidNoX), 0o2767, 'without group execute S_ISGID stays');
+  t.is(mode(join(brick, 'suid')), 0o777, 'cleared on the brick too');
+  t.is(fs.readFileSync(suid, 'utf8'), 'xata', 'the write itself went through');
+});
+
+test('a write by root keeps S_ISUID (CAP_FSETID)', async (t) => {
+  const { mnt } = await mountDemo(t);
+  const p = made(mnt, 'suid', 0o4777);
+  const fd = fs.openSync(p, 'r+');
+  fs.writeSync(fd, 'x');
+  fs.closeSync(fd);
+  t.is(mode(p), 0o4777);
+});
+
+test('a truncate or an O_TRUNC open by an unprivileged caller clears S_ISUID', async (t) => {
+  const { mnt, brick } = await mountDemo(t);
+  const truncated = made(mnt, 'truncated', 0o4777);
+  const opened = made(mnt, 'opened', 0o6777);
+  await asNobody('os.truncate(p, 1)', truncated);
+  await asNobody('os.close(os.open(p, os.O_WRONLY | os.O_TRUNC))', opened);
+  t.is(mode(join(brick, 'truncated')), 0o777);
+  t.is(fs.statSync(join(brick, 'truncated')).size, 1);
+  t.is(mode(join(brick, 'opened')), 0o777);
+  t.is(fs.statSync(join(brick, 'opened')).size, 0);
+});
+
+test('S_ISUID set elsewhere after the mount last saw the file is still cleared by the next write', async (t) => {
+  const { mnt, brick } = await mountDemo(t, ',attribute-timeout=5,entry-timeout=5');
+  const p = made(mnt, 'f', 0o777);
+  t.is(mode(p), 0o777); // the kernel and the mount now hold a mode without S_ISUID
+  fs.chmodSync(join(brick, 'f'), 0o4777); // another client, straight on the brick
+  await asNobody(WRITE, p);
+  t.is(mode(join(brick, 'f')), 0o777);
+});
