@@ -59,7 +59,9 @@ export const FOP_TABLE = {
   fstat: entry({ id: 25, args: { fd: 'fd', xdata: 'xdata?' }, result: { buf: 'iatt', xdata: 'xdata?' } }),
   lk: entry({ id: 26, args: { fd: 'fd', cmd: 'i32', flock: 'flock', xdata: 'xdata?' }, result: { flock: 'flock', xdata: 'xdata?' } }),
   lookup: entry({ id: 27, args: { loc: 'loc', xdata: 'xdata?' }, result: { inode: 'inode', buf: 'iatt', postparent: 'iatt?', xdata: 'xdata?' } }),
-  readdir: entry({ id: 28, args: { fd: 'fd', size: 'u32', offset: 'dirOffset', xdata: 'xdata?' }, result: { entries: 'entries', xdata: 'xdata?' } }),
+  // eof: no entries follow these (a brick says so with op_errno ENOENT, saving the call that
+  // would return none).
+  readdir: entry({ id: 28, args: { fd: 'fd', size: 'u32', offset: 'dirOffset', xdata: 'xdata?' }, result: { entries: 'entries', eof: 'bool?', xdata: 'xdata?' } }),
   inodelk: entry({ id: 29, args: { volume: 'str', loc: 'loc', cmd: 'i32', flock: 'flock', xdata: 'xdata?' }, result: NOTHING }),
   finodelk: entry({ id: 30, args: { volume: 'str', fd: 'fd', cmd: 'i32', flock: 'flock', xdata: 'xdata?' }, result: NOTHING }),
   entrylk: entry({ id: 31, args: { volume: 'str', loc: 'loc', basename: 'str?', cmd: 'i32', type: 'i32', xdata: 'xdata?' }, result: NOTHING }),
@@ -71,7 +73,7 @@ export const FOP_TABLE = {
   rchecksum: entry({ id: 37, args: { fd: 'fd', offset: 'off', len: 'u32', xdata: 'xdata?' }, result: { weakChecksum: 'u32', strongChecksum: 'checksum', xdata: 'xdata?' } }),
   setattr: entry({ id: 38, args: { loc: 'loc', stbuf: 'iatt', valid: 'i32', xdata: 'xdata?' }, result: { statpre: 'iatt', statpost: 'iatt', xdata: 'xdata?' }, modifies: true }),
   fsetattr: entry({ id: 39, args: { fd: 'fd', stbuf: 'iatt', valid: 'i32', xdata: 'xdata?' }, result: { statpre: 'iatt', statpost: 'iatt', xdata: 'xdata?' }, modifies: true }),
-  readdirp: entry({ id: 40, args: { fd: 'fd', size: 'u32', offset: 'dirOffset', xdata: 'xdata?' }, result: { entries: 'entries', xdata: 'xdata?' } }),
+  readdirp: entry({ id: 40, args: { fd: 'fd', size: 'u32', offset: 'dirOffset', xdata: 'xdata?' }, result: { entries: 'entries', eof: 'bool?', xdata: 'xdata?' } }),
   forget: entry({ id: 41, args: { inode: 'inode' }, result: {}, cbk: true }),
   release: entry({ id: 42, args: { fd: 'fd' }, result: {}, cbk: true }),
   releasedir: entry({ id: 43, args: { fd: 'fd' }, result: {}, cbk: true }),

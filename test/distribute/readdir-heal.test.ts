@@ -135,3 +135,39 @@ test('the volume reports CHILD_UP once every brick has answered, CHILD_DOWN only
   const st = await g.fops.statfs(g.frame(), { loc: (await g.lookup('/')).loc });
   t.true(st.buf.blocks > 0);
 });
+
+test('a listing asks no brick again once that brick said its part ended, and only the last brick ends the directory', async (t) => {
+  const b = makeBricks(t);
+  const g = await start(volfile(b));
+  t.teardown(() => g.stop());
+  await g.mkdir('/p');
+  for (let i = 0; i < 60; i++) await g.create(`/p/file-${i}`, '');
+  const calls: { subvol: string; n: number; eof: boolean }[] = [];
+  for (const name of SUBVOLS) {
+    const fops = g.graph.xlators.find((x) => x.name === name)!.fops as unknown as Record<string, (f: unknown, a: unknown) => Promise<{ entries: unknown[]; eof?: boolean }>>;
+    const orig = fops.readdirp!;
+    fops.readdirp = async (f, a) => {
+      const r = await orig(f, a);
+      calls.push({ subvol: name, n: r.entries.length, eof: r.eof === true });
+      return r;
+    };
+  }
+  const { loc } = await g.lookup('/p');
+  const fd = new Fd(loc.inode!, constants.O_RDONLY);
+  await g.fops.opendir(g.frame(), { loc, fd });
+  const batches: { n: number; eof: boolean }[] = [];
+  const names: string[] = [];
+  for (let offset = 0n; ; ) {
+    const { entries, eof } = await g.fops.readdirp(g.frame(), { fd, size: 1 << 16, offset });
+    batches.push({ n: entries.length, eof: eof === true });
+    names.push(...entries.map((e) => e.name));
+    if (eof) break;
+    t.true(entries.length > 0, 'only the end of the directory is an empty batch');
+    offset = entries[entries.length - 1]!.offset;
+  }
+  await g.graph.release(fd, true);
+  t.is(new Set(names).size, 62);
+  t.deepEqual(calls.map((c) => c.subvol), SUBVOLS, `one call per brick: ${JSON.stringify(calls)}`);
+  t.true(calls.every((c) => c.n > 0 && c.eof), JSON.stringify(calls));
+  t.deepEqual(batches.map((x) => x.eof), [false, false, true], JSON.stringify(batches));
+});

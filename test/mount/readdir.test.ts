@@ -44,9 +44,41 @@ test('a listing of 600 names asks the volume for 128 KiB of entries at a time an
   t.deepEqual([...got].sort(), [...names].sort());
   const listing = calls().slice(before);
   t.true(listing.every((c) => c.size === 128 * 1024), JSON.stringify(listing));
-  // 602 entries of ~225 bytes: two full answers and the empty one that ends the listing
-  t.is(listing.length, 3, JSON.stringify(listing));
+  // 602 entries of ~225 bytes: two answers, the second saying it is the last (no empty third)
+  t.is(listing.length, 2, JSON.stringify(listing));
   t.is(listing.reduce((n, c) => n + c.entries, 0), 602);
+});
+
+test('a small directory is listed with one call to the volume, the one that says it ends', async (t) => {
+  const { env, calls } = await mountMemory(t);
+  const dir = join(env.mnt, 'small');
+  fs.mkdirSync(dir);
+  for (const n of ['a', 'b', 'c']) fs.writeFileSync(join(dir, n), '');
+  for (let round = 0; round < 3; round++) {
+    const before = calls().length;
+    t.deepEqual(fs.readdirSync(dir).sort(), ['a', 'b', 'c']);
+    t.is(calls().length - before, 1, JSON.stringify(calls().slice(before)));
+  }
+});
+
+test('while the kernel takes one batch the next is already asked of the volume', async (t) => {
+  const { env, calls } = await mountMemory(t);
+  const dir = join(env.mnt, 'd');
+  fill(dir);
+  const before = calls().length;
+  // Only the first kernel request (32 KiB: far fewer than the ~580 entries the volume sent).
+  const py = [
+    'import ctypes, os, sys, time',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)',
+    'buf = ctypes.create_string_buffer(32768)',
+    'assert libc.syscall(217, fd, buf, 32768) > 0',
+    'time.sleep(0.3)',
+  ].join('\n');
+  await exec('python3', ['-c', py, dir]);
+  const listing = calls().slice(before);
+  t.is(listing.length, 2, JSON.stringify(listing));
+  t.is(listing[1]!.offset, listing[0]!.entries, 'the second batch continues where the first ended');
 });
 
 test('with readdir-size=4KB the volume is asked for what the kernel asks, a call per kernel request', async (t) => {

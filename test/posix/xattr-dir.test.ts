@@ -76,6 +76,32 @@ test('readdir lists . and .. and every entry, hides .glusterfs at the root, and 
   t.deepEqual(again.entries.map((e) => e.name), got.slice(10));
 });
 
+test('only the batch that reaches the end of a directory says eof, and an empty directory says it at once', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  for (let i = 0; i < 50; i++) await g.create(`/d/name-${i}`);
+  for (const op of ['readdir', 'readdirp'] as const) {
+    const fd = await openDir(t, g, '/d');
+    const batches: { n: number; eof: boolean }[] = [];
+    for (let offset = 0n; ; ) {
+      const { entries, eof } = await g.fops[op](g.frame(), { fd, size: 2048, offset });
+      batches.push({ n: entries.length, eof: eof === true });
+      if (eof || entries.length === 0) break;
+      offset = entries.at(-1)!.offset;
+    }
+    t.true(batches.length > 3, JSON.stringify(batches));
+    t.true(batches.slice(0, -1).every((b) => !b.eof && b.n > 0), JSON.stringify(batches));
+    const last = batches.at(-1)!;
+    t.true(last.eof && last.n > 0, `the last batch carries entries and eof: ${JSON.stringify(batches)}`);
+    t.is(batches.reduce((n, b) => n + b.n, 0), 52);
+  }
+  await g.mkdir('/empty');
+  const fd = await openDir(t, g, '/empty');
+  const first = await g.fops.readdirp(g.frame(), { fd, size: 1 << 16, offset: 0n });
+  t.deepEqual(first.entries.map((e) => e.name).sort(), ['.', '..']);
+  t.true(first.eof);
+});
+
 test('listings on two fds of one directory, in page-sized pieces and restarted midway, each give every entry once', async (t) => {
   const g = await posixGraph(t);
   await g.mkdir('/d');

@@ -47,8 +47,9 @@ serial('entry, data and xattr fops through protocol/client land on the real bric
   const { loc: dloc } = await g.lookup('/d');
   const dfd = new Fd(dloc.inode!, 0);
   await g.fops.opendir(f(), { loc: dloc, fd: dfd });
-  const { entries } = await g.fops.readdirp(f(), { fd: dfd, size: 131072, offset: 0n });
+  const { entries, eof } = await g.fops.readdirp(f(), { fd: dfd, size: 131072, offset: 0n });
   await g.graph.release(dfd, true);
+  t.true(eof, 'glusterfsd marks the batch that reaches the end (op_errno ENOENT)');
   const fe = entries.find((e) => e.name === 'f');
   t.is(fe?.stat?.gfid, fbuf.gfid);
   t.is(fe?.inode, g.graph.itable.findDentry(dloc.inode!, 'f'));

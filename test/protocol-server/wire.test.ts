@@ -106,6 +106,7 @@ test('lookup, create, write, read, fstat and readdirp through the wire', async (
   t.is(Number(byName.get('f')!.stat.ia_size), data.length);
   t.true(byName.has('dir'));
   t.false(byName.has('.glusterfs'), 'the brick internals stay hidden');
+  t.is(rdp.value.op_errno, 2, 'the batch that reaches the end says so with ENOENT, as posix_do_readdir does');
   t.is((await c.call('releasedir', { gfid: ROOT, fd: od.value.fd, xdata: NO_DICT })).value.op_ret, 0);
   t.is((await c.call('release', { gfid: want, fd, xdata: NO_DICT })).value.op_ret, 0);
 });

@@ -31,28 +31,42 @@ export async function opendir(self: DhtSelf, frame: Frame, a: FopArgs<'opendir'>
 }
 
 export async function readdirp(self: DhtSelf, frame: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
-  return { entries: await readMerged(self, frame, a.fd, a.size, a.offset, a.xdata) };
+  return readMerged(self, frame, a.fd, a.size, a.offset, a.xdata);
 }
 
 export async function readdir(self: DhtSelf, frame: Frame, a: FopArgs<'readdir'>): Promise<FopResult<'readdir'>> {
-  const entries = await readMerged(self, frame, a.fd, a.size, a.offset, undefined);
-  return { entries: entries.map(({ name, offset, ino, type }) => ({ name, offset, ino, type })) };
+  const { entries, eof } = await readMerged(self, frame, a.fd, a.size, a.offset, undefined);
+  return { entries: entries.map(({ name, offset, ino, type }) => ({ name, offset, ino, type })), eof };
 }
 
-async function readMerged(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['fd'], size: number, offset: bigint, xdata: Dict | undefined): Promise<DirEntry[]> {
+/**
+ * Fd ctx key: the offset that ends a subvolume's part of the listing, handed out with the batch
+ * that subvolume said was its last (eof): a call continuing from it goes straight to the next
+ * subvolume instead of asking this one for the nothing that follows (dht_readdirp_cbk moves on
+ * at op_errno ENOENT the same way). Only the last subvolume's end is the directory's.
+ */
+const SUBVOL_END = { name: 'cluster/distribute subvolume end' };
+
+async function readMerged(
+  self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['fd'], size: number, offset: bigint, xdata: Dict | undefined,
+): Promise<{ entries: DirEntry[]; eof: boolean }> {
   const subvols = self.priv.subvols;
   const n = subvols.length;
   let idx = deitransform(offset, n);
   let raw = origOffset(offset, n);
   if (idx >= n) idx = 0;
+  if (offset !== 0n && fd.ctxGet<bigint>(SUBVOL_END) === offset && idx + 1 < n) (idx++, (raw = 0n));
   const layout = await dirLayout(self, frame, fd.inode);
   const req = (xdata ? xdata.clone() : new Dict()).setUint(self.priv.linkXattr, 256);
   for (;;) {
     const xl = subvols[idx]!;
     let entries: DirEntry[] = [];
+    let ended = false;
     if (isUp(self, xl)) {
       try {
-        entries = (await xl.fops.readdirp(frame, { fd, size, offset: raw, xdata: req })).entries;
+        const r = await xl.fops.readdirp(frame, { fd, size, offset: raw, xdata: req });
+        entries = r.entries;
+        ended = r.eof === true;
       } catch (err) {
         self.log.debug(`readdirp on ${xl.name} failed, passing over it: ${(err as Error).message}`);
       }
@@ -64,9 +78,13 @@ async function readMerged(self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['
       const k = keep(self, xl, e, layout);
       if (k === true || (k === MIGRATING && !(await destinationComplete(self, frame, fd, e)))) out.push(tidy(self, xl, e, idx, n));
     }
-    if (out.length) return out;
-    if (entries.length === 0) {
-      if (idx + 1 >= n) return [];
+    const last = idx + 1 >= n;
+    if (out.length) {
+      if (ended && !last) fd.ctxSet(SUBVOL_END, out[out.length - 1]!.offset);
+      return { entries: out, eof: ended && last };
+    }
+    if (entries.length === 0 || ended) {
+      if (last) return { entries: [], eof: true };
       idx++;
       raw = 0n;
     } else {

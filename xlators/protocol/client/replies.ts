@@ -1,4 +1,5 @@
 import { Dict } from '../../../runtime/core/dict.js';
+import { E } from '../../../runtime/core/fop-error.js';
 import type { Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode, InodeTable } from '../../../runtime/core/inode.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
@@ -97,13 +98,16 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
     out.strongChecksum = r.strong_checksum as Buffer;
   },
   seek: (_c, _a, r, _p, out) => void (out.offset = Number(r.offset as bigint)),
+  // A brick marks the end of the directory with op_errno ENOENT beside the entries (posix_do_readdir).
   readdir: (_c, _a, r, _p, out) => {
     out.entries = (r.reply as Infer<typeof gfx_dirlist>[]).map((e) => ({ name: e.name, offset: e.d_off, ino: e.d_ino, type: e.d_type }));
+    if (r.op_errno === E.ENOENT) out.eof = true;
   },
   readdirp: (c, a, r, _p, out) => {
     const entries = direntsOf(r.reply as ClientDirplist[]);
     linkEntries(c, a.fd.inode, entries);
     out.entries = entries;
+    if (r.op_errno === E.ENOENT) out.eof = true;
   },
   getactivelk: (_c, _a, r, _p, out) => {
     const list = r.reply as { flock: GfProtoFlock; client_uid: string }[];

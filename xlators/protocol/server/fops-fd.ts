@@ -1,5 +1,6 @@
 /** Fops on open files and directories: open/opendir hand out fd numbers, release takes them back. */
 import { Fd } from '../../../runtime/core/fd.js';
+import { E } from '../../../runtime/core/fop-error.js';
 import { IaType } from '../../../runtime/core/iatt.js';
 import { dictToWire, emptyIattx, flockToWire, iattFromWire } from '../../../rpc/programs/convert.js';
 import type { Call } from './call.js';
@@ -15,6 +16,10 @@ async function releaseNumber(c: Call, n: bigint, dir: boolean): Promise<void> {
   await c.graph.release(gone.fd, gone.dir || dir);
   c.itable.unref(gone.fd.inode);
 }
+
+
+/** End of directory goes on the wire as posix_do_readdir sends it: op_errno ENOENT with the entries. */
+const eofErrno = (eof: boolean | undefined) => (eof ? { op_errno: E.ENOENT } : {});
 
 export const fdFops = {
   async open(c, r) {
@@ -131,7 +136,7 @@ export const fdFops = {
   async readdir(c, r) {
     const res = await c.fops.readdir(c.frame, { fd: await c.fd(r.fd, r.gfid, true), size: r.size, offset: r.offset, xdata: xd(r.xdata) });
     const reply = res.entries.map((e) => ({ d_ino: e.ino, d_off: e.offset, d_len: Buffer.byteLength(e.name), d_type: e.type, name: e.name }));
-    return { value: { ...resultReply('readdir', res, reply.length), reply } };
+    return { value: { ...resultReply('readdir', res, reply.length), ...eofErrno(res.eof), reply } };
   },
 
   /** Entries come with their stat; the server links them so later gfid requests resolve at once. */
@@ -146,7 +151,7 @@ export const fdFops = {
         stat: e.stat ? iattx(e.stat) : emptyIattx(), dict: dictToWire(e.dict),
       };
     });
-    return { value: { ...resultReply('readdirp', res, reply.length), reply } };
+    return { value: { ...resultReply('readdirp', res, reply.length), ...eofErrno(res.eof), reply } };
   },
 
   async fallocate(c, r) {

@@ -59,8 +59,12 @@ function getdents(c: PosixFd, offset: bigint | null): DirentRaw[] {
  * request, or 4 KiB from a mount on an old kernel): a listing reads each entry from the kernel
  * once instead of seeking back and reading a whole batch for every request, and no JS object
  * is built for entries that are not sent. A kept batch older than a second is read again.
+ *
+ * `eof`: nothing follows. When a batch ends with the kernel's entries, one more getdents64 tells
+ * (as posix_fill_readdir's extra readdir does): the caller is spared the call that would find
+ * nothing, and what it found is kept for that call if the directory grew meanwhile.
  */
-function readEntries(c: PosixFd, size: number, offset: bigint): DirentRaw[] {
+function readEntries(c: PosixFd, size: number, offset: bigint): { out: DirentRaw[]; eof: boolean } {
   const kept = c.ahead;
   c.ahead = undefined;
   const reuse = kept !== undefined && kept.from === offset && Date.now() - kept.at < AHEAD_MS;
@@ -75,16 +79,22 @@ function readEntries(c: PosixFd, size: number, offset: bigint): DirentRaw[] {
       used += entryCost(d.name);
       if (out.length > 0 && used > size) {
         c.ahead = { from: last, entries: raw.slice(i), at };
-        return out;
+        return { out, eof: false };
       }
       last = d.off;
       if (c.gfid === ROOT_GFID && d.name === HIDDEN_DIR) continue;
       out.push(d);
     }
-    // Hidden entries may end a batch: keep reading so the caller never mistakes it for EOF.
-    if (out.length > 0 || raw.length === 0) return out;
+    if (raw.length === 0) return { out, eof: true };
     raw = getdents(c, last);
     at = Date.now();
+    // Hidden entries may end a batch: keep reading so the caller never gets an empty batch
+    // before the end.
+    if (out.length > 0) {
+      if (raw.length === 0) return { out, eof: true };
+      c.ahead = { from: last, entries: raw, at };
+      return { out, eof: false };
+    }
   }
 }
 
@@ -94,7 +104,8 @@ function toEntry(d: DirentRaw): DirEntry {
 
 export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>): Promise<FopResult<'readdir'>> {
   const c = fdCtx(self, a.fd);
-  return { entries: readEntries(c, a.size, a.offset).map(toEntry) };
+  const { out, eof } = readEntries(c, a.size, a.offset);
+  return { entries: out.map(toEntry), eof };
 }
 
 /**
@@ -105,7 +116,7 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
 export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
   const c = fdCtx(self, a.fd);
   const table = a.fd.inode.table;
-  const raw = readEntries(c, a.size, a.offset);
+  const { out: raw, eof } = readEntries(c, a.size, a.offset);
   const entries = raw.map(toEntry);
   // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
   const which: number[] = [];
@@ -129,7 +140,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
       if (dict) entry.dict = dict;
     }
   }
-  return { entries };
+  return { entries, eof };
 }
 
 export async function fsyncdir(self: PosixSelf, _f: Frame, a: FopArgs<'fsyncdir'>): Promise<FopResult<'fsyncdir'>> {

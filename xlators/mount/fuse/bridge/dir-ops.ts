@@ -28,6 +28,42 @@ const SURPLUS = { name: 'mount/fuse readdir surplus' };
 /** Surplus entries older than this are fetched again. */
 const SURPLUS_MS = 1000;
 
+interface Batch {
+  entries: DirEntry[];
+  /** The volume said nothing follows. */
+  eof: boolean;
+}
+
+/**
+ * The batch after the one the kernel is taking: asked of the volume meanwhile, or known to be
+ * empty when the volume said the directory ends there.
+ */
+interface Ahead {
+  offset: bigint;
+  plus: boolean;
+  at: number;
+  /** undefined when the read failed: the request that needs it reads again (and sees the error). */
+  batch: Promise<Batch | undefined>;
+}
+const AHEAD = { name: 'mount/fuse readdir ahead' };
+const END: Batch = { entries: [], eof: true };
+
+function fetchBatch(b: BridgeCore, ctx: RequestContext, fd: Fd, offset: bigint, plus: boolean, size: number): Promise<Batch> {
+  const frame = b.frame(ctx, undefined, false);
+  const args = { fd, size: Math.max(size, b.opts.readdirSize ?? 0), offset };
+  return (plus ? b.fops.readdirp(frame, args) : b.fops.readdir(frame, args)).then((r) => ({ entries: r.entries, eof: r.eof === true }));
+}
+
+/** The batch for `offset` asked ahead (or known empty), if it is for this request and fresh. */
+async function takeAhead(fd: Fd, offset: bigint, plus: boolean): Promise<(Batch & { at: number }) | undefined> {
+  const ahead = fd.ctxGet<Ahead>(AHEAD);
+  if (!ahead) return undefined;
+  fd.ctx.delete(AHEAD);
+  const batch = await ahead.batch;
+  if (!batch || ahead.offset !== offset || ahead.plus !== plus || Date.now() - ahead.at >= SURPLUS_MS) return undefined;
+  return { ...batch, at: ahead.at };
+}
+
 /**
  * READDIRPLUS asks readdirp and links every entry with a stat into the inode table; the kernel
  * takes a lookup on each entry it receives (not on `.` and `..`), so a lookup is counted only
@@ -38,7 +74,11 @@ const SURPLUS_MS = 1000;
  * bytes of entries (128 KiB: some 550 entries by a brick's accounting) and the entries that do
  * not fit are kept on the fd to answer the next requests while they continue at their offset (as
  * GlusterFS's readdir-ahead does): a listing of 2,000 names costs 4 round trips to a brick
- * instead of 14. Any other offset, or an age over a second, reads afresh.
+ * instead of 14. And as soon as a batch arrives the next one is asked for (from its last entry's
+ * offset), so the volume reads it while this mount hands the current one to the kernel: a
+ * listing no longer waits for each batch in turn; a batch the volume says is the last needs no
+ * call after it (a small directory is listed in one call). Any other offset, or an age over a
+ * second, reads afresh.
  */
 export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: bigint, list: DirList): Promise<void> {
   const fd = b.fd(fh);
@@ -50,10 +90,16 @@ export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, of
   if (kept && kept.offset === offset && kept.plus === list.plus && Date.now() - kept.at < SURPLUS_MS) {
     ({ entries, next, at } = kept);
   } else {
-    at = Date.now();
-    const frame = b.frame(ctx, undefined, false);
-    const args = { fd, size: Math.max(list.size, b.opts.readdirSize ?? 0), offset };
-    entries = (list.plus ? await b.fops.readdirp(frame, args) : await b.fops.readdir(frame, args)).entries;
+    let eof: boolean;
+    const ahead = await takeAhead(fd, offset, list.plus);
+    if (ahead) ({ entries, eof, at } = ahead);
+    else (at = Date.now()), ({ entries, eof } = await fetchBatch(b, ctx, fd, offset, list.plus, list.size));
+    // An empty batch is the end of the directory: nothing follows it.
+    if (entries.length > 0) {
+      const from = entries[entries.length - 1]!.offset;
+      const batch = eof ? Promise.resolve(END) : fetchBatch(b, ctx, fd, from, list.plus, list.size).catch(() => undefined);
+      fd.ctxSet(AHEAD, { offset: from, plus: list.plus, at: eof ? at : Date.now(), batch } satisfies Ahead);
+    }
   }
   for (let i = next; i < entries.length; i++) {
     if (add(b, fd, list, entries[i]!)) continue;
@@ -75,7 +121,10 @@ function add(b: BridgeCore, fd: Fd, list: DirList, e: DirEntry): boolean {
 
 export async function releasedir(b: BridgeCore, _ctx: RequestContext, fh: bigint): Promise<void> {
   const fd = b.fds.remove(Number(fh));
-  if (fd) await b.graph.release(fd, true);
+  if (!fd) return;
+  // A batch still being read uses the fd: it is released after that call is over.
+  await fd.ctxGet<Ahead>(AHEAD)?.batch;
+  await b.graph.release(fd, true);
 }
 
 export async function fsyncdir(b: BridgeCore, ctx: RequestContext, fh: bigint, datasync: boolean): Promise<void> {
