@@ -171,3 +171,38 @@ test('a listing asks no brick again once that brick said its part ended, and onl
   t.true(calls.every((c) => c.n > 0 && c.eof), JSON.stringify(calls));
   t.deepEqual(batches.map((x) => x.eof), [false, false, true], JSON.stringify(batches));
 });
+
+// Serial: the switch translator's down set is shared by the tests of this file.
+test.serial('with the last brick down the last brick that is up ends the listing, and a rewound listing sees new names', async (t) => {
+  const b = makeBricks(t);
+  const g = await start(volfile(b, { switchable: true }));
+  t.teardown(() => g.stop());
+  await g.mkdir('/p');
+  for (let i = 0; i < 30; i++) await g.create(`/p/file-${i}`, '');
+  const { loc } = await g.lookup('/p');
+  const fd = new Fd(loc.inode!, constants.O_RDONLY);
+  await g.fops.opendir(g.frame(), { loc, fd });
+  t.teardown(() => setDown(g, SUBVOLS[2]!, false));
+  await setDown(g, SUBVOLS[2]!, true);
+  const listOnce = async () => {
+    const batches: { n: number; eof: boolean }[] = [];
+    const names: string[] = [];
+    for (let offset = 0n; batches.length < 10; ) {
+      const { entries, eof } = await g.fops.readdirp(g.frame(), { fd, size: 1 << 16, offset });
+      batches.push({ n: entries.length, eof: eof === true });
+      names.push(...entries.map((e) => e.name));
+      if (eof || entries.length === 0) break;
+      offset = entries[entries.length - 1]!.offset;
+    }
+    return { batches, names };
+  };
+  const first = await listOnce();
+  t.deepEqual(first.batches.map((x) => x.eof), [false, true], JSON.stringify(first.batches));
+  t.true(first.batches.every((x) => x.n > 0), 'no empty call at the end');
+  await setDown(g, SUBVOLS[2]!, false);
+  for (let i = 30; i < 40; i++) await g.create(`/p/file-${i}`, '');
+  const again = await listOnce(); // offset 0 on the same fd: a rewind
+  await g.graph.release(fd, true);
+  t.deepEqual(again.batches.map((x) => x.eof), [false, false, true], JSON.stringify(again.batches));
+  t.deepEqual(again.names.filter((n) => n.startsWith('file-')).sort(), Array.from({ length: 40 }, (_, i) => `file-${i}`).sort());
+});

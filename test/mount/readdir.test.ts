@@ -9,7 +9,10 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { mountMemoryLogging, type Env } from './fixtures/harness.js';
+import { fileURLToPath } from 'node:url';
+import { gfsMount, makeEnv, mountMemoryLogging, type Env } from './fixtures/harness.js';
+
+const DEMO = fileURLToPath(new URL('../../volfiles/demo.vol', import.meta.url));
 
 const exec = promisify(execFile);
 
@@ -61,24 +64,74 @@ test('a small directory is listed with one call to the volume, the one that says
   }
 });
 
-test('while the kernel takes one batch the next is already asked of the volume', async (t) => {
-  const { env, calls } = await mountMemory(t);
-  const dir = join(env.mnt, 'd');
-  fill(dir);
-  const before = calls().length;
-  // Only the first kernel request (32 KiB: far fewer than the ~580 entries the volume sent).
-  const py = [
+/** getdents64 on one fd of `dir` in 32 KiB pieces: `pages` pieces, pausing after each; python prints the names. */
+function pagesScript(pages: number, between = ''): string {
+  return [
     'import ctypes, os, sys, time',
     'libc = ctypes.CDLL(None, use_errno=True)',
     'fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)',
     'buf = ctypes.create_string_buffer(32768)',
-    'assert libc.syscall(217, fd, buf, 32768) > 0',
-    'time.sleep(0.3)',
+    'names = []',
+    `for k in range(${pages}):`,
+    '    n = libc.syscall(217, fd, buf, 32768)',
+    '    assert n >= 0, ctypes.get_errno()',
+    '    pos = 0',
+    '    while pos < n:',
+    '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
+    '        names.append(buf.raw[pos + 19:pos + reclen].split(b"\\0")[0].decode())',
+    '        pos += reclen',
+    '    time.sleep(0.2)',
+    `    ${between || 'pass'}`,
+    'print("\\n".join(names))',
   ].join('\n');
-  await exec('python3', ['-c', py, dir]);
+}
+
+test('a listing that stops after its first request asks the volume for nothing more', async (t) => {
+  const { env, calls } = await mountMemory(t);
+  const dir = join(env.mnt, 'd');
+  fill(dir);
+  const before = calls().length;
+  await exec('python3', ['-c', pagesScript(1), dir]);
+  t.is(calls().length - before, 1, JSON.stringify(calls().slice(before)));
+});
+
+test('once a listing goes on, the next batch is asked of the volume while the kernel takes this one', async (t) => {
+  const { env, calls } = await mountMemory(t);
+  const dir = join(env.mnt, 'd');
+  fill(dir);
+  const before = calls().length;
+  // Two kernel requests of 32 KiB: both from the first batch of ~580 entries.
+  await exec('python3', ['-c', pagesScript(2), dir]);
   const listing = calls().slice(before);
   t.is(listing.length, 2, JSON.stringify(listing));
   t.is(listing[1]!.offset, listing[0]!.entries, 'the second batch continues where the first ended');
+});
+
+test('a name unlinked through the mount while a listing runs is not handed out from what was read before', async (t) => {
+  // A posix brick: its offsets (the kernel's d_off cookies) stay valid across unlinks.
+  const env = makeEnv(t);
+  const brick = join(env.dir, 'brick');
+  fs.mkdirSync(brick);
+  const r = await gfsMount([...env.opts(`xlator-option=demo-posix.directory=${brick}`), DEMO, env.mnt]);
+  t.is(r.code, 0, r.stderr);
+  t.teardown(() => exec('umount', ['-l', env.mnt]).catch(() => undefined));
+  const dir = join(env.mnt, 'd');
+  fill(dir);
+  // After the first page (about 145 names of the ~580 the volume sent), unlink every name not
+  // listed yet whose number ends in 7: most are in the batch the mount holds.
+  const py = pagesScript(
+    8,
+    'if k == 0:\n        seen = set(names)\n        for x in os.listdir(sys.argv[1]):\n            if x.endswith("7") and x not in seen: os.unlink(os.path.join(sys.argv[1], x))\n        print("\\n".join("-" + x for x in sorted(set(names))))',
+  );
+  const { stdout } = await exec('python3', ['-c', py, dir]);
+  const lines = stdout.trim().split('\n');
+  const firstPage = new Set(lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1)));
+  const listed = lines.filter((l) => !l.startsWith('-') && l !== '.' && l !== '..');
+  const gone = names.filter((n) => n.endsWith('7') && !firstPage.has(n));
+  t.true(gone.length > 30, `${gone.length} names unlinked`);
+  for (const name of gone) t.false(listed.includes(name), `${name} was listed after its unlink`);
+  t.is(new Set(listed).size, listed.length, 'no name twice');
+  t.deepEqual([...listed].sort(), names.filter((n) => !gone.includes(n)).sort());
 });
 
 test('with readdir-size=4KB the volume is asked for what the kernel asks, a call per kernel request', async (t) => {

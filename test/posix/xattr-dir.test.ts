@@ -102,6 +102,22 @@ test('only the batch that reaches the end of a directory says eof, and an empty 
   t.true(first.eof);
 });
 
+test('readdirp leaves out a name removed after the directory was read, though the batch was read ahead', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  for (let i = 0; i < 40; i++) await g.create(`/d/n${i}`);
+  const fd = await openDir(t, g, '/d');
+  // A small first batch: the rest of what getdents64 returned is kept for the next call.
+  const first = await g.fops.readdirp(g.frame(), { fd, size: 1024, offset: 0n });
+  const seen = new Set(first.entries.map((e) => e.name));
+  const victim = [...Array(40).keys()].map((i) => `n${i}`).find((n) => !seen.has(n))!;
+  fs.unlinkSync(path.join(g.dir, 'd', victim)); // behind the brick's back, as another process
+  const rest = await g.fops.readdirp(g.frame(), { fd, size: 1 << 20, offset: first.entries.at(-1)!.offset });
+  const names = rest.entries.map((e) => e.name);
+  t.false(names.includes(victim));
+  t.is(names.length + first.entries.length, 41, 'every other name, . and .. once');
+});
+
 test('listings on two fds of one directory, in page-sized pieces and restarted midway, each give every entry once', async (t) => {
   const g = await posixGraph(t);
   await g.mkdir('/d');

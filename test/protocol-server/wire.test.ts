@@ -111,6 +111,26 @@ test('lookup, create, write, read, fstat and readdirp through the wire', async (
   t.is((await c.call('release', { gfid: want, fd, xdata: NO_DICT })).value.op_ret, 0);
 });
 
+test('a listing in several readdirp replies carries ENOENT on the last one only', async (t) => {
+  const b = await startBrick(t);
+  for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(b.dir, `name-${i}`), '');
+  const c = await attached(t, b);
+  const od = await c.call('opendir', { gfid: ROOT, xdata: NO_DICT });
+  const replies: { n: number; errno: number }[] = [];
+  for (let offset = 0n; replies.length < 100; ) {
+    const r = await c.call('readdirp', { gfid: ROOT, fd: od.value.fd, offset, size: 2048, xdata: NO_DICT });
+    t.true(r.value.op_ret >= 0);
+    replies.push({ n: r.value.reply.length, errno: r.value.op_errno });
+    if (r.value.op_errno === E.ENOENT || r.value.reply.length === 0) break;
+    offset = r.value.reply.at(-1)!.d_off;
+  }
+  t.true(replies.length > 3, JSON.stringify(replies));
+  t.true(replies.slice(0, -1).every((r) => r.errno === 0 && r.n > 0), JSON.stringify(replies));
+  t.deepEqual(replies.at(-1), { n: replies.at(-1)!.n, errno: E.ENOENT });
+  t.true(replies.at(-1)!.n > 0, 'the end comes with the last entries, not in an empty reply');
+  t.is(replies.reduce((n, r) => n + r.n, 0), 62);
+});
+
 test('errors come back as op_ret -1 with the errno and zeroed stats', async (t) => {
   const b = await startBrick(t);
   const c = await attached(t, b);

@@ -26,7 +26,7 @@ export async function opendir(self: DhtSelf, frame: Frame, a: FopArgs<'opendir'>
   const res = await allSettled(up, (xl) => xl.fops.opendir(frame, a));
   const ok = res.filter((r) => r.ok);
   if (!ok.length) throw res[0]?.err ?? new FopError(E.ENOTCONN, 'no subvolume is up');
-  a.fd.ctxSet(self, { dir: true });
+  a.fd.ctxSet(self, { dir: true } satisfies DirFd);
   return { fd: a.fd };
 }
 
@@ -40,12 +40,25 @@ export async function readdir(self: DhtSelf, frame: Frame, a: FopArgs<'readdir'>
 }
 
 /**
- * Fd ctx key: the offset that ends a subvolume's part of the listing, handed out with the batch
- * that subvolume said was its last (eof): a call continuing from it goes straight to the next
- * subvolume instead of asking this one for the nothing that follows (dht_readdirp_cbk moves on
- * at op_errno ENOENT the same way). Only the last subvolume's end is the directory's.
+ * A directory fd's ctx. `subvolEnd`: the offset that ended a subvolume's part of the listing,
+ * handed out with the batch that subvolume said was its last (eof). The call that continues from
+ * it, within a second, goes straight to the next subvolume instead of asking this one for the
+ * nothing that follows (dht_readdirp_cbk moves on at op_errno ENOENT the same way). It is used
+ * once: any other call (a rewind, a seek) forgets it, so a listing started again asks afresh and
+ * sees names added since. Only the last subvolume that is up ends the directory.
  */
-const SUBVOL_END = { name: 'cluster/distribute subvolume end' };
+interface DirFd {
+  dir: true;
+  subvolEnd?: { offset: bigint; at: number };
+}
+const SUBVOL_END_MS = 1000;
+
+/** No subvolume after `idx` is up: this one's end is the directory's. */
+function lastUp(self: DhtSelf, idx: number): boolean {
+  const subvols = self.priv.subvols;
+  for (let i = idx + 1; i < subvols.length; i++) if (isUp(self, subvols[i]!)) return false;
+  return true;
+}
 
 async function readMerged(
   self: DhtSelf, frame: Frame, fd: FopArgs<'readdirp'>['fd'], size: number, offset: bigint, xdata: Dict | undefined,
@@ -55,7 +68,10 @@ async function readMerged(
   let idx = deitransform(offset, n);
   let raw = origOffset(offset, n);
   if (idx >= n) idx = 0;
-  if (offset !== 0n && fd.ctxGet<bigint>(SUBVOL_END) === offset && idx + 1 < n) (idx++, (raw = 0n));
+  const st = fd.ctxGet<DirFd>(self);
+  const end = st?.subvolEnd;
+  if (st) st.subvolEnd = undefined;
+  if (end && offset !== 0n && end.offset === offset && Date.now() - end.at < SUBVOL_END_MS && idx + 1 < n) (idx++, (raw = 0n));
   const layout = await dirLayout(self, frame, fd.inode);
   const req = (xdata ? xdata.clone() : new Dict()).setUint(self.priv.linkXattr, 256);
   for (;;) {
@@ -78,9 +94,9 @@ async function readMerged(
       const k = keep(self, xl, e, layout);
       if (k === true || (k === MIGRATING && !(await destinationComplete(self, frame, fd, e)))) out.push(tidy(self, xl, e, idx, n));
     }
-    const last = idx + 1 >= n;
+    const last = lastUp(self, idx);
     if (out.length) {
-      if (ended && !last) fd.ctxSet(SUBVOL_END, out[out.length - 1]!.offset);
+      if (ended && !last && st) st.subvolEnd = { offset: out[out.length - 1]!.offset, at: Date.now() };
       return { entries: out, eof: ended && last };
     }
     if (entries.length === 0 || ended) {

@@ -82,7 +82,7 @@ function readEntries(c: PosixFd, size: number, offset: bigint): { out: DirentRaw
         return { out, eof: false };
       }
       last = d.off;
-      if (c.gfid === ROOT_GFID && d.name === HIDDEN_DIR) continue;
+      if (hidden(c, d)) continue;
       out.push(d);
     }
     if (raw.length === 0) return { out, eof: true };
@@ -91,12 +91,16 @@ function readEntries(c: PosixFd, size: number, offset: bigint): { out: DirentRaw
     // Hidden entries may end a batch: keep reading so the caller never gets an empty batch
     // before the end.
     if (out.length > 0) {
+      // Only `.glusterfs` left: that is the end too.
+      while (raw.length > 0 && raw.every((d) => hidden(c, d))) raw = getdents(c, (last = raw[raw.length - 1]!.off));
       if (raw.length === 0) return { out, eof: true };
       c.ahead = { from: last, entries: raw, at };
       return { out, eof: false };
     }
   }
 }
+
+const hidden = (c: PosixFd, d: DirentRaw) => c.gfid === ROOT_GFID && d.name === HIDDEN_DIR;
 
 function toEntry(d: DirentRaw): DirEntry {
   return { name: d.name, offset: d.off, ino: d.ino, type: d.type };
@@ -126,8 +130,12 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
   const gfids = Buffer.allocUnsafe(names.length * 16);
   const found = native.statEntries(c.kfd, names, stats, gfids);
   const wantXattrs = a.xdata !== undefined && a.xdata.size > 0;
+  const gone = new Set<number>();
   for (let k = 0; k < which.length; k++) {
-    if (found[k]! < 0) continue; // vanished meanwhile: listed without a stat
+    // Gone since the directory was read (a batch read ahead is kept up to a second): not listed,
+    // or a client would be handed a name just unlinked. Another failure: listed without a stat.
+    if (found[k] === -E.ENOENT) gone.add(which[k]!);
+    if (found[k]! < 0) continue;
     const name = names[k]!;
     const gfid = name === '.' ? c.gfid : found[k] === 1 ? gfidFromBuffer(gfids.subarray(k * 16, k * 16 + 16)) : undefined;
     if (!gfid) continue;
@@ -140,7 +148,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
       if (dict) entry.dict = dict;
     }
   }
-  return { entries, eof };
+  return { entries: gone.size ? entries.filter((_, i) => !gone.has(i)) : entries, eof };
 }
 
 export async function fsyncdir(self: PosixSelf, _f: Frame, a: FopArgs<'fsyncdir'>): Promise<FopResult<'fsyncdir'>> {

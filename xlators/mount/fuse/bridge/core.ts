@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { FdTable, type Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
-import { IaType, SetAttr, type Iatt } from '../../../../runtime/core/iatt.js';
+import { IaType, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
 import type { Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
 import type { Graph } from '../../../../runtime/graph/graph.js';
 import type { Logger } from '../../../../runtime/log/logger.js';
-import { Fopen } from '../kernel/abi.js';
+import { Fopen, InitFlag } from '../kernel/abi.js';
 import type { ConnInfo, Entry, RequestContext } from '../kernel/types.js';
 import { toAttr } from './attr.js';
 import { NodeMap } from './nodes.js';
@@ -60,41 +60,42 @@ const WRITES = { name: 'mount/fuse writes' };
 /** Inode ctx key: the kernel's pages of this file are known stale (see dropPages). */
 const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
-/** Inode ctx key: the attributes last seen of a regular file with suidBits (see dropSuid). */
+/** Inode ctx key: names this mount removed from a directory, with when (see nameRemoved). */
+const REMOVED = { name: 'mount/fuse removed names' };
+/** Names remembered per directory before the record starts over. */
+const REMOVED_LIMIT = 4096;
+/** Inode ctx key: a regular file was last seen with S_ISUID or S_ISGID (see suid.ts). */
 const SUID_SEEN = { name: 'mount/fuse suid seen' };
+const S_ISUID_OR_GID = 0o6000;
 
-const S_ISUID = 0o4000;
-const S_ISGID = 0o2000;
-const S_IXGRP = 0o0010;
-
-/**
- * What a write or truncate by a caller without CAP_FSETID clears, as the VFS does
- * (setattr_should_drop_suidgid): S_ISUID, and S_ISGID on a group-executable file (without group
- * execute the bit means mandatory locking, and stays).
- */
-export function suidBits(mode: number): number {
-  return (mode & S_ISUID) | ((mode & (S_ISGID | S_IXGRP)) === (S_ISGID | S_IXGRP) ? S_ISGID : 0);
+/** What /proc/PID/status tells of a caller: supplementary groups, effective capabilities. */
+export interface Caller {
+  groups: number[];
+  /** CapEff; undefined when the process is gone. */
+  capEff?: bigint;
 }
 
-/** Supplementary groups of a pid, cached briefly: /proc is cheap but not free on every request. */
-class GroupCache {
-  private readonly cache = new Map<number, { groups: number[]; at: number }>();
+/** Callers' /proc/PID/status, cached briefly: /proc is cheap but not free on every request. */
+class CallerCache {
+  private readonly cache = new Map<number, { caller: Caller; at: number }>();
 
-  get(pid: number): number[] {
-    if (pid <= 0) return [];
+  get(pid: number): Caller {
+    if (pid <= 0) return { groups: [] };
     const now = Date.now();
     const hit = this.cache.get(pid);
-    if (hit && now - hit.at < 1000) return hit.groups;
-    let groups: number[] = [];
+    if (hit && now - hit.at < 1000) return hit.caller;
+    const caller: Caller = { groups: [] };
     try {
-      const line = /^Groups:(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      groups = (line?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      caller.groups = (/^Groups:(.*)$/m.exec(status)?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+      const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+      if (cap) caller.capEff = BigInt(`0x${cap}`);
     } catch {
       // the process is gone already: no groups
     }
     if (this.cache.size > 1024) this.cache.clear();
-    this.cache.set(pid, { groups, at: now });
-    return groups;
+    this.cache.set(pid, { caller, at: now });
+    return caller;
   }
 }
 
@@ -107,7 +108,9 @@ export class BridgeCore {
   readonly fds = new FdTable();
   private state: State = 'waiting';
   private waiters: (() => void)[] = [];
-  private readonly groups = new GroupCache();
+  private readonly callers = new CallerCache();
+  /** HANDLE_KILLPRIV_V2 was agreed: clearing S_ISUID/S_ISGID is ours (suid.ts). */
+  killPrivV2 = false;
   /** open_flags for every file open, settled at INIT (see BridgeOptions.keepCache). */
   fileOpenFlags = 0;
   /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
@@ -132,6 +135,12 @@ export class BridgeCore {
     // Keeping pages needs our own invalidations: inode notifications arrived in protocol 7.12.
     const keep = this.opts.keepCache === true && conn.minor >= 12;
     this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
+    this.killPrivV2 = (conn.flags & InitFlag.HANDLE_KILLPRIV_V2) !== 0;
+  }
+
+  /** The groups and capabilities of the process behind a request. */
+  caller(ctx: RequestContext): Caller {
+    return this.callers.get(ctx.pid);
   }
 
   /**
@@ -169,30 +178,45 @@ export class BridgeCore {
     inode.ctxSet(MTIME, nsOf(post));
   }
 
-  /** Remember whether a regular file's latest attributes carry bits a write would clear. */
+  /** Remember whether a regular file's latest attributes carry S_ISUID or S_ISGID. */
   private suidSeen(inode: Inode, buf: Iatt): void {
-    if (buf.type === IaType.REG && suidBits(buf.mode) !== 0) inode.ctxSet(SUID_SEEN, buf);
+    if (buf.type === IaType.REG && (buf.mode & S_ISUID_OR_GID) !== 0) inode.ctxSet(SUID_SEEN, true);
     else if (inode.ctx.size !== 0) inode.ctx.delete(SUID_SEEN);
   }
 
+  /** A count of this mount's removals: `removedAfter` compares against it. */
+  private removals = 0;
+
+  /** Now, on the scale `removedAfter` uses: note it when asking the volume for a listing. */
+  get removalClock(): number {
+    return this.removals;
+  }
+
   /**
-   * HANDLE_KILLPRIV_V2: the kernel leaves clearing S_ISUID/S_ISGID to us, flagging the writes,
-   * truncates and O_TRUNC opens of callers without CAP_FSETID. Before such a change the bits are
-   * cleared if the file was last seen with them (the kernel's own test, on its cached mode), and
-   * after it if its reply shows them (set by another client since): `buf` is those attributes,
-   * undefined for the last ones seen. The setattr is made as root, as the kernel forces its own:
-   * the caller may write to a file it does not own. Returns the new attributes, if it changed them.
+   * This mount removed `name` from `dir` (unlink, rmdir, rename away). Entries of a listing asked
+   * for before that are not handed to the kernel under that name: it would take them for names
+   * that exist. (A name that is back by then is left out too: a listing may miss names created
+   * while it runs.)
    */
-  async dropSuid(inode: Inode, fd: Fd | undefined, buf = inode.ctxGet<Iatt>(SUID_SEEN)): Promise<Iatt | undefined> {
-    const bits = buf ? suidBits(buf.mode) : 0;
-    if (!buf || bits === 0) return undefined;
-    const frame = createFrame({ client: this.opts.client });
-    const stbuf = { ...buf, mode: buf.mode & ~bits };
-    const r = fd
-      ? await this.fops.fsetattr(frame, { fd, stbuf, valid: SetAttr.MODE })
-      : await this.fops.setattr(frame, { loc: this.locOf(inode), stbuf, valid: SetAttr.MODE });
-    this.changedHere(inode, r.statpre, r.statpost);
-    return r.statpost;
+  nameRemoved(dir: Inode, name: string): void {
+    let r = dir.ctxGet<Map<string, number>>(REMOVED);
+    if (!r) dir.ctxSet(REMOVED, (r = new Map()));
+    // Older removals than any listing still held (a second) are of no interest; a directory
+    // emptied by the thousands starts the record over rather than growing it.
+    if (r.size >= REMOVED_LIMIT) r.clear();
+    r.set(name, ++this.removals);
+  }
+
+  /** The names removed from `dir` after `clock` (removalClock when a listing was asked for), if any. */
+  removedAfter(dir: Inode, clock: number): ((name: string) => boolean) | undefined {
+    const r = dir.ctxGet<Map<string, number>>(REMOVED);
+    if (!r || this.removals <= clock) return undefined;
+    return (name) => (r.get(name) ?? 0) > clock;
+  }
+
+  /** The file was last seen with S_ISUID or S_ISGID. */
+  seenWithSuid(inode: Inode): boolean {
+    return inode.ctx.has(SUID_SEEN);
   }
 
   /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget what it knew. */
@@ -323,7 +347,7 @@ export class BridgeCore {
       uid: ctx.uid,
       gid: ctx.gid,
       pid: ctx.pid,
-      groups: withGroups ? this.groups.get(ctx.pid) : [],
+      groups: withGroups ? this.callers.get(ctx.pid).groups : [],
       lkOwner,
       signal: ctx,
       client: this.opts.client,

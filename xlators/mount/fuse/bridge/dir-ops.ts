@@ -14,54 +14,61 @@ export async function opendir(b: BridgeCore, ctx: RequestContext, flags: number)
 
 const isDots = (name: string) => name === '.' || name === '..';
 
-/** Entries a readdir(p) returned beyond what fitted into the kernel's buffer. */
-interface Surplus {
-  /** The offset the kernel asks for next if it continues the listing. */
-  offset: bigint;
-  plus: boolean;
-  entries: DirEntry[];
-  /** Where in `entries` the surplus starts. */
-  next: number;
-  at: number;
-}
-const SURPLUS = { name: 'mount/fuse readdir surplus' };
-/** Surplus entries older than this are fetched again. */
-const SURPLUS_MS = 1000;
-
 interface Batch {
   entries: DirEntry[];
   /** The volume said nothing follows. */
   eof: boolean;
+  /** When it arrived. */
+  at: number;
+  /** BridgeCore.removalClock when it was asked for. */
+  asked: number;
 }
 
 /**
- * The batch after the one the kernel is taking: asked of the volume meanwhile, or known to be
- * empty when the volume said the directory ends there.
+ * What a directory fd holds between the kernel's requests (one ctx key). `surplus`: the entries
+ * of the last batch that did not fit into the kernel's buffer, from `next` on. `ahead`: the batch
+ * after it, asked of the volume meanwhile (or known empty after an eof batch). `end`: where the
+ * last request's entries ended, to tell a listing that continues from one that seeks. Names this
+ * mount removed after a batch was asked for are left out when it is handed to the kernel
+ * (BridgeCore.nameRemoved).
  */
-interface Ahead {
-  offset: bigint;
+interface Listing {
   plus: boolean;
-  at: number;
-  /** undefined when the read failed: the request that needs it reads again (and sees the error). */
-  batch: Promise<Batch | undefined>;
+  end?: bigint;
+  surplus?: { offset: bigint; batch: Batch; next: number };
+  /** undefined once settled when the read failed: the request that needs it reads again. */
+  ahead?: { offset: bigint; batch: Promise<Batch | undefined> };
 }
-const AHEAD = { name: 'mount/fuse readdir ahead' };
-const END: Batch = { entries: [], eof: true };
+const LISTING = { name: 'mount/fuse listing' };
+/** Entries read longer ago than this are read again. */
+const FRESH_MS = 1000;
+const fresh = (batch: Batch) => Date.now() - batch.at < FRESH_MS;
 
 function fetchBatch(b: BridgeCore, ctx: RequestContext, fd: Fd, offset: bigint, plus: boolean, size: number): Promise<Batch> {
   const frame = b.frame(ctx, undefined, false);
   const args = { fd, size: Math.max(size, b.opts.readdirSize ?? 0), offset };
-  return (plus ? b.fops.readdirp(frame, args) : b.fops.readdir(frame, args)).then((r) => ({ entries: r.entries, eof: r.eof === true }));
+  const asked = b.removalClock;
+  return (plus ? b.fops.readdirp(frame, args) : b.fops.readdir(frame, args)).then((r) => ({ entries: r.entries, eof: r.eof === true, at: Date.now(), asked }));
 }
 
-/** The batch for `offset` asked ahead (or known empty), if it is for this request and fresh. */
-async function takeAhead(fd: Fd, offset: bigint, plus: boolean): Promise<(Batch & { at: number }) | undefined> {
-  const ahead = fd.ctxGet<Ahead>(AHEAD);
-  if (!ahead) return undefined;
-  fd.ctx.delete(AHEAD);
-  const batch = await ahead.batch;
-  if (!batch || ahead.offset !== offset || ahead.plus !== plus || Date.now() - ahead.at >= SURPLUS_MS) return undefined;
-  return { ...batch, at: ahead.at };
+/** Fd ctx key: the reads ahead still in flight on a directory fd (releasedir waits for them). */
+const IN_FLIGHT = { name: 'mount/fuse readdir in flight' };
+
+/** Ask for the batch after `batch`, unless it said it was the last (then that one is known empty). */
+function readAhead(b: BridgeCore, ctx: RequestContext, fd: Fd, l: Listing, batch: Batch, size: number): void {
+  if (batch.entries.length === 0 || l.ahead) return;
+  const offset = batch.entries[batch.entries.length - 1]!.offset;
+  if (batch.eof) {
+    l.ahead = { offset, batch: Promise.resolve({ entries: [], eof: true, at: batch.at, asked: batch.asked }) };
+    return;
+  }
+  let inFlight = fd.ctxGet<Set<Promise<unknown>>>(IN_FLIGHT);
+  if (!inFlight) fd.ctxSet(IN_FLIGHT, (inFlight = new Set()));
+  const read: Promise<Batch | undefined> = fetchBatch(b, ctx, fd, offset, l.plus, size)
+    .catch(() => undefined)
+    .finally(() => inFlight.delete(read));
+  inFlight.add(read);
+  l.ahead = { offset, batch: read };
 }
 
 /**
@@ -74,37 +81,41 @@ async function takeAhead(fd: Fd, offset: bigint, plus: boolean): Promise<(Batch 
  * bytes of entries (128 KiB: some 550 entries by a brick's accounting) and the entries that do
  * not fit are kept on the fd to answer the next requests while they continue at their offset (as
  * GlusterFS's readdir-ahead does): a listing of 2,000 names costs 4 round trips to a brick
- * instead of 14. And as soon as a batch arrives the next one is asked for (from its last entry's
- * offset), so the volume reads it while this mount hands the current one to the kernel: a
- * listing no longer waits for each batch in turn; a batch the volume says is the last needs no
- * call after it (a small directory is listed in one call). Any other offset, or an age over a
- * second, reads afresh.
+ * instead of 14. Once a listing continues (a request at the offset where the last one ended),
+ * the next batch is asked for while the kernel takes the current one, so the volume reads it
+ * meanwhile; a listing that stops after its first request (`ls | head`, an emptiness check) asks
+ * for nothing more. A batch the volume marks as the last needs no call after it (a small
+ * directory is one call). Any other offset, another kind of listing or an age over a second
+ * reads afresh, and names this mount removed after a batch was asked for are left out of it.
  */
 export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: bigint, list: DirList): Promise<void> {
   const fd = b.fd(fh);
-  const kept = fd.ctxGet<Surplus>(SURPLUS);
-  fd.ctx.delete(SURPLUS);
-  let entries: DirEntry[];
+  const size = list.size;
+  let l = fd.ctxGet<Listing>(LISTING);
+  if (!l || l.plus !== list.plus) fd.ctxSet(LISTING, (l = { plus: list.plus }));
+  const continuing = l.end === offset;
+  const kept = l.surplus;
+  l.surplus = undefined;
+  let batch: Batch | undefined;
   let next = 0;
-  let at: number;
-  if (kept && kept.offset === offset && kept.plus === list.plus && Date.now() - kept.at < SURPLUS_MS) {
-    ({ entries, next, at } = kept);
+  if (kept && kept.offset === offset && fresh(kept.batch)) {
+    ({ batch, next } = kept);
   } else {
-    let eof: boolean;
-    const ahead = await takeAhead(fd, offset, list.plus);
-    if (ahead) ({ entries, eof, at } = ahead);
-    else (at = Date.now()), ({ entries, eof } = await fetchBatch(b, ctx, fd, offset, list.plus, list.size));
-    // An empty batch is the end of the directory: nothing follows it.
-    if (entries.length > 0) {
-      const from = entries[entries.length - 1]!.offset;
-      const batch = eof ? Promise.resolve(END) : fetchBatch(b, ctx, fd, from, list.plus, list.size).catch(() => undefined);
-      fd.ctxSet(AHEAD, { offset: from, plus: list.plus, at: eof ? at : Date.now(), batch } satisfies Ahead);
-    }
+    const ahead = l.ahead;
+    l.ahead = undefined;
+    // A batch asked for another offset is not waited for (its call finishes on its own).
+    if (ahead && ahead.offset === offset) batch = await ahead.batch;
+    if (!batch || !fresh(batch)) batch = await fetchBatch(b, ctx, fd, offset, list.plus, size);
   }
-  for (let i = next; i < entries.length; i++) {
-    if (add(b, fd, list, entries[i]!)) continue;
-    if (i > next) fd.ctxSet(SURPLUS, { offset: entries[i - 1]!.offset, plus: list.plus, entries, next: i, at });
-    break;
+  // An eof batch needs no call after it; otherwise only a listing that goes on reads ahead.
+  if (batch.eof || continuing) readAhead(b, ctx, fd, l, batch, size);
+  const { entries } = batch;
+  const removed = b.removedAfter(fd.inode, batch.asked);
+  let i = next;
+  while (i < entries.length && (removed?.(entries[i]!.name) || add(b, fd, list, entries[i]!))) i++;
+  if (i > next) {
+    l.end = entries[i - 1]!.offset;
+    if (i < entries.length) l.surplus = { offset: l.end, batch, next: i };
   }
 }
 
@@ -122,9 +133,13 @@ function add(b: BridgeCore, fd: Fd, list: DirList, e: DirEntry): boolean {
 export async function releasedir(b: BridgeCore, _ctx: RequestContext, fh: bigint): Promise<void> {
   const fd = b.fds.remove(Number(fh));
   if (!fd) return;
-  // A batch still being read uses the fd: it is released after that call is over.
-  await fd.ctxGet<Ahead>(AHEAD)?.batch;
-  await b.graph.release(fd, true);
+  // A batch still being read uses the fd: the fd is released once that call is over, without
+  // holding up the reply (the kernel has let go of the handle either way).
+  const inFlight = fd.ctxGet<Set<Promise<unknown>>>(IN_FLIGHT);
+  if (!inFlight?.size) return b.graph.release(fd, true);
+  void Promise.allSettled([...inFlight])
+    .then(() => b.graph.release(fd, true))
+    .catch((err: unknown) => b.log.debug(`releasedir after a read ahead: ${(err as Error).message}`));
 }
 
 export async function fsyncdir(b: BridgeCore, ctx: RequestContext, fh: bigint, datasync: boolean): Promise<void> {

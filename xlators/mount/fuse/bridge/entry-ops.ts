@@ -9,6 +9,7 @@ import { Fattr } from '../kernel/abi.js';
 import type { AttrReply, Entry, RequestContext, SetattrIn, Statfs } from '../kernel/types.js';
 import { devFromKernel, toAttr, toSetattr, toStatfs } from './attr.js';
 import { securityXattrRefused, type BridgeCore } from './core.js';
+import { dropSuidSeen, dropSuidShown } from './suid.js';
 
 const RENAME_NOREPLACE = 1;
 
@@ -63,11 +64,11 @@ export async function setattr(b: BridgeCore, ctx: RequestContext, s: SetattrIn):
     // A truncate by a caller without CAP_FSETID clears suid bits (HANDLE_KILLPRIV_V2), unless
     // the same request sets the mode itself.
     const killSuid = (s.valid & (Fattr.KILL_SUIDGID | Fattr.MODE)) === Fattr.KILL_SUIDGID;
-    if (killSuid) await b.dropSuid(inode, fd);
+    if (killSuid) await dropSuidSeen(b, ctx, inode, fd);
     const r = fd ? await b.fops.ftruncate(frame, { fd, offset: s.size }) : await b.fops.truncate(frame, { loc, offset: s.size });
     b.changedHere(inode, r.prebuf, r.postbuf);
     buf = r.postbuf;
-    if (killSuid) buf = (await b.dropSuid(inode, fd, buf)) ?? buf;
+    if (killSuid) buf = (await dropSuidShown(b, ctx, inode, fd, buf)) ?? buf;
   }
   const rest = s.valid & ~(Fattr.SIZE | Fattr.FH | Fattr.LOCKOWNER | Fattr.KILL_SUIDGID);
   if (rest !== 0) {
@@ -110,6 +111,7 @@ export async function unlink(b: BridgeCore, ctx: RequestContext, name: string, d
   b.forgetKeptAttrs(loc.inode); // its link count and ctime change (other names may remain)
   const res = dir ? await b.fops.rmdir(b.frame(ctx), { loc, flags: 0 }) : await b.fops.unlink(b.frame(ctx), { loc, xflag: 0 });
   b.itable.unlink(parent, name);
+  b.nameRemoved(parent, name);
   b.parentSeen(parent, res.postparent);
 }
 
@@ -133,6 +135,7 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
   b.forgetKeptAttrs(newloc.inode); // a replaced target's link count changes
   const res = await b.fops.rename(b.frame(ctx), { oldloc, newloc });
   b.itable.rename(oldParent, name, newParent, newname);
+  b.nameRemoved(oldParent, name);
   b.parentSeen(oldParent, res.postoldparent);
   if (newParent !== oldParent) b.parentSeen(newParent, res.postnewparent);
 }

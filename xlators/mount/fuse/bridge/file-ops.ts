@@ -8,6 +8,7 @@ import { LK_FLOCK, OPEN_KILL_SUIDGID, RELEASE_FLOCK_UNLOCK, WRITE_KILL_SUIDGID }
 import type { Entry, FileLock, LkIn, OpenReply, RequestContext } from '../kernel/types.js';
 import { fromFlock, ownerBytes, toFlock } from './attr.js';
 import type { BridgeCore } from './core.js';
+import { dropSuidSeen, dropSuidShown, lacksFsetid } from './suid.js';
 
 const F_GETLK = 5;
 const F_SETLK = 6;
@@ -25,15 +26,24 @@ export async function open(b: BridgeCore, ctx: RequestContext, flags: number, op
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
   const res = await b.fops.open(b.frame(ctx), { loc: b.locOf(inode), flags, fd });
-  // O_TRUNC truncated the file: by a caller without CAP_FSETID, that clears suid bits (open
-  // returns no attributes: the last ones seen tell).
-  if (flags & constants.O_TRUNC && openFlags & OPEN_KILL_SUIDGID) await b.dropSuid(inode, res.fd ?? fd);
   // O_TRUNC changed the file here (and the kernel dropped its pages for it): the mtime it left
   // is ours, not a change made elsewhere for the next write or stat to see.
   if (flags & constants.O_TRUNC) b.changedUnseen(inode);
+  // The truncate, by a caller without CAP_FSETID, clears suid bits; open returns no attributes,
+  // so the last ones seen tell (the kernel's test). The file is open and truncated by now: a
+  // failure to clear is logged and the open stands.
+  if (flags & constants.O_TRUNC && openFlags & OPEN_KILL_SUIDGID) {
+    await dropSuidSeen(b, ctx, inode, res.fd ?? fd).catch((err: unknown) => b.log.warn(`clearing set-user/group-ID bits after O_TRUNC failed: ${(err as Error).message}`));
+  }
   return openReply(b, res.fd ?? fd);
 }
 
+/**
+ * CREATE's OPEN_KILL_SUIDGID (O_TRUNC without O_EXCL) is not acted on: the file is new unless
+ * another client made the name between the kernel's lookup and this call, and a new file keeps
+ * the mode its creator asked for; the kernel never cleared bits on that race either (it takes
+ * the file as created).
+ */
 export async function create(b: BridgeCore, ctx: RequestContext, name: string, flags: number, mode: number, umask: number): Promise<{ entry: Entry; open: OpenReply }> {
   const parent = b.nodes.inode(ctx.nodeid);
   const loc = b.entryLoc(parent, name);
@@ -58,7 +68,7 @@ export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offs
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
   const fd = b.fd(fh);
   const killSuid = (wf & WRITE_KILL_SUIDGID) !== 0;
-  if (killSuid) await b.dropSuid(fd.inode, fd);
+  if (killSuid) await dropSuidSeen(b, ctx, fd.inode, fd);
   const token = b.writeStarted(fd.inode);
   let res;
   try {
@@ -68,7 +78,7 @@ export async function write(b: BridgeCore, ctx: RequestContext, fh: bigint, offs
     throw err;
   }
   b.writeDone(fd.inode, token, res.prebuf, res.postbuf);
-  if (killSuid) await b.dropSuid(fd.inode, fd, res.postbuf);
+  if (killSuid) await dropSuidShown(b, ctx, fd.inode, fd, res.postbuf);
   return data.length;
 }
 
@@ -115,6 +125,10 @@ export async function setlk(b: BridgeCore, ctx: RequestContext, inp: LkIn, sleep
 export async function fallocate(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, len: number, mode: number): Promise<void> {
   const fd = b.fd(fh);
   const frame = b.frame(ctx, undefined, false);
+  // The kernel's file_modified() leaves the bits to us under HANDLE_KILLPRIV_V2, and FALLOCATE
+  // carries no flag saying whether the caller may keep them.
+  const killSuid = b.killPrivV2 && lacksFsetid(b, ctx);
+  if (killSuid) await dropSuidSeen(b, ctx, fd.inode, fd);
   let res;
   if (mode & FALLOC_FL_PUNCH_HOLE) {
     if (!(mode & FALLOC_FL_KEEP_SIZE)) throw new FopError(E.EINVAL, 'PUNCH_HOLE needs KEEP_SIZE');
@@ -128,6 +142,7 @@ export async function fallocate(b: BridgeCore, ctx: RequestContext, fh: bigint, 
   }
   // Our own change (the kernel drops the pages of the range itself).
   b.changedHere(fd.inode, res.prebuf, res.postbuf);
+  if (killSuid) await dropSuidShown(b, ctx, fd.inode, fd, res.postbuf);
 }
 
 const SEEK_DATA = 3;
@@ -150,8 +165,12 @@ export async function copyFileRange(
   const fdIn = b.fd(inp.fhIn);
   const fdOut = b.fd(inp.fhOut);
   b.forgetKeptAttrs(fdIn.inode); // reading the source moves its atime
+  // As fallocate: the destination's bits are ours to clear, unflagged.
+  const killSuid = b.killPrivV2 && lacksFsetid(b, ctx);
+  if (killSuid) await dropSuidSeen(b, ctx, fdOut.inode, fdOut);
   const res = await b.fops.copy_file_range(b.frame(ctx, undefined, false), { fdIn, offIn: inp.offIn, fdOut, offOut: inp.offOut, len: inp.len, flags: inp.flags });
   b.changedHere(fdOut.inode, res.prebufDst, res.postbufDst); // ours (the kernel drops the range's pages)
+  if (killSuid) await dropSuidShown(b, ctx, fdOut.inode, fdOut, res.postbufDst);
   // The fop reports attributes, not a count: everything up to the source's end was copied.
   const copied = Math.max(0, Math.min(inp.len, res.stbuf.size - inp.offIn));
   return Math.min(copied, 0xffffffff);

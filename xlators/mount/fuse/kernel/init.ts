@@ -18,9 +18,9 @@ export interface InitOptions {
  * What we ask the kernel for. Writeback cache stays off: GlusterFS semantics need each write to
  * reach the graph (other mounts see it, write-behind decides about caching). ABORT_ERROR stays off
  * so a dead mount answers ENOTCONN, the error users and scripts know. HANDLE_KILLPRIV_V2: the
- * bridge clears set-user-ID and set-group-ID bits on writes and truncates by unprivileged callers
- * (the kernel says which), so the kernel stops asking for security.capability before every write
- * (a whole round trip each; it probes once per inode and marks it S_NOSEC).
+ * bridge clears set-user-ID and set-group-ID bits itself (bridge/suid.ts), so the kernel stops
+ * asking for security.capability before every write (a whole round trip each): it asks once and
+ * marks the inode S_NOSEC until its attributes are next refreshed.
  */
 export const WANTED_FLAGS =
   InitFlag.ASYNC_READ |
