@@ -36,6 +36,11 @@ test('without MAX_PAGES the write size falls back to 128 KiB and old kernels get
   t.is(reply.length, 24);
 });
 
+test('INIT from a kernel older than protocol 7.12 is refused with the version it needs', (t) => {
+  t.throws(() => negotiate(initRequest(11, InitFlag.BIG_WRITES), { maxWrite: 1 << 20 }), { message: /7\.11 is too old: this build needs 7\.12/ });
+  t.notThrows(() => negotiate(initRequest(12, InitFlag.BIG_WRITES), { maxWrite: 1 << 20 }));
+});
+
 test('a readdir reply refuses an entry that does not fit and records are 8-byte aligned', (t) => {
   const list = new DirBuffer(64, false);
   t.true(list.fits('a'));

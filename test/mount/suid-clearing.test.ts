@@ -105,3 +105,30 @@ test('S_ISUID set elsewhere after the mount last saw the file is still cleared b
   await asNobody(WRITE, p);
   t.is(mode(join(brick, 'f')), 0o777);
 });
+
+test('bits the mount knows of are cleared before the write lands, not after', async (t) => {
+  const { mnt, brick } = await mountDemo(t);
+  const p = made(mnt, 'f', 0o4777); // the chmod went through the mount: it knows the bit
+  const { stdout: hex } = await exec('getfattr', ['-n', 'trusted.gfid', '-e', 'hex', join(brick, 'f')]);
+  const g = /trusted.gfid=0x([0-9a-f]{32})/.exec(hex)![1]!;
+  const gfid = `${g.slice(0, 8)}-${g.slice(8, 12)}-${g.slice(12, 16)}-${g.slice(16, 20)}-${g.slice(20)}`;
+  // The brick opens files by their gfid handle: inotify on the handle's directory sees the
+  // brick's own chmod (IN_ATTRIB) and write (IN_MODIFY), in order.
+  const watch = [
+    'import ctypes, os, struct, subprocess, sys, time',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'fd = libc.inotify_init1(os.O_NONBLOCK)',
+    'assert libc.inotify_add_watch(fd, sys.argv[1].encode(), 0x2 | 0x4) >= 0',
+    `subprocess.run(['python3', '-c', ${JSON.stringify(`import os, sys; p = sys.argv[1]; ${WRITE}`)}, sys.argv[3]], user=${NOBODY}, group=${NOBODY}, check=True)`,
+    'time.sleep(0.2)',
+    'buf, pos, out = os.read(fd, 65536), 0, []',
+    'while pos < len(buf):',
+    '    wd, mask, cookie, ln = struct.unpack_from("iIII", buf, pos)',
+    '    if buf[pos + 16:pos + 16 + ln].split(b"\\0")[0].decode() == sys.argv[2]: out.append("attrib" if mask & 0x4 else "modify")',
+    '    pos += 16 + ln',
+    'print(" ".join(out))',
+  ].join('\n');
+  const { stdout } = await exec('python3', ['-c', watch, join(brick, '.glusterfs', g.slice(0, 2), g.slice(2, 4)), gfid, p]);
+  t.regex(stdout.trim(), /^attrib( attrib)* modify/, stdout);
+  t.is(mode(join(brick, 'f')), 0o777);
+});

@@ -36,6 +36,12 @@ export const WANTED_FLAGS =
   InitFlag.HANDLE_KILLPRIV_V2;
 
 const PAGE = 4096;
+/**
+ * The oldest protocol the requests are parsed for: dispatch reads fuse_create_in and
+ * fuse_mknod_in with their umask, fuse_write_in with its lock owner, as 7.12 (Linux 2.6.31)
+ * lays them out; an older kernel's shorter structs would be misread.
+ */
+const MIN_MINOR = 12;
 
 /** Parse fuse_init_in, decide, and build fuse_init_out. */
 export function negotiate(r: Reader, opts: InitOptions): { conn: ConnInfo; reply: Buffer } {
@@ -48,6 +54,7 @@ export function negotiate(r: Reader, opts: InitOptions): { conn: ConnInfo; reply
   if (major !== FUSE_KERNEL_VERSION) {
     throw new Error(`unsupported FUSE protocol ${major}.${minor}; this build speaks ${FUSE_KERNEL_VERSION}.x`);
   }
+  if (minor < MIN_MINOR) throw new Error(`FUSE protocol ${major}.${minor} is too old: this build needs ${FUSE_KERNEL_VERSION}.${MIN_MINOR} (Linux 2.6.31) or later`);
   const enabled = (WANTED_FLAGS | (opts.extraFlags ?? 0)) & ~(opts.flagsOff ?? 0) & flags & ~InitFlag.WRITEBACK_CACHE;
   const usesMaxPages = (enabled & InitFlag.MAX_PAGES) !== 0;
   const maxPages = usesMaxPages ? Math.min(256, Math.ceil(opts.maxWrite / PAGE)) : 32;
@@ -66,7 +73,7 @@ export function negotiate(r: Reader, opts: InitOptions): { conn: ConnInfo; reply
   b.writeUInt32LE(1, 24); // time_gran: timestamps are kept to the nanosecond
   b.writeUInt16LE(maxPages, 28);
   // Older kernels read a shorter struct; send only what they know.
-  const length = minor < 5 ? 8 : minor < 23 ? 24 : Size.INIT_OUT;
+  const length = minor < 23 ? 24 : Size.INIT_OUT;
   return {
     conn: { major, minor: agreedMinor, kernelFlags: flags, flags: enabled, maxWrite, maxPages, maxReadahead: readahead },
     reply: b.subarray(0, length),
