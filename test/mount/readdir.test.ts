@@ -9,10 +9,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { gfsMount, makeEnv, mountMemoryLogging, type Env } from './fixtures/harness.js';
-
-const DEMO = fileURLToPath(new URL('../../volfiles/demo.vol', import.meta.url));
+import { mountDemoVolume, mountMemoryLogging, type Env } from './fixtures/harness.js';
 
 const exec = promisify(execFile);
 
@@ -109,12 +106,7 @@ test('once a listing goes on, the next batch is asked of the volume while the ke
 
 test('a name unlinked through the mount while a listing runs is not handed out from what was read before', async (t) => {
   // A posix brick: its offsets (the kernel's d_off cookies) stay valid across unlinks.
-  const env = makeEnv(t);
-  const brick = join(env.dir, 'brick');
-  fs.mkdirSync(brick);
-  const r = await gfsMount([...env.opts(`xlator-option=demo-posix.directory=${brick}`), DEMO, env.mnt]);
-  t.is(r.code, 0, r.stderr);
-  t.teardown(() => exec('umount', ['-l', env.mnt]).catch(() => undefined));
+  const { env } = await mountDemoVolume(t);
   const dir = join(env.mnt, 'd');
   fill(dir);
   // After the first page (about 145 names of the ~580 the volume sent), unlink every name not

@@ -8,22 +8,14 @@ import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { gfsMount, makeEnv } from './fixtures/harness.js';
+import { mountDemoVolume } from './fixtures/harness.js';
 
 const exec = promisify(execFile);
-const DEMO = fileURLToPath(new URL('../../volfiles/demo.vol', import.meta.url));
 const NOBODY = 65534;
 
 async function mountDemo(t: ExecutionContext, more = '') {
-  const env = makeEnv(t);
-  fs.chmodSync(env.dir, 0o755); // nobody must reach the mount point
-  const brick = join(env.dir, 'brick');
-  fs.mkdirSync(brick);
-  const r = await gfsMount([...env.opts(`xlator-option=demo-posix.directory=${brick}${more}`), DEMO, env.mnt]);
-  t.is(r.code, 0, r.stderr);
-  t.teardown(() => exec('umount', ['-l', env.mnt]).catch(() => undefined));
+  const { env, brick } = await mountDemoVolume(t, more);
   return { mnt: env.mnt, brick };
 }
 
@@ -98,7 +90,7 @@ test('root keeps S_ISUID through a truncate, fallocate and O_TRUNC open (CAP_FSE
 });
 
 test('S_ISUID set elsewhere after the mount last saw the file is still cleared by the next write', async (t) => {
-  const { mnt, brick } = await mountDemo(t, ',attribute-timeout=5,entry-timeout=5');
+  const { mnt, brick } = await mountDemo(t, 'attribute-timeout=5,entry-timeout=5');
   const p = made(mnt, 'f', 0o777);
   t.is(mode(p), 0o777); // the kernel and the mount now hold a mode without S_ISUID
   fs.chmodSync(join(brick, 'f'), 0o4777); // another client, straight on the brick
