@@ -61,7 +61,7 @@ test('a small directory is listed with one call to the volume, the one that says
   }
 });
 
-/** getdents64 on one fd of `dir` in 32 KiB pieces: `pages` pieces, pausing after each; python prints the names. */
+/** getdents64 on one fd of `dir` in 32 KiB pieces: up to `pages` pieces (until one is empty), pausing after each; python prints the names. */
 function pagesScript(pages: number, between = ''): string {
   return [
     'import ctypes, os, sys, time',
@@ -72,6 +72,7 @@ function pagesScript(pages: number, between = ''): string {
     `for k in range(${pages}):`,
     '    n = libc.syscall(217, fd, buf, 32768)',
     '    assert n >= 0, ctypes.get_errno()',
+    '    if n == 0: break  # the end, as readdir(3) takes it',
     '    pos = 0',
     '    while pos < n:',
     '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
@@ -179,3 +180,65 @@ test('a listing continued more than a second later reads the volume again and se
   const listing = calls().slice(before);
   t.true(listing.some((c) => c.offset === first), JSON.stringify(listing));
 });
+
+test('a listing goes on past a held batch whose remaining names this mount all removed', async (t) => {
+  const { env } = await mountDemoVolume(t);
+  const dir = join(env.mnt, 'big');
+  fs.mkdirSync(dir);
+  const many = Array.from({ length: 1000 }, (_, i) => `entry-${i}`);
+  for (const n of many) fs.writeFileSync(join(dir, n), '');
+  // The first page holds about 145 names of the ~580 the volume sends in its first batch; unlink
+  // the next 555 in listing order, all the rest of that batch, then read on.
+  const py = pagesScript(
+    12,
+    'if k == 0:\n        seen = set(names)\n        order = [x for x in os.listdir(sys.argv[1]) if x not in seen]\n        for x in order[:555]: os.unlink(os.path.join(sys.argv[1], x))\n        print("\\n".join("-" + x for x in order[:555]))',
+  );
+  const { stdout } = await exec('python3', ['-c', py, dir]);
+  const lines = stdout.trim().split('\n');
+  const gone = new Set(lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1)));
+  const listed = lines.filter((l) => !l.startsWith('-') && l !== '.' && l !== '..');
+  t.is(gone.size, 555);
+  t.deepEqual([...listed].sort(), many.filter((n) => !gone.has(n)).sort());
+});
+
+test('a name a rename replaced while a listing runs is not handed out with the file it replaced', async (t) => {
+  const { env } = await mountDemoVolume(t);
+  const dir = join(env.mnt, 'd');
+  fill(dir);
+  const py = [
+    'import ctypes, os, sys',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    'd = sys.argv[1]',
+    'fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)',
+    'buf = ctypes.create_string_buffer(32768)',
+    'def page():',
+    '    n = libc.syscall(217, fd, buf, 32768)',
+    '    assert n >= 0, ctypes.get_errno()',
+    '    out, pos = [], 0',
+    '    while pos < n:',
+    '        ino = int.from_bytes(buf.raw[pos:pos + 8], "little")',
+    '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
+    '        out.append((buf.raw[pos + 19:pos + reclen].split(b"\\0")[0].decode(), ino))',
+    '        pos += reclen',
+    '    return out',
+    'first = page()',
+    'seen = {n for n, _ in first}',
+    'rest = [x for x in os.listdir(d) if x not in seen and x.startswith("entry-")]',
+    '# Every pair of names not listed yet: the first replaces the second.',
+    'replaced = {}',
+    'for a, b in zip(rest[0::2], rest[1::2]):',
+    '    replaced[b] = os.stat(os.path.join(d, b)).st_ino',
+    '    os.rename(os.path.join(d, a), os.path.join(d, b))',
+    'stale = []',
+    'while True:',
+    '    p = page()',
+    '    if not p: break',
+    '    stale += [n for n, ino in p if replaced.get(n) == ino]',
+    'print(len(replaced), " ".join(stale))',
+  ].join('\n');
+  const { stdout } = await exec('python3', ['-c', py, dir]);
+  const [count, ...stale] = stdout.trim().split(/\s+/);
+  t.true(Number(count) > 100, stdout);
+  t.deepEqual(stale, [], 'names listed with the inode of the file a rename replaced');
+});
+

@@ -118,6 +118,29 @@ test('readdirp leaves out a name removed after the directory was read, though th
   t.is(names.length + first.entries.length, 41, 'every other name, . and .. once');
 });
 
+test('readdirp goes on past a kept batch whose names all vanished, instead of looking like the end', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  for (let i = 0; i < 60; i++) await g.create(`/d/n${i}`);
+  const probe = await openDir(t, g, '/d');
+  const order = (await g.fops.readdirp(g.frame(), { fd: probe, size: 1 << 20, offset: 0n })).entries.map((e) => e.name);
+  // Batches of one entry (size 1), the rest of what getdents64 read kept for the next call: walk
+  // on until the next two are files, unlink them on the disk, and ask for the next batch: every
+  // entry it would hold is gone.
+  const fd = await openDir(t, g, '/d');
+  let offset = 0n;
+  let at = -1;
+  while (at < 0 || order[at + 1] === '.' || order[at + 1] === '..' || order[at + 2] === '.' || order[at + 2] === '..') {
+    const r = await g.fops.readdirp(g.frame(), { fd, size: 1, offset });
+    offset = r.entries.at(-1)!.offset;
+    at = order.indexOf(r.entries.at(-1)!.name);
+  }
+  const gone = [order[at + 1]!, order[at + 2]!];
+  for (const n of gone) fs.unlinkSync(path.join(g.dir, 'd', n));
+  const next = await g.fops.readdirp(g.frame(), { fd, size: 1, offset });
+  t.deepEqual(next.entries.map((e) => e.name), [order[at + 3]!], 'the entry after the vanished ones, not an empty batch');
+});
+
 test('listings on two fds of one directory, in page-sized pieces and restarted midway, each give every entry once', async (t) => {
   const g = await posixGraph(t);
   await g.mkdir('/d');

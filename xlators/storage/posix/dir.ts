@@ -118,9 +118,18 @@ export async function readdir(self: PosixSelf, _f: Frame, a: FopArgs<'readdir'>)
  * directory's fd.
  */
 export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'>): Promise<FopResult<'readdirp'>> {
+  // A batch whose entries all vanished would read as the end: go on after it.
+  for (let offset = a.offset; ; ) {
+    const r = await readdirpFrom(self, a, offset);
+    if (r.entries.length > 0 || r.eof || r.last === undefined) return { entries: r.entries, eof: r.eof };
+    offset = r.last;
+  }
+}
+
+async function readdirpFrom(self: PosixSelf, a: FopArgs<'readdirp'>, offset: bigint): Promise<{ entries: DirEntry[]; eof: boolean; last?: bigint }> {
   const c = fdCtx(self, a.fd);
   const table = a.fd.inode.table;
-  const { out: raw, eof } = readEntries(c, a.size, a.offset);
+  const { out: raw, eof } = readEntries(c, a.size, offset);
   const entries = raw.map(toEntry);
   // `..` of the root would leave the brick: it gets no stat, like any entry whose stat fails.
   const which: number[] = [];
@@ -148,7 +157,7 @@ export async function readdirp(self: PosixSelf, _f: Frame, a: FopArgs<'readdirp'
       if (dict) entry.dict = dict;
     }
   }
-  return { entries: gone.size ? entries.filter((_, i) => !gone.has(i)) : entries, eof };
+  return { entries: gone.size ? entries.filter((_, i) => !gone.has(i)) : entries, eof, last: raw.at(-1)?.off };
 }
 
 export async function fsyncdir(self: PosixSelf, _f: Frame, a: FopArgs<'fsyncdir'>): Promise<FopResult<'fsyncdir'>> {

@@ -62,9 +62,10 @@ const STALE_PAGES = { name: 'mount/fuse stale pages' };
 const nsOf = (b: Iatt): number => b.mtime.sec * 1e9 + b.mtime.nsec;
 /** Inode ctx key: names this mount removed from a directory, with when (see nameRemoved). */
 const REMOVED = { name: 'mount/fuse removed names' };
-/** Names remembered per directory before the record starts over. */
+/** Names remembered per directory at most, and for how long (listings are used for a second). */
 const REMOVED_LIMIT = 4096;
-/** Inode ctx key: a regular file was last seen with S_ISUID or S_ISGID (see suid.ts). */
+const REMOVED_MS = 10_000;
+/** Inode ctx key: a regular file's last attributes, when they had S_ISUID or S_ISGID (see suid.ts). */
 const SUID_SEEN = { name: 'mount/fuse suid seen' };
 const S_ISUID_OR_GID = 0o6000;
 
@@ -75,18 +76,22 @@ export interface Caller {
   capEff?: bigint;
 }
 
-/** Callers' /proc/PID/status, cached briefly: /proc is cheap but not free on every request. */
+/**
+ * Callers' /proc/PID/status, cached briefly (/proc is cheap but not free on every request), by
+ * pid and credentials: a process that changes its uid or gid is read afresh.
+ */
 class CallerCache {
-  private readonly cache = new Map<number, { caller: Caller; at: number }>();
+  private readonly cache = new Map<string, { caller: Caller; at: number }>();
 
-  get(pid: number): Caller {
-    if (pid <= 0) return { groups: [] };
+  get(ctx: { pid: number; uid: number; gid: number }): Caller {
+    if (ctx.pid <= 0) return { groups: [] };
+    const key = `${ctx.pid}:${ctx.uid}:${ctx.gid}`;
     const now = Date.now();
-    const hit = this.cache.get(pid);
+    const hit = this.cache.get(key);
     if (hit && now - hit.at < 1000) return hit.caller;
     const caller: Caller = { groups: [] };
     try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${ctx.pid}/status`, 'utf8');
       caller.groups = (/^Groups:(.*)$/m.exec(status)?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
       const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
       if (cap) caller.capEff = BigInt(`0x${cap}`);
@@ -94,7 +99,7 @@ class CallerCache {
       // the process is gone already: no groups
     }
     if (this.cache.size > 1024) this.cache.clear();
-    this.cache.set(pid, { caller, at: now });
+    this.cache.set(key, { caller, at: now });
     return caller;
   }
 }
@@ -140,7 +145,7 @@ export class BridgeCore {
 
   /** The groups and capabilities of the process behind a request. */
   caller(ctx: RequestContext): Caller {
-    return this.callers.get(ctx.pid);
+    return this.callers.get(ctx);
   }
 
   /**
@@ -180,7 +185,7 @@ export class BridgeCore {
 
   /** Remember whether a regular file's latest attributes carry S_ISUID or S_ISGID. */
   private suidSeen(inode: Inode, buf: Iatt): void {
-    if (buf.type === IaType.REG && (buf.mode & S_ISUID_OR_GID) !== 0) inode.ctxSet(SUID_SEEN, true);
+    if (buf.type === IaType.REG && (buf.mode & S_ISUID_OR_GID) !== 0) inode.ctxSet(SUID_SEEN, buf);
     else if (inode.ctx.size !== 0) inode.ctx.delete(SUID_SEEN);
   }
 
@@ -193,30 +198,34 @@ export class BridgeCore {
   }
 
   /**
-   * This mount removed `name` from `dir` (unlink, rmdir, rename away). Entries of a listing asked
-   * for before that are not handed to the kernel under that name: it would take them for names
-   * that exist. (A name that is back by then is left out too: a listing may miss names created
-   * while it runs.)
+   * This mount removed `name` from `dir` (unlink, rmdir, rename away or over). Entries of a
+   * listing asked for before that are not handed to the kernel under that name: it would take
+   * them for names that exist, or for the file a rename replaced. (A name that is back by then is
+   * left out too: a listing may miss names created while it runs.) Records older than a listing
+   * can be used (REMOVED_MS) are dropped, the oldest first when a directory has too many.
    */
   nameRemoved(dir: Inode, name: string): void {
-    let r = dir.ctxGet<Map<string, number>>(REMOVED);
+    let r = dir.ctxGet<Map<string, { clock: number; at: number }>>(REMOVED);
     if (!r) dir.ctxSet(REMOVED, (r = new Map()));
-    // Older removals than any listing still held (a second) are of no interest; a directory
-    // emptied by the thousands starts the record over rather than growing it.
-    if (r.size >= REMOVED_LIMIT) r.clear();
-    r.set(name, ++this.removals);
+    const now = Date.now();
+    for (const [k, v] of r) {
+      if (v.at > now - REMOVED_MS && r.size < REMOVED_LIMIT) break;
+      r.delete(k);
+    }
+    r.delete(name); // re-inserted last: the map stays in removal order
+    r.set(name, { clock: ++this.removals, at: now });
   }
 
   /** The names removed from `dir` after `clock` (removalClock when a listing was asked for), if any. */
   removedAfter(dir: Inode, clock: number): ((name: string) => boolean) | undefined {
-    const r = dir.ctxGet<Map<string, number>>(REMOVED);
+    const r = dir.ctxGet<Map<string, { clock: number; at: number }>>(REMOVED);
     if (!r || this.removals <= clock) return undefined;
-    return (name) => (r.get(name) ?? 0) > clock;
+    return (name) => (r.get(name)?.clock ?? 0) > clock;
   }
 
-  /** The file was last seen with S_ISUID or S_ISGID. */
-  seenWithSuid(inode: Inode): boolean {
-    return inode.ctx.has(SUID_SEEN);
+  /** The file's last attributes, if they had S_ISUID or S_ISGID. */
+  seenWithSuid(inode: Inode): Iatt | undefined {
+    return inode.ctxGet<Iatt>(SUID_SEEN);
   }
 
   /** This mount changed the file in a way no reply describes (O_TRUNC at open): forget what it knew. */
@@ -347,7 +356,7 @@ export class BridgeCore {
       uid: ctx.uid,
       gid: ctx.gid,
       pid: ctx.pid,
-      groups: withGroups ? this.callers.get(ctx.pid).groups : [],
+      groups: withGroups ? this.callers.get(ctx).groups : [],
       lkOwner,
       signal: ctx,
       client: this.opts.client,

@@ -36,7 +36,7 @@ interface Listing {
   plus: boolean;
   end?: bigint;
   surplus?: { offset: bigint; batch: Batch; next: number };
-  /** undefined once settled when the read failed: the request that needs it reads again. */
+  /** Its batch is undefined when the read failed: the request that needs it reads again. */
   ahead?: { offset: bigint; batch: Promise<Batch | undefined> };
 }
 const LISTING = { name: 'mount/fuse listing' };
@@ -93,29 +93,45 @@ export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, of
   const size = list.size;
   let l = fd.ctxGet<Listing>(LISTING);
   if (!l || l.plus !== list.plus) fd.ctxSet(LISTING, (l = { plus: list.plus }));
-  const continuing = l.end === offset;
-  const kept = l.surplus;
-  l.surplus = undefined;
-  let batch: Batch | undefined;
-  let next = 0;
-  if (kept && kept.offset === offset && fresh(kept.batch)) {
-    ({ batch, next } = kept);
-  } else {
-    const ahead = l.ahead;
-    l.ahead = undefined;
-    // A batch asked for another offset is not waited for (its call finishes on its own).
-    if (ahead && ahead.offset === offset) batch = await ahead.batch;
-    if (!batch || !fresh(batch)) batch = await fetchBatch(b, ctx, fd, offset, list.plus, size);
-  }
-  // An eof batch needs no call after it; otherwise only a listing that goes on reads ahead.
-  if (batch.eof || continuing) readAhead(b, ctx, fd, l, batch, size);
-  const { entries } = batch;
-  const removed = b.removedAfter(fd.inode, batch.asked);
-  let i = next;
-  while (i < entries.length && (removed?.(entries[i]!.name) || add(b, fd, list, entries[i]!))) i++;
-  if (i > next) {
-    l.end = entries[i - 1]!.offset;
-    if (i < entries.length) l.surplus = { offset: l.end, batch, next: i };
+  let continuing = l.end === offset;
+  let last = offset; // the offset of the last entry handed out: where the kernel goes on
+  for (;;) {
+    const kept = l.surplus;
+    l.surplus = undefined;
+    let batch: Batch | undefined;
+    let next = 0;
+    if (kept && kept.offset === offset && fresh(kept.batch)) {
+      ({ batch, next } = kept);
+    } else {
+      const ahead = l.ahead;
+      l.ahead = undefined;
+      // A batch asked for another offset is not waited for (its call finishes on its own).
+      if (ahead && ahead.offset === offset) batch = await ahead.batch;
+      if (!batch || !fresh(batch)) batch = await fetchBatch(b, ctx, fd, offset, list.plus, size);
+    }
+    // An eof batch needs no call after it; otherwise only a listing that goes on reads ahead.
+    if (batch.eof || continuing) readAhead(b, ctx, fd, l, batch, size);
+    const { entries } = batch;
+    const removed = b.removedAfter(fd.inode, batch.asked);
+    let added = 0;
+    let i = next;
+    for (; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (removed?.(e.name)) continue;
+      if (!add(b, fd, list, e)) break;
+      added++;
+      last = e.offset;
+    }
+    if (added > 0) l.end = last;
+    if (i < entries.length) {
+      l.surplus = { offset: last, batch, next: i };
+      return;
+    }
+    // Every entry left was one this mount removed: an empty reply would end the listing, so it
+    // goes on with the batch after this one.
+    if (added > 0 || batch.eof || entries.length === 0) return;
+    offset = entries[entries.length - 1]!.offset;
+    continuing = true;
   }
 }
 

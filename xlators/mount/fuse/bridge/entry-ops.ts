@@ -136,6 +136,8 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
   const res = await b.fops.rename(b.frame(ctx), { oldloc, newloc });
   b.itable.rename(oldParent, name, newParent, newname);
   b.nameRemoved(oldParent, name);
+  b.nameRemoved(newParent, newname); // a listing read before holds the file it replaced
+
   b.parentSeen(oldParent, res.postoldparent);
   if (newParent !== oldParent) b.parentSeen(newParent, res.postnewparent);
 }

@@ -63,7 +63,8 @@ async function clear(b: BridgeCore, ctx: RequestContext, inode: Inode, fd: Fd | 
  * elsewhere since. A failure fails the change, as the kernel's does.
  */
 export async function dropSuidSeen(b: BridgeCore, ctx: RequestContext, inode: Inode, fd: Fd | undefined): Promise<void> {
-  if (!b.seenWithSuid(inode)) return;
+  const seen = b.seenWithSuid(inode);
+  if (!seen || bitsFor(b, ctx, seen) === 0) return;
   const frame = b.frame(ctx);
   const fresh = fd ? (await b.fops.fstat(frame, { fd })).buf : (await b.fops.stat(frame, { loc: b.locOf(inode) })).buf;
   await clear(b, ctx, inode, fd, fresh);

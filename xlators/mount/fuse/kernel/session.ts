@@ -18,7 +18,7 @@ import type { ConnInfo, RawFs, RequestContext } from './types.js';
  */
 const THREADED_REPLY = 256 * 1024;
 
-const { EIO, EINTR, EAGAIN, ENOENT, ENODEV } = constants.errno;
+const { EIO, EINTR, EAGAIN, ENOENT, ENODEV, EPROTO } = constants.errno;
 
 
 export interface SessionOptions extends KernelMountOptions {
@@ -300,7 +300,17 @@ export class FuseSession {
     try {
       switch (h.opcode) {
         case Op.INIT: {
-          const { conn, reply } = negotiate(r, { maxWrite: this.opts.maxWrite ?? 1 << 20, flagsOff: this.opts.initFlagsOff });
+          let negotiated;
+          try {
+            negotiated = negotiate(r, { maxWrite: this.opts.maxWrite ?? 1 << 20, flagsOff: this.opts.initFlagsOff });
+          } catch (err) {
+            // A kernel we cannot serve: the refusal ends its connection, and the mount fails
+            // with the reason instead of waiting for an INIT that was never answered.
+            this.reply(h.unique, -EPROTO, []);
+            this.rejectReady(err);
+            return;
+          }
+          const { conn, reply } = negotiated;
           this.conn = conn;
           Promise.resolve(fs.init?.(conn)).then(
             () => (this.reply(h.unique, 0, [reply]), this.resolveReady(conn)),
