@@ -61,6 +61,12 @@ export function modeTypeBits(t: IaType): number {
   return [0, 0o100000, 0o040000, 0o120000, 0o060000, 0o020000, 0o010000, 0o140000][t] ?? 0;
 }
 
+/** st_mode's set-user-ID, set-group-ID, sticky and group-execute bits (sys/stat.h). */
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+export const S_ISVTX = 0o1000;
+export const S_IXGRP = 0o0010;
+
 /** statvfs as statfs returns it. */
 export interface Statvfs {
   bsize: number;

@@ -84,23 +84,24 @@ function pagesScript(pages: number, between = ''): string {
   ].join('\n');
 }
 
-test('a listing that stops after its first request asks the volume for nothing more', async (t) => {
+/** The memory volume's calls while a filled directory is read `pages` kernel requests far. */
+async function callsForPages(t: ExecutionContext, pages: number): Promise<Call[]> {
   const { env, calls } = await mountMemory(t);
   const dir = join(env.mnt, 'd');
   fill(dir);
   const before = calls().length;
-  await exec('python3', ['-c', pagesScript(1), dir]);
-  t.is(calls().length - before, 1, JSON.stringify(calls().slice(before)));
+  await exec('python3', ['-c', pagesScript(pages), dir]);
+  return calls().slice(before);
+}
+
+test('a listing that stops after its first request asks the volume for nothing more', async (t) => {
+  const listing = await callsForPages(t, 1);
+  t.is(listing.length, 1, JSON.stringify(listing));
 });
 
 test('once a listing goes on, the next batch is asked of the volume while the kernel takes this one', async (t) => {
-  const { env, calls } = await mountMemory(t);
-  const dir = join(env.mnt, 'd');
-  fill(dir);
-  const before = calls().length;
   // Two kernel requests of 32 KiB: both from the first batch of ~580 entries.
-  await exec('python3', ['-c', pagesScript(2), dir]);
-  const listing = calls().slice(before);
+  const listing = await callsForPages(t, 2);
   t.is(listing.length, 2, JSON.stringify(listing));
   t.is(listing[1]!.offset, listing[0]!.entries, 'the second batch continues where the first ended');
 });

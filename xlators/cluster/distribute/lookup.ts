@@ -8,7 +8,7 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Dict } from '../../../runtime/core/dict.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { IaType } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISGID, S_ISVTX } from '../../../runtime/core/iatt.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
@@ -16,7 +16,7 @@ import { dirLayout, lookupDir, type Reply } from './dir-layout.js';
 import { createLinkfile, retargetLinkfile, unlinkLinkfile } from './linkfile.js';
 import {
   allSettled, anyDown, cleanXdata, inodeCtx, isLinkfile, isMigrating, isRootLoc, isUp, linkXdata, linktoTarget, lookupXdata, notConnected, setInodeCtx,
-  subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
+  subvolForNameIn, type DhtSelf,
 } from './state.js';
 
 type LookupRes = FopResult<'lookup'>;

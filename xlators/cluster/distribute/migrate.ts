@@ -18,12 +18,12 @@ import { Dict } from '../../../runtime/core/dict.js';
 import { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { createFrame } from '../../../runtime/core/frame.js';
-import { IaType, SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISGID, S_ISVTX, SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { createLinkfile, linktoValue } from './linkfile.js';
-import { DHT_LINKFILE_MODE, isLinkfile, lookupXdata, S_ISGID, S_ISVTX, type DhtSelf } from './state.js';
+import { DHT_LINKFILE_MODE, isLinkfile, lookupXdata, type DhtSelf } from './state.js';
 
 export type MigrateResult = 'moved' | 'skipped';
 const CHUNK = 1 << 20;

@@ -9,14 +9,14 @@
 import { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { IaType } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISGID, S_ISVTX } from '../../../runtime/core/iatt.js';
 import type { DirEntry } from '../../../runtime/fops/types.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { dirLayout } from './dir-layout.js';
 import { deitransform, itransform, origOffset } from './offsets.js';
 import {
-  allSettled, firstUp, inodeCtx, isLinkfile, isMigrating, isUp, linktoTarget, lookupXdata, setInodeCtx, subvolForNameIn, S_ISGID, S_ISVTX, type DhtSelf,
+  allSettled, firstUp, inodeCtx, isLinkfile, isMigrating, isUp, linktoTarget, lookupXdata, setInodeCtx, subvolForNameIn, type DhtSelf,
 } from './state.js';
 
 const DT_DIR = 4;

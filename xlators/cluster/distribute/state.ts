@@ -5,7 +5,7 @@
 import { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Fd } from '../../../runtime/core/fd.js';
-import { IaType, type Iatt } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISGID, S_ISVTX, type Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
@@ -58,9 +58,6 @@ export interface DhtFdCtx {
 }
 
 export const DHT_LINKFILE_MODE = 0o1000;
-/** Phase-1 migration flags on a source file (dht-common.h DHT_MIGRATION_IN_PROGRESS). */
-export const S_ISGID = 0o2000;
-export const S_ISVTX = 0o1000;
 
 export function inodeCtx(self: DhtSelf, inode: Inode | undefined): DhtInodeCtx | undefined {
   return inode?.ctxGet<DhtInodeCtx>(self);
@@ -105,7 +102,7 @@ export function isLinkfile(self: DhtSelf, buf: Iatt | undefined, xdata: Dict | u
 /** A file carrying only the sticky bit, whatever its xattrs (IS_DHT_LINKFILE_MODE). */
 export const hasLinkfileMode = (buf: Iatt | undefined): boolean => !!buf && buf.type === IaType.REG && (buf.mode & 0o7777) === DHT_LINKFILE_MODE;
 
-/** A source file being migrated (phase 1: setgid and sticky set by rebalance). */
+/** A source file being migrated (phase 1: setgid and sticky set by rebalance, dht-common.h DHT_MIGRATION_IN_PROGRESS). */
 export const isMigrating = (buf: Iatt | undefined): boolean =>
   !!buf && buf.type === IaType.REG && (buf.mode & (S_ISGID | S_ISVTX)) === (S_ISGID | S_ISVTX);
 

@@ -1,8 +1,8 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
+import { S_ISGID, SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
-import { ctxOf, inGroup, permits, privileged, remember, S_ISGID, W, type AclSelf, type PermCtx } from './perm.js';
+import { ctxOf, inGroup, permits, privileged, remember, W, type AclSelf, type PermCtx } from './perm.js';
 
 /**
  * setattr_scrutiny, with the kernel's rules where GlusterFS is looser:

@@ -1,7 +1,7 @@
 import { createFrame, type Frame } from '../../../runtime/core/frame.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Gfid } from '../../../runtime/core/gfid.js';
-import { IaType, type Iatt } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISVTX, type Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import type { options } from './options.js';
@@ -23,8 +23,6 @@ export interface PermCtx {
 export const R = 4;
 export const W = 2;
 export const X = 1;
-export const S_ISGID = 0o2000;
-export const S_ISVTX = 0o1000;
 
 /** Internal clients (negative pids: rebalance, self-heal) and the super user skip every check. */
 export function privileged(self: AclSelf, frame: Frame): boolean {

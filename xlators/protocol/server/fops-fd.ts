@@ -17,7 +17,6 @@ async function releaseNumber(c: Call, n: bigint, dir: boolean): Promise<void> {
   c.itable.unref(gone.fd.inode);
 }
 
-
 /** End of directory goes on the wire as posix_do_readdir sends it: op_errno ENOENT with the entries. */
 const eofErrno = (eof: boolean | undefined) => (eof ? { op_errno: E.ENOENT } : {});
 

@@ -5,6 +5,7 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
+import { S_ISGID } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { GFID_XATTR, gfidAt, handleDirIfAny, parseDirHandle, symlinkHandle, writeGfid } from './handles.js';
 import { fstatIatt, statIatt } from './iatt.js';
@@ -14,7 +15,6 @@ import { replyInode, setFdCtx, type PosixSelf } from './state.js';
 import { gfidFor, setCreateXattrs } from './xdata.js';
 
 type EntryResult = FopResult<'mkdir'>;
-const S_ISGID = 0o2000;
 
 /** A gfid must not already name another object on this brick (its handle exists). */
 async function checkGfidFree(self: PosixSelf, gfid: string): Promise<void> {

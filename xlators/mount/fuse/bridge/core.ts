@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { FdTable, type Fd } from '../../../../runtime/core/fd.js';
 import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
-import { IaType, type Iatt } from '../../../../runtime/core/iatt.js';
+import { IaType, S_ISGID, S_ISUID, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
 import type { Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
@@ -65,9 +65,10 @@ const REMOVED = { name: 'mount/fuse removed names' };
 /** Names remembered per directory at most, and for how long (listings are used for a second). */
 const REMOVED_LIMIT = 4096;
 const REMOVED_MS = 10_000;
+/** A directory's removed names: when (removal count and time), in removal order. */
+type Removed = Map<string, { clock: number; at: number }>;
 /** Inode ctx key: a regular file's last attributes, when they had S_ISUID or S_ISGID (see suid.ts). */
 const SUID_SEEN = { name: 'mount/fuse suid seen' };
-const S_ISUID_OR_GID = 0o6000;
 
 /** What /proc/PID/status tells of a caller: supplementary groups, effective capabilities. */
 export interface Caller {
@@ -81,14 +82,13 @@ export interface Caller {
  * pid and credentials: a process that changes its uid or gid is read afresh.
  */
 class CallerCache {
-  private readonly cache = new Map<string, { caller: Caller; at: number }>();
+  private readonly cache = new Map<number, { caller: Caller; uid: number; gid: number; at: number }>();
 
   get(ctx: { pid: number; uid: number; gid: number }): Caller {
     if (ctx.pid <= 0) return { groups: [] };
-    const key = `${ctx.pid}:${ctx.uid}:${ctx.gid}`;
     const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < 1000) return hit.caller;
+    const hit = this.cache.get(ctx.pid);
+    if (hit && hit.uid === ctx.uid && hit.gid === ctx.gid && now - hit.at < 1000) return hit.caller;
     const caller: Caller = { groups: [] };
     try {
       const status = readFileSync(`/proc/${ctx.pid}/status`, 'utf8');
@@ -99,7 +99,7 @@ class CallerCache {
       // the process is gone already: no groups
     }
     if (this.cache.size > 1024) this.cache.clear();
-    this.cache.set(key, { caller, at: now });
+    this.cache.set(ctx.pid, { caller, uid: ctx.uid, gid: ctx.gid, at: now });
     return caller;
   }
 }
@@ -116,6 +116,8 @@ export class BridgeCore {
   private readonly callers = new CallerCache();
   /** HANDLE_KILLPRIV_V2 was agreed: clearing S_ISUID/S_ISGID is ours (suid.ts). */
   killPrivV2 = false;
+  /** A count of this mount's removals of names (nameRemoved): removedAfter compares against it. */
+  private removals = 0;
   /** open_flags for every file open, settled at INIT (see BridgeOptions.keepCache). */
   fileOpenFlags = 0;
   /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
@@ -185,12 +187,9 @@ export class BridgeCore {
 
   /** Remember whether a regular file's latest attributes carry S_ISUID or S_ISGID. */
   private suidSeen(inode: Inode, buf: Iatt): void {
-    if (buf.type === IaType.REG && (buf.mode & S_ISUID_OR_GID) !== 0) inode.ctxSet(SUID_SEEN, buf);
+    if (buf.type === IaType.REG && (buf.mode & (S_ISUID | S_ISGID)) !== 0) inode.ctxSet(SUID_SEEN, buf);
     else if (inode.ctx.size !== 0) inode.ctx.delete(SUID_SEEN);
   }
-
-  /** A count of this mount's removals: `removedAfter` compares against it. */
-  private removals = 0;
 
   /** Now, on the scale `removedAfter` uses: note it when asking the volume for a listing. */
   get removalClock(): number {
@@ -205,7 +204,7 @@ export class BridgeCore {
    * can be used (REMOVED_MS) are dropped, the oldest first when a directory has too many.
    */
   nameRemoved(dir: Inode, name: string): void {
-    let r = dir.ctxGet<Map<string, { clock: number; at: number }>>(REMOVED);
+    let r = dir.ctxGet<Removed>(REMOVED);
     if (!r) dir.ctxSet(REMOVED, (r = new Map()));
     const now = Date.now();
     for (const [k, v] of r) {
@@ -218,7 +217,7 @@ export class BridgeCore {
 
   /** The names removed from `dir` after `clock` (removalClock when a listing was asked for), if any. */
   removedAfter(dir: Inode, clock: number): ((name: string) => boolean) | undefined {
-    const r = dir.ctxGet<Map<string, { clock: number; at: number }>>(REMOVED);
+    const r = dir.ctxGet<Removed>(REMOVED);
     if (!r || this.removals <= clock) return undefined;
     return (name) => (r.get(name)?.clock ?? 0) > clock;
   }

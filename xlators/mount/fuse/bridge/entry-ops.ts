@@ -137,7 +137,6 @@ export async function rename(b: BridgeCore, ctx: RequestContext, name: string, n
   b.itable.rename(oldParent, name, newParent, newname);
   b.nameRemoved(oldParent, name);
   b.nameRemoved(newParent, newname); // a listing read before holds the file it replaced
-
   b.parentSeen(oldParent, res.postoldparent);
   if (newParent !== oldParent) b.parentSeen(newParent, res.postnewparent);
 }

@@ -6,15 +6,12 @@
  * this nothing would clear them.
  */
 import { createFrame } from '../../../../runtime/core/frame.js';
-import { SetAttr, type Iatt } from '../../../../runtime/core/iatt.js';
+import { S_ISGID, S_ISUID, S_IXGRP, SetAttr, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Fd } from '../../../../runtime/core/fd.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
 import type { RequestContext } from '../kernel/types.js';
 import type { BridgeCore } from './core.js';
 
-const S_ISUID = 0o4000;
-const S_ISGID = 0o2000;
-const S_IXGRP = 0o0010;
 const CAP_FSETID = 1n << 4n;
 
 /**

@@ -107,8 +107,9 @@ export function findMount(mountpoint: string): MountInfo | undefined {
  * one or two in flight, and each pays a full round trip to the bricks; with the readahead at
  * the mount's max_read (1 MiB), READs are 1 MiB and overlap (measured over the wire: 286 MB/s
  * at 128 KiB, 974 MB/s at 1 MiB), and at 4 MiB several are in flight (bench wire, 256 MiB
- * read from a cold brick: 989 MiB/s at 1 MiB, 1245-1311 at 4 MiB; 8 and 16 MiB no better). The device is found in mountinfo, not by stat(2) of the
- * mountpoint, which would be a request to the very process calling this.
+ * read from a cold brick: 989 MiB/s at 1 MiB, 1245-1311 at 4 MiB; 8 and 16 MiB no better).
+ * The device is found in mountinfo, not by stat(2) of the mountpoint, which would be a request
+ * to the very process calling this.
  */
 export function setReadAhead(mountpoint: string, bytes: number): void {
   const dev = findMount(mountpoint)?.dev;
