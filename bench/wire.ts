@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { compareWorkloads, ForegroundMount, GLUSTER_LABELS, HAVE_GLUSTER, glusterTarget, isGlusterLabel, onCleanup, orStop, pickTargets, program, sleep, versusGluster, type Target } from './targets.js';
 import type { BenchContext } from './run.js';
 import { freePort } from '../scripts/lib/free-port.js';
-import { alive } from '../scripts/lib/process.js';
+import { alive, readPidFile } from '../scripts/lib/process.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ALL = ['gfs', ...GLUSTER_LABELS];
@@ -71,7 +71,7 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
   const mount = new ForegroundMount(mnt, join(work, 'mount.log'));
   const stop = onCleanup(async () => {
     await mount.stop();
-    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : undefined;
+    const pid = readPidFile(pidFile);
     if (alive(pid)) {
       process.kill(pid!, 'SIGTERM');
       for (let i = 0; i < 150 && alive(pid); i++) await sleep(100);

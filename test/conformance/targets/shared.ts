@@ -3,7 +3,7 @@
  * (daemonized) and its teardown, and other users acting on a mount through long-lived helper
  * processes (user-helper.ts). In-process targets share graphTarget (in-process.ts).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,7 @@ import { gfsMount } from '../../mount/fixtures/harness.js';
 import type { Fs, Target } from '../fs.js';
 import { nodeFs } from './node-fs.js';
 import { UserProcess } from './user-proxy.js';
-import { alive } from '../../../scripts/lib/process.js';
+import { alive, readPidFile } from '../../../scripts/lib/process.js';
 export { alive };
 
 /** An Fs over a mount point, with `as()` through one long-lived helper process per identity. */
@@ -48,7 +48,7 @@ export async function closeUsers(users: Map<string, UserProcess>): Promise<void>
 export async function unmountGfsMount(dir: string): Promise<void> {
   const mnt = join(dir, 'mnt');
   const pidFile = join(dir, 'mount.pid');
-  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
+  const pid = readPidFile(pidFile);
   if (findMount(mnt)) await kernelUnmount(mnt);
   for (let i = 0; alive(pid) && i < 50; i++) await sleep(100);
   if (alive(pid)) process.kill(pid!, 'SIGKILL');

@@ -9,7 +9,7 @@ import { findMount, kernelUnmount } from '../../../xlators/mount/fuse/kernel/mou
 import { gfsMount } from '../../mount/fixtures/harness.js';
 import { HAVE_GLUSTERFSD, clientVolfile, startRealBrick, type RealBrick } from '../../protocol-client/helpers/real-brick.js';
 import { needing } from '../../helpers/needs.js';
-import { alive } from '../../../scripts/lib/process.js';
+import { alive, readPidFile } from '../../../scripts/lib/process.js';
 
 const serial = needing(HAVE_GLUSTERFSD && fs.existsSync('/dev/fuse'), 'glusterfsd (glusterfs-server) or /dev/fuse');
 
@@ -30,8 +30,8 @@ async function mountOverRealBrick(t: { teardown(fn: () => unknown): void }): Pro
   fs.writeFileSync(vol, clientVolfile(brick));
   const pidFile = path.join(dir, 'mount.pid');
   t.teardown(async () => {
+    const pid = readPidFile(pidFile); // before the unmount, after which the daemon removes it
     if (findMount(mnt)) await kernelUnmount(mnt);
-    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : undefined;
     for (let i = 0; pid && alive(pid) && i < 50; i++) await sleep(100);
     if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 3 && findMount(mnt); i++) await kernelUnmount(mnt, { lazy: true });
