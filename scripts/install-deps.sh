@@ -25,3 +25,13 @@ if [ ! -e /dev/fuse ]; then
   echo "install-deps: /dev/fuse is missing: load the fuse kernel module (modprobe fuse)" >&2
   exit 1
 fi
+# gfs-mount splices large writes' data to the bricks through 2 MiB pipes (mount option
+# splice-writes). Without CAP_SYS_RESOURCE no pipe may exceed fs.pipe-max-size (1 MiB by
+# default), and the mount then copies the data instead: raise the limit, now and at boot.
+if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/fs/pipe-max-size)" -lt 4194304 ]; then
+  if sysctl -q -w fs.pipe-max-size=4194304 2>/dev/null; then
+    echo 'fs.pipe-max-size = 4194304' > /etc/sysctl.d/60-gfs.conf
+  else
+    echo "install-deps: cannot raise fs.pipe-max-size: gfs-mount will copy write data instead of splicing it" >&2
+  fi
+fi

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { native } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
+import { closePipe, makePipe, PipeBytes, pipeBytesOf, readScratch, type Pipe } from '../../runtime/core/pipe-bytes.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
@@ -56,6 +57,8 @@ const LAST_FRAGMENT = 0x80000000;
 const MAX_FRAGMENT = 0x7fffffff;
 /** First size of a record's writer: a header and a reply with a few iatts fit without growing. */
 const WRITER_START = 1024;
+/** A scratch pipe's size: a 1 MiB payload's pages, unaligned, with room to spare (F_SETPIPE_SZ rounds to a power of two). */
+const SCRATCH_PIPE = 2 << 20;
 /** Buffers one writev(2) takes here (the native call's limit: a head and 63 more). */
 const WRITEV_MAX = 64;
 /** The reply header of every successful call. */
@@ -78,7 +81,12 @@ export class RpcConnection extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   /** Records of this tick not yet written, and whether a flush is scheduled (see send). */
-  private out: Buffer[] = [];
+  private out: (Buffer | PipeBytes)[] = [];
+  /**
+   * Where a spliced payload's pages are duplicated on their way to the socket (PipeBytes.sendTo):
+   * undefined until first needed, false where it cannot be made (copies then).
+   */
+  private scratch: Pipe | false | undefined;
   private flushing = false;
   /** The socket's fd for direct writes once known; null: never write it directly. */
   private fd: number | null | undefined;
@@ -241,7 +249,8 @@ export class RpcConnection extends EventEmitter {
   private send(head: Buffer, payload?: Buffer): void {
     if (this.closed) return;
     this.out.push(head);
-    if (payload) this.out.push(payload);
+    // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush.
+    if (payload) this.out.push(pipeBytesOf(payload) ?? payload);
     if (!this.flushing) {
       this.flushing = true;
       process.nextTick(this.flush);
@@ -258,22 +267,50 @@ export class RpcConnection extends EventEmitter {
     const fd = s.writableLength === 0 ? this.directFd() : undefined;
     if (fd !== undefined) {
       while (i < out.length) {
-        const end = Math.min(out.length, i + WRITEV_MAX);
-        const n = native.writevNb(fd, out[i]!, out.slice(i + 1, end));
+        const first = out[i]!;
+        if (first instanceof PipeBytes) {
+          const scratch = this.scratchPipe();
+          const n = scratch && !first.answered ? first.sendTo(fd, scratch) : -1;
+          if (n === first.length) {
+            i++;
+            continue;
+          }
+          // The socket took part (or none): what is left goes through the socket below, in order.
+          if (n > 0) out[i] = readScratch(scratch!, first.length - n);
+          break;
+        }
+        let end = Math.min(out.length, i + WRITEV_MAX);
+        for (let j = i + 1; j < end; j++) if (out[j] instanceof PipeBytes) end = j;
+        const n = native.writevNb(fd, first, out.slice(i + 1, end) as Buffer[]);
         if (n < 0) break;
         let left = n;
         while (i < end && left >= out[i]!.length) left -= out[i++]!.length;
         if (i < end) {
-          out[i] = out[i]!.subarray(left);
+          out[i] = (out[i] as Buffer).subarray(left);
           break;
         }
       }
     }
     if (i === out.length) return;
     s.cork();
-    for (; i < out.length; i++) s.write(out[i]!);
+    for (; i < out.length; i++) {
+      const o = out[i]!;
+      if (o instanceof PipeBytes && o.answered) {
+        // Its request was answered before its record left (a bug): the bytes are gone, and a
+        // record without them would desynchronize the stream.
+        s.uncork();
+        return this.close(new Error('a write payload was released before its record was sent'));
+      }
+      s.write(o instanceof PipeBytes ? o.bytes() : o);
+    }
     s.uncork();
   };
+
+  /** The scratch pipe, made on first use; undefined where pipes that large cannot be made. */
+  private scratchPipe(): Pipe | undefined {
+    if (this.scratch === undefined) this.scratch = makePipe(SCRATCH_PIPE) ?? false;
+    return this.scratch || undefined;
+  }
 
   /** The fd direct writes may use: a connected plain socket's (not TLS, not a stream pair). */
   private directFd(): number | undefined {
@@ -475,6 +512,8 @@ export class RpcConnection extends EventEmitter {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
+    if (this.scratch) closePipe(this.scratch);
+    this.scratch = false;
     for (const [xid, p] of this.pending) {
       p.reject(new RpcConnectionClosedError(p.procedure.name, xid, err ? { cause: err } : undefined));
     }

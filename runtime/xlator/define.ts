@@ -54,6 +54,13 @@ export interface XlatorDefinition<O extends OptionTable = OptionTable, P = unkno
   cbks?: Cbks<O, P>;
   /** State for `statedump`-style inspection. */
   dump?(self: Xlator<O, P>): Record<string, unknown>;
+  /**
+   * This translator's writev never reads the bytes of `data` (it passes them on, or reads only
+   * their length). Its writev may then be given a large FUSE write's payload still in a pipe
+   * (runtime/core/pipe-bytes.ts), which protocol/client sends on without copying. Without it,
+   * `data` is filled before the translator's writev runs.
+   */
+  passesWriteData?: boolean;
   /** Children this translator requires: `{ min: 1 }` for a filter, `{ max: 0 }` for storage. */
   children?: { min?: number; max?: number };
 }

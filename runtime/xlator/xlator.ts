@@ -1,7 +1,8 @@
 import { FopError, E } from '../core/fop-error.js';
 import type { Frame } from '../core/frame.js';
 import { FOP_NAMES, type FopName } from '../fops/table.js';
-import type { BoundFops, FopCall } from '../fops/signatures.js';
+import type { BoundFops, FopArgs, FopCall } from '../fops/signatures.js';
+import { realBytes } from '../core/pipe-bytes.js';
 import { Logger, type LogLevel } from '../log/logger.js';
 import type { OptionTable, OptionValues } from '../options/types.js';
 import type { XlatorDefinition } from './define.js';
@@ -65,8 +66,11 @@ export class Xlator<O extends OptionTable = OptionTable, P = unknown> {
         | ((self: Xlator<O, P>, frame: Frame, args: unknown) => Promise<unknown>)
         | undefined;
       if (impl) {
+        // A write payload still in a pipe is filled in before a translator that reads it sees it.
+        const fill = name === 'writev' && !this.def.passesWriteData;
         out[name] = (frame, args) => {
           try {
+            if (fill) realBytes((args as FopArgs<'writev'>).data);
             return impl(this, frame, args).catch((err: unknown) => {
               throw this.fopFailure(name, err);
             }) as never;

@@ -40,6 +40,8 @@ Mounts the translator graph of VOLFILE on MOUNTPOINT through FUSE.
   -o readdir-size=SIZE        entries asked of the volume per listing request (default 128KB)
   -o lru-limit=N              unused inodes kept (default 65536)
   -o fsname=NAME              mount source shown in /proc/mounts
+  -o splice-writes=on|off     pass large writes' data to the bricks without copying it
+                              (default on; needs fs.pipe-max-size >= 2097152 or CAP_SYS_RESOURCE)
   -o selinux, -o capability   pass security.selinux / security.capability xattrs to the volume
                               (by default the mount answers them itself, as GlusterFS does)
   -o xlator-option=PATTERN.KEY=VALUE   set an option on matching volumes (repeatable)
@@ -50,7 +52,7 @@ umount MOUNTPOINT stops the daemon. See docs/mount.md.
 `;
 
 /** Options given to the mount/fuse translator as they are. */
-const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'fopen-keep-cache', 'read-ahead', 'readdir-size', 'lru-limit', 'fsname', 'max-write', 'selinux', 'capability'];
+const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'fopen-keep-cache', 'read-ahead', 'readdir-size', 'lru-limit', 'fsname', 'max-write', 'splice-writes', 'selinux', 'capability'];
 const VALUED = ['log-level', 'log-file', 'pid-file', 'xlator-option', ...FUSE_KEYS];
 /** Accepted and ignored, so fstab lines work (mount(8) passes them to helpers). */
 const IGNORED = ['rw', 'defaults', 'auto', 'noauto', 'nofail', '_netdev', 'user', 'nouser', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'atime', 'noatime', 'relatime'];

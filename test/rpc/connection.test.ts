@@ -1,10 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { native } from '../../native/index.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { attachPipeBytes, closePipe, makePipe, PipeBytes } from '../../runtime/core/pipe-bytes.js';
 import { setLogSink } from '../../runtime/log/logger.js';
 import { CALLBACK, DUMP, GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
 import { encodeCall, frameRecord, glusterfsCredential, RecordDecoder, decodeRecord } from '../../rpc/sunrpc/index.js';
@@ -265,4 +266,71 @@ test('calls read while a connection is held run in order once it is released, ea
   server.hold(false);
   await new Promise((r) => setTimeout(r, 20));
   t.deepEqual(seen, names);
+});
+
+/** `data` in a pipe, as the FUSE bridge hands a large WRITE's data on (runtime/core/pipe-bytes.ts). */
+function piped(data: Buffer): PipeBytes {
+  const pipe = makePipe(2 << 20);
+  if (!pipe) throw new Error('cannot make a 2 MiB pipe: raise fs.pipe-max-size (scripts/install-deps.sh does)');
+  for (let done = 0; done < data.length; ) done += writeSync(pipe.w, data, done);
+  const pb = new PipeBytes(pipe, Buffer.alloc(data.length), closePipe);
+  attachPipeBytes(pb);
+  return pb;
+}
+
+const writeArgs = (size: number) => ({ gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size, flag: 0, xdata: NO_DICT });
+
+test('write data still in a pipe is spliced to the socket: the brick gets it byte for byte, the client never copies it', async (t) => {
+  const stored: Buffer[] = [];
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      writev: (args, ctx) => {
+        stored.push(Buffer.from(ctx.payload!));
+        return { value: { op_ret: args.size, op_errno: 0, xdata: NO_DICT, prestat: emptyIattx(), poststat: emptyIattx() } };
+      },
+    }),
+  );
+  const data = randomBytes(1 << 20);
+  const pb = piped(data);
+  const w = await client.call(GFS4, GFS4.procs.writev, writeArgs(data.length), { payload: pb.placeholder });
+  t.is((w.value as { op_ret: number }).op_ret, data.length);
+  t.true(stored[0]!.equals(data));
+  t.true(pb.placeholder.equals(Buffer.alloc(data.length)), 'the data never went through the client');
+  pb.finish();
+});
+
+test('piped write data that finds the socket full is sent from copies, every record whole and in order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gfs-rpc-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'sock');
+  // A peer that reads nothing until told: a unix socket takes a few hundred KiB, then is full.
+  let peer!: Socket;
+  let accept!: () => void;
+  const accepted = new Promise<void>((r) => (accept = r));
+  const server = createServer((s) => {
+    peer = s;
+    s.pause();
+    accept();
+  });
+  await new Promise<void>((r) => server.listen(path, r));
+  t.teardown(() => server.close());
+  const client = await connectRpc({ path }, { frameTimeoutMs: 60_000 });
+  t.teardown(() => client.close());
+  await accepted;
+  const datas = Array.from({ length: 4 }, () => randomBytes(1 << 20));
+  const pbs = datas.map(piped);
+  const calls = pbs.map((pb) => client.call(GFS4, GFS4.procs.writev, writeArgs(pb.length), { payload: pb.placeholder }).catch(() => undefined));
+  await new Promise((r) => setTimeout(r, 100));
+  const dec = new RecordDecoder();
+  const records: Buffer[] = [];
+  peer.on('data', (d: Buffer) => records.push(...dec.push(d)));
+  peer.resume();
+  for (let i = 0; i < 500 && records.length < datas.length; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(records.length, datas.length);
+  records.forEach((rec, i) => t.true(rec.subarray(rec.length - datas[i]!.length).equals(datas[i]!), `record ${i} carries its own data, whole`));
+  const copied = pbs.filter((pb) => !pb.placeholder.equals(Buffer.alloc(pb.length))).length;
+  t.true(copied > 0 && copied < pbs.length, `some payloads were spliced, those behind a full socket copied (${copied} of ${pbs.length} copied)`);
+  pbs.forEach((pb) => pb.finish());
+  client.close();
+  await Promise.all(calls);
 });

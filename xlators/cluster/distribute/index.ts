@@ -55,6 +55,7 @@ export default defineXlator({
   type: 'cluster/distribute',
   description: 'Spreads files over the subvolumes by name hash (GlusterFS DHT compatible)',
   options: DHT_OPTIONS,
+  passesWriteData: true,
   children: { min: 1 },
   init: (self): DhtPriv => makePriv(self),
   reconfigure(self) {

@@ -48,6 +48,7 @@ export default defineXlator({
   type: 'debug/io-stats',
   description: 'Counts every fop, its failures and latency; glusterd puts it at the top of every graph.',
   options,
+  passesWriteData: true,
   children: { min: 1, max: 1 },
   init(self): State {
     const state: State = { stats: new IoStats() };

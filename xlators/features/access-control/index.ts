@@ -18,6 +18,7 @@ export default defineXlator({
   type: 'features/access-control',
   description: 'POSIX permission checks on the brick (mode bits, sticky directories, ownership rules)',
   options,
+  passesWriteData: true,
   children: { min: 1, max: 1 },
   init: (self): AclState => ({ superUid: self.options['super-uid'] }),
   reconfigure(self, next) {

@@ -49,6 +49,7 @@ export default defineXlator({
   type: 'features/read-only',
   description: 'Makes a volume read-only (mount -o ro inserts it with read-only on).',
   options,
+  passesWriteData: true, // it refuses writes unread
   children: { min: 1, max: 1 },
   fops: fops as FopImpls<typeof options, undefined>,
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ROOT_GFID } from '../../../runtime/core/gfid.js';
 import { createFrame } from '../../../runtime/core/frame.js';
 import { defineXlator } from '../../../runtime/xlator/define.js';
@@ -42,11 +43,25 @@ const options = {
       'Bytes of entries one readdir(p) asks of the volume (as readdir-ahead\'s rda-request-size). The kernel asks for what the caller\'s buffer holds (32 KiB for glibc\'s readdir); the rest answers its next requests for up to a second.',
   },
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
+  'splice-writes': {
+    type: 'bool',
+    default: 'on',
+    description:
+      'Splice the data of large writes (256 KiB and more) from the kernel to protocol/client\'s socket without copying it through the mount. Needs pipes of 2 MiB (root with CAP_SYS_RESOURCE, or fs.pipe-max-size >= 2097152); without them writes are read as with off.',
+  },
   'read-only': { type: 'bool', default: 'off', description: 'Mount read-only in the kernel (gfs-mount -o ro also inserts features/read-only).' },
   fsname: { type: 'str', default: 'gfs', description: 'Mount source shown in /proc/mounts.' },
   selinux: { type: 'bool', default: 'false', description: 'Pass security.selinux (and security.capability) xattrs to the volume, as GlusterFS\'s option of that name.' },
   capability: { type: 'bool', default: 'false', description: 'Pass security.capability xattrs to the volume; off, the mount answers ENODATA itself as GlusterFS does.' },
 } as const;
+
+function pipeMaxSize(): string {
+  try {
+    return readFileSync('/proc/sys/fs/pipe-max-size', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 export interface FusePriv {
   session: FuseSession;
@@ -113,6 +128,14 @@ export default defineXlator({
       readOnly: o['read-only'],
       maxWrite: o['max-write'],
       maxRead: o['max-write'],
+      splice: o['splice-writes'],
+      onSplice: (ok) =>
+        ok
+          ? self.log.info('large writes: their data goes to the volume spliced, not copied', { code: 'FUSE_SPLICE_ON' })
+          : self.log.warn(
+              `large writes: cannot make 2 MiB pipes (fs.pipe-max-size is ${pipeMaxSize()} and CAP_SYS_RESOURCE is missing); their data is copied instead (raise fs.pipe-max-size to 4194304, as scripts/install-deps.sh does)`,
+              { code: 'FUSE_SPLICE_OFF' },
+            ),
       onError: (err, what) => self.log.error(`${what}: ${(err as Error)?.stack ?? String(err)}`),
       // Kept pages are invalidated by the bridge itself (BridgeCore.attrsSeen), not on every mtime
       // change. With security.capability on the volume, the kernel must keep asking for it before

@@ -135,6 +135,7 @@ export default defineXlator({
   type: 'protocol/client',
   description: 'Sends every fop to a remote brick over the GlusterFS 4.x wire protocol',
   options: CLIENT_OPTIONS,
+  passesWriteData: true,
   children: { max: 0 },
   init(self): ClientState {
     const o = self.options;

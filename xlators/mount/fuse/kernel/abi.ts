@@ -147,6 +147,8 @@ export const FSYNC_FDATASYNC = 1 << 0;
 /** Struct sizes in bytes. */
 export const Size = {
   IN_HEADER: 40,
+  /** fuse_write_in: fh, offset, size, write_flags, lock_owner, flags, padding. */
+  WRITE_IN: 40,
   OUT_HEADER: 16,
   NOTIFY_INVAL_INODE: 24,
   ATTR: 88,

@@ -2,6 +2,7 @@ import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
 import { errnoError, native } from '../../../../native/index.js';
 import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
+import { attachPipeBytes, closePipe, makePipe, PipeBytes, readPipe, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
@@ -30,10 +31,31 @@ export interface SessionOptions extends KernelMountOptions {
   onError?: (err: unknown, what: string) => void;
   /** INIT flags not to ask for even when the kernel offers them. */
   initFlagsOff?: number;
+  /**
+   * Splice large WRITEs' data into pipes instead of reading it (see SPLICE_MIN). Off by default:
+   * `fs.write` then gets a placeholder whose bytes only the graph's translators fill
+   * (runtime/core/pipe-bytes.ts), which suits the bridge and nothing else.
+   */
+  splice?: boolean;
+  /** Told once whether splicing works here: true with the first pipe made, false when none can be. */
+  onSplice?: (ok: boolean) => void;
 }
 
 /** Requests read in one readiness callback before the loop gets a turn for other I/O. */
 const READ_BATCH = 64;
+
+/**
+ * WRITEs carrying at least this much data are spliced (runtime/core/pipe-bytes.ts): their pages
+ * go on to the brick's socket without being copied through the mount. Below it the copies cost
+ * less than the extra syscalls. Whether the next request is such a WRITE is not known before
+ * reading it: the session splices after a large WRITE (a sequential writer sends them back to
+ * back) and reads after anything else, which a splice then costs one more syscall.
+ */
+const SPLICE_MIN = 256 * 1024;
+/** A WRITE's in_header and write_in: what is read out of the pipe before the data. */
+const WRITE_HEAD = Size.IN_HEADER + Size.WRITE_IN;
+/** Large WRITEs spliced at once (each holds a pipe until answered); more are read. */
+const MAX_PIPES = 8;
 
 /** Turn whatever a filesystem threw into a positive errno. */
 function errnoOf(err: unknown, interrupted: boolean): number | undefined {
@@ -114,10 +136,19 @@ export class FuseSession {
   private resolveDone!: () => void;
   private rejectDone!: (e: unknown) => void;
   private ended = false;
+  /** Splice the next request (the last was a large WRITE); see SPLICE_MIN. */
+  private spliceNext = false;
+  private canSplice: boolean;
+  /** Pipes free for the next splice; undefined until splicing is known to work here. */
+  private pipes: Pipe[] | undefined;
+  private pipesMade = 0;
+  /** Large WRITEs whose data was spliced (for statedump and tests). */
+  splicedWrites = 0;
 
   private constructor(fd: number, private readonly opts: SessionOptions) {
     this.fd = fd;
     this.mountpoint = opts.mountpoint;
+    this.canSplice = opts.splice === true;
     this.buf = Buffer.allocUnsafe(this.bufSize);
     this.ready = new Promise((res, rej) => ((this.resolveReady = res), (this.rejectReady = rej)));
     this.done = new Promise((res, rej) => ((this.resolveDone = res), (this.rejectDone = rej)));
@@ -165,7 +196,17 @@ export class FuseSession {
   private readonly onReadable = (status: number): void => {
     for (let i = 0; i < READ_BATCH && !this.ended; i++) {
       const buf = this.buf;
-      const n = native.readNb(this.fd, buf);
+      const pipe = this.spliceNext ? this.takePipe() : undefined;
+      const n = pipe ? native.spliceNb(this.fd, pipe.w, this.bufSize, false) : native.readNb(this.fd, buf);
+      if (n < 0 && pipe) {
+        this.pipes!.push(pipe);
+        if (n !== -EAGAIN && n !== -ENOENT && n !== -EINTR && n !== -ENODEV) {
+          // Splicing itself failed (not a state of the connection): read from now on.
+          this.opts.onError?.(errnoError(n, 'splice from /dev/fuse'), 'splicing writes (turned off)');
+          this.canSplice = this.spliceNext = false;
+          continue;
+        }
+      }
       if (n < 0) {
         // EAGAIN: nothing more queued. ENOENT: the request was interrupted before we read it.
         // EINTR: retry. ENODEV: unmounted (the connection is over; libuv reports the EPOLLERR
@@ -175,6 +216,16 @@ export class FuseSession {
         return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
       }
       if (n === 0) return this.end();
+      if (pipe) {
+        const idle = this.inflight.size === 0;
+        if (this.fromPipe(pipe, n)) {
+          if (idle) break;
+          continue;
+        }
+        // Not a large WRITE: the request is now in `buf`, read as below.
+      } else if (n >= WRITE_HEAD + SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE && this.canSplice) {
+        this.spliceNext = true;
+      }
       // A request is copied out and the buffer reused, unless it fills at least half the buffer
       // (a large WRITE): that one keeps the buffer and the next read gets a fresh one, so a 1 MiB
       // payload is never copied, while a 64 KiB write does not pin a whole 1 MiB buffer.
@@ -204,6 +255,7 @@ export class FuseSession {
     this.poller?.close();
     this.poller = undefined;
     for (const req of this.inflight.values()) req.interrupt();
+    for (const p of this.pipes?.splice(0) ?? []) closePipe(p);
     // A notification or reply still being written on the thread pool holds the fd number: closing it now
     // could let a new open reuse the number and receive those bytes. The last one closes it.
     if (this.threadWrites === 0) this.closeFd();
@@ -285,12 +337,64 @@ export class FuseSession {
     });
   }
 
-  private handle(buf: Buffer): void {
+  /**
+   * A request spliced into `pipe` (`n` bytes). A large WRITE is served with its data left in the
+   * pipe (true); anything else is read out into this.buf and the pipe given back (false).
+   */
+  private fromPipe(pipe: Pipe, n: number): boolean {
+    const head = Math.min(n, WRITE_HEAD);
+    const buf = this.buf;
+    readPipe(pipe, buf.subarray(0, head));
+    if (n - head >= SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE) {
+      // The request as the dispatcher reads it: its header, then a placeholder for the data
+      // (its own allocation, never touched unless a translator reads it: see PipeBytes).
+      const req = Buffer.allocUnsafeSlow(n);
+      buf.copy(req, 0, 0, head);
+      const pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
+      attachPipeBytes(pb);
+      this.splicedWrites++;
+      this.handle(req, pb);
+      return true;
+    }
+    this.spliceNext = false;
+    if (n > head) readPipe(pipe, buf.subarray(head, n));
+    this.givePipe(pipe);
+    return false;
+  }
+
+  /** A free pipe, made when there are fewer than MAX_PIPES; none when splicing cannot work here. */
+  private takePipe(): Pipe | undefined {
+    const free = (this.pipes ??= []);
+    if (free.length) return free.pop();
+    if (this.pipesMade >= MAX_PIPES) return undefined;
+    // Room for a request's pages, unaligned, and its header: twice its size (F_SETPIPE_SZ
+    // rounds to a power of two anyway). The kernel fails a request that does not fit.
+    const p = makePipe(2 * this.bufSize);
+    if (!p) {
+      // Pipes this large need CAP_SYS_RESOURCE or fs.pipe-max-size >= 2 MiB: read instead.
+      if (this.pipesMade === 0) {
+        this.canSplice = false;
+        this.opts.onSplice?.(false);
+      }
+      this.spliceNext = false;
+      return undefined;
+    }
+    if (this.pipesMade++ === 0) this.opts.onSplice?.(true);
+    return p;
+  }
+
+  private givePipe(p: Pipe): void {
+    if (this.ended) closePipe(p);
+    else this.pipes!.push(p);
+  }
+
+  private handle(buf: Buffer, pb?: PipeBytes): void {
     let h: InHeader;
     try {
       h = decodeHeader(buf);
     } catch (err) {
       this.opts.onError?.(err, 'decode');
+      pb?.finish();
       return;
     }
     const r = bodyReader(buf, h);
@@ -340,10 +444,11 @@ export class FuseSession {
       this.opts.onError?.(err, OP_NAMES.get(h.opcode) ?? `opcode ${h.opcode}`);
       return;
     }
-    this.serve(h, r);
+    this.serve(h, r, pb);
   }
 
-  private serve(h: InHeader, r: ReturnType<typeof bodyReader>): void {
+  /** `pb`: the request's data still in a pipe, emptied and given back once it is answered. */
+  private serve(h: InHeader, r: ReturnType<typeof bodyReader>, pb?: PipeBytes): void {
     const ctx = new KernelRequest(h.unique, h.opcode, h.nodeid, h.uid, h.gid, h.pid);
     this.inflight.set(h.unique, ctx);
     const conn = this.conn!;
@@ -357,6 +462,9 @@ export class FuseSession {
           this.reply(h.unique, -(errno ?? EIO), []);
         },
       )
-      .finally(() => this.inflight.delete(h.unique));
+      .finally(() => {
+        this.inflight.delete(h.unique);
+        pb?.finish();
+      });
   }
 }

@@ -1,0 +1,146 @@
+/**
+ * Write data held in a pipe (runtime/core/pipe-bytes.ts): read out once into its placeholder,
+ * sent to a socket without being copied (and still readable after), emptied when its request is
+ * answered, and filled for any translator that does not declare it passes write data on unread.
+ */
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { createFrame } from '../../runtime/core/frame.js';
+import { attachPipeBytes, closePipe, makePipe, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { activateGraph } from '../../runtime/graph/create.js';
+import { defineXlator } from '../../runtime/xlator/define.js';
+import { native } from '../../native/index.js';
+import { recordingXlators, spec, type Journal } from '../helpers/recording.js';
+
+const SIZE = 2 << 20;
+
+/** `data` written into a fresh pipe, attached to a zeroed placeholder; released pipes are collected. */
+function payload(data: Buffer, released: Pipe[] = []): PipeBytes {
+  const pipe = makePipe(SIZE);
+  if (!pipe) throw new Error('cannot make a 2 MiB pipe: raise fs.pipe-max-size (scripts/install-deps.sh does)');
+  for (let done = 0; done < data.length; ) done += writeSync(pipe.w, data, done);
+  const pb = new PipeBytes(pipe, Buffer.alloc(data.length), (p) => released.push(p));
+  attachPipeBytes(pb);
+  return pb;
+}
+
+/** Bytes waiting in a pipe (non-blocking read of up to `max`). */
+function pipeHolds(p: Pipe, max = SIZE): number {
+  const n = native.readNb(p.r, Buffer.alloc(max));
+  return n < 0 ? 0 : n;
+}
+
+test('a payload in a pipe is read into its placeholder once; answering gives the pipe back empty', (t) => {
+  const data = randomBytes(300_000);
+  const released: Pipe[] = [];
+  const pb = payload(data, released);
+  t.is(pipeBytesOf(pb.placeholder), pb);
+  t.true(pb.placeholder.equals(Buffer.alloc(data.length)), 'nothing read before it is asked for');
+  t.true(pb.bytes().equals(data));
+  t.is(pipeBytesOf(pb.placeholder), undefined, 'once filled it is an ordinary buffer');
+  t.true(pb.bytes().equals(data), 'a second read gives the same bytes');
+  pb.finish();
+  t.deepEqual(released, [pb.pipe]);
+  t.is(pipeHolds(pb.pipe), 0);
+  closePipe(pb.pipe);
+});
+
+test('answering a payload nobody read empties its pipe for the next one', (t) => {
+  const released: Pipe[] = [];
+  const pb = payload(randomBytes(500_000), released);
+  pb.finish();
+  t.true(pb.answered);
+  t.is(pipeHolds(released[0]!), 0, 'the unread payload was dropped');
+  t.throws(() => pb.bytes(), { message: /answered request/ });
+  closePipe(released[0]!);
+});
+
+test('only the placeholder itself is a piped payload; a slice of it is filled when read', (t) => {
+  const data = randomBytes(400_000);
+  const pb = payload(data);
+  t.is(pipeBytesOf(pb.placeholder.subarray(1)), undefined);
+  t.is(pipeBytesOf(Buffer.from(data)), undefined);
+  const slice = pb.placeholder.subarray(10, 20);
+  t.true(realBytes(slice).equals(data.subarray(10, 20)));
+  pb.finish();
+  closePipe(pb.pipe);
+});
+
+test('a payload sent to a socket arrives whole, is not copied into its placeholder, and stays readable', async (t) => {
+  const data = randomBytes(1 << 20);
+  const got: Buffer[] = [];
+  let ended!: () => void;
+  const done = new Promise<void>((r) => (ended = r));
+  const server = createServer((s: Socket) => {
+    s.on('data', (d: Buffer) => got.push(d));
+    s.on('end', () => ended());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await new Promise<void>((r) => sock.once('connect', r));
+  const fd = (sock as unknown as { _handle: { fd: number } })._handle.fd;
+  const scratch = makePipe(SIZE)!;
+  const pb = payload(data);
+  let sent = 0;
+  for (let tries = 0; sent < data.length && tries < 1000; tries++) {
+    const n = sent === 0 ? pb.sendTo(fd, scratch) : native.spliceNb(scratch.r, fd, data.length - sent, false);
+    if (n > 0) sent += n;
+    else await new Promise((r) => setTimeout(r, 5)); // the socket is full: let the peer read
+  }
+  sock.end();
+  await done;
+  t.is(sent, data.length);
+  t.true(Buffer.concat(got).equals(data), 'the peer got the payload byte for byte');
+  t.true(pb.placeholder.equals(Buffer.alloc(data.length)), 'the payload never went through our memory');
+  t.true(pb.bytes().equals(data), 'sending left the payload in its pipe (tee)');
+  pb.finish();
+  closePipe(pb.pipe);
+  closePipe(scratch);
+});
+
+test('a translator that does not declare passesWriteData gets a piped payload filled; one that does gets it as it is', async (t) => {
+  const seen: { who: string; piped: boolean; bytes?: Buffer }[] = [];
+  const passing = defineXlator({
+    apiVersion: 1,
+    type: 'test/passing',
+    options: {},
+    passesWriteData: true,
+    fops: {
+      writev: async (self, frame, a) => {
+        seen.push({ who: 'passing', piped: pipeBytesOf(a.data) !== undefined });
+        return self.firstChild!.fops.writev(frame, a);
+      },
+    },
+  });
+  const reading = defineXlator({
+    apiVersion: 1,
+    type: 'test/reading',
+    options: {},
+    fops: {
+      writev: async (_self, _frame, a) => {
+        seen.push({ who: 'reading', piped: pipeBytesOf(a.data) !== undefined, bytes: Buffer.from(a.data) });
+        const iatt = { size: a.data.length } as never;
+        return { prebuf: iatt, postbuf: iatt };
+      },
+    },
+  });
+  const journal: Journal = { lines: [] };
+  const graph = await activateGraph(
+    spec([
+      { name: 'store', type: 'test/reading' },
+      { name: 'pass', type: 'test/passing', subvolumes: ['store'] },
+    ]),
+    { xlators: { ...recordingXlators(journal), 'test/passing': passing, 'test/reading': reading } },
+  );
+  t.teardown(() => graph.teardown());
+  const data = randomBytes(600_000);
+  const pb = payload(data);
+  await graph.fops.writev(createFrame(), { fd: {} as never, data: pb.placeholder, offset: 0, flags: 0 });
+  t.deepEqual(seen.map((s) => [s.who, s.piped]), [['passing', true], ['reading', false]]);
+  t.true(seen[1]!.bytes!.equals(data), 'the reading translator saw the real bytes');
+  pb.finish();
+  closePipe(pb.pipe);
+});
