@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { native } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
-import { closePipe, makePipe, PipeBytes, pipeBytesOf, readScratch, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { closePipe, makePipe, PipeBytes, pipeBytesOf, readScratch, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
@@ -87,6 +87,8 @@ export class RpcConnection extends EventEmitter {
    * undefined until first needed, false where it cannot be made (copies then).
    */
   private scratch: Pipe | false | undefined;
+  /** Bytes of write data that came in pipes: spliced to the socket, or copied (socket full, TLS, no scratch pipe). */
+  readonly piped = { spliced: 0, copied: 0 };
   private flushing = false;
   /** The socket's fd for direct writes once known; null: never write it directly. */
   private fd: number | null | undefined;
@@ -226,7 +228,7 @@ export class RpcConnection extends EventEmitter {
     const size = w.length - 4 + (extra?.length ?? 0);
     if (size > MAX_FRAGMENT) {
       // Never for GlusterFS-sized records; frameRecord splits what one fragment cannot hold.
-      return this.write(extra ? Buffer.concat([w.view().subarray(4), extra]) : w.view().subarray(4));
+      return this.write(extra ? Buffer.concat([w.view().subarray(4), realBytes(extra)]) : w.view().subarray(4));
     }
     w.patchUint(0, LAST_FRAGMENT + size);
     this.send(w.view(), extra);
@@ -249,8 +251,9 @@ export class RpcConnection extends EventEmitter {
   private send(head: Buffer, payload?: Buffer): void {
     if (this.closed) return;
     this.out.push(head);
-    // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush.
-    if (payload) this.out.push(pipeBytesOf(payload) ?? payload);
+    // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush;
+    // a slice of one is filled (it has bytes of its own only then).
+    if (payload) this.out.push(pipeBytesOf(payload) ?? realBytes(payload));
     if (!this.flushing) {
       this.flushing = true;
       process.nextTick(this.flush);
@@ -270,13 +273,22 @@ export class RpcConnection extends EventEmitter {
         const first = out[i]!;
         if (first instanceof PipeBytes) {
           const scratch = this.scratchPipe();
-          const n = scratch && !first.answered ? first.sendTo(fd, scratch) : -1;
+          const n = scratch ? first.sendTo(fd, scratch) : -1;
+          if (n > 0) this.piped.spliced += n;
           if (n === first.length) {
             i++;
             continue;
           }
           // The socket took part (or none): what is left goes through the socket below, in order.
-          if (n > 0) out[i] = readScratch(scratch!, first.length - n);
+          if (n > 0) {
+            try {
+              out[i] = readScratch(scratch!, first.length - n);
+            } catch (err) {
+              // Part of a record left and the rest cannot be had: the stream is broken.
+              return this.close(new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
+            }
+            this.piped.copied += first.length - n;
+          }
           break;
         }
         let end = Math.min(out.length, i + WRITEV_MAX);
@@ -295,13 +307,21 @@ export class RpcConnection extends EventEmitter {
     s.cork();
     for (; i < out.length; i++) {
       const o = out[i]!;
-      if (o instanceof PipeBytes && o.answered) {
+      if (!(o instanceof PipeBytes)) {
+        s.write(o);
+        continue;
+      }
+      let data: Buffer;
+      try {
+        data = o.bytes();
+      } catch (err) {
         // Its request was answered before its record left (a bug): the bytes are gone, and a
         // record without them would desynchronize the stream.
         s.uncork();
-        return this.close(new Error('a write payload was released before its record was sent'));
+        return this.close(new Error(`write data could not be read from its pipe: ${(err as Error).message}`));
       }
-      s.write(o instanceof PipeBytes ? o.bytes() : o);
+      this.piped.copied += data.length;
+      s.write(data);
     }
     s.uncork();
   };

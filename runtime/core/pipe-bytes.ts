@@ -47,13 +47,18 @@ export class PipeBytes {
    * left in `scratch` for the caller (readScratch).
    */
   sendTo(fd: number, scratch: Pipe): number {
+    if (this.finished || this.filled) return -EBADF; // the pipe is no longer (or not only) this payload's
     const t = native.teeNb(this.pipe.r, scratch.w, this.length);
     if (t !== this.length) {
-      if (t > 0) discardPipe(scratch, t);
-      return t < 0 ? t : -EAGAIN; // short: the scratch pipe was not empty; the caller copies instead
+      // Short: the scratch pipe held something (a bug). Empty it whole; the caller copies.
+      drainPipe(scratch);
+      return t < 0 ? t : -EAGAIN;
     }
     const n = native.spliceNb(scratch.r, fd, t, false);
-    if (n < 0) discardPipe(scratch, t);
+    if (n <= 0) {
+      drainPipe(scratch);
+      return n < 0 ? n : -EAGAIN;
+    }
     return n;
   }
 
@@ -72,12 +77,12 @@ export class PipeBytes {
     if (this.finished) return;
     this.finished = true;
     byPlaceholder.delete(this.placeholder.buffer);
-    if (!this.filled) discardPipe(this.pipe, this.length);
+    if (!this.filled) drainPipe(this.pipe);
     this.release(this.pipe);
   }
 }
 
-const { EAGAIN } = constants.errno;
+const { EAGAIN, EBADF } = constants.errno;
 const byPlaceholder = new WeakMap<ArrayBufferLike, PipeBytes>();
 
 /** Attach `p` to its placeholder, which must own its whole ArrayBuffer (Buffer.allocUnsafeSlow). */
@@ -104,13 +109,16 @@ export function realBytes(b: Buffer): Buffer {
 
 let devNull = -1;
 
-/** Drop `len` bytes from a pipe: spliced to /dev/null, so the pages are released uncopied. */
-export function discardPipe(p: Pipe, len: number): void {
+/**
+ * Empty a pipe: its contents spliced to /dev/null, so the pages are released uncopied. True when
+ * it is empty after (a pipe that cannot be emptied must not be used again).
+ */
+export function drainPipe(p: Pipe): boolean {
   if (devNull < 0) devNull = openSync('/dev/null', 'w');
-  for (let left = len; left > 0; ) {
-    const n = native.spliceNb(p.r, devNull, left, false);
-    if (n <= 0) break; // empty already
-    left -= n;
+  for (;;) {
+    const n = native.spliceNb(p.r, devNull, 1 << 30, false);
+    if (n === -EAGAIN || n === 0) return true; // non-blocking and empty (0: no writer, cannot happen)
+    if (n < 0) return false;
   }
 }
 

@@ -172,6 +172,7 @@ export default defineXlator({
   },
   async fini(self: Self) {
     const { session } = self.priv;
+    if (session.splicedWrites > 0) self.log.info(`large writes: ${session.splicedWrites} had their data spliced`, { code: 'FUSE_SPLICE_STATS', spliced: session.splicedWrites });
     self.priv.bridge.setChildState('down');
     try {
       await session.unmount();
@@ -190,6 +191,7 @@ export default defineXlator({
       openFds: bridge.fds.size,
       requestsInFlight: session.inflightCount,
       requests: Object.fromEntries(session.counts),
+      splicedWrites: session.splicedWrites,
       negotiated: session.conn,
     };
   },

@@ -156,6 +156,11 @@ export default defineXlator({
     return { session, fds };
   },
   fini(self) {
+    const { spliced, copied } = self.priv.session.piped;
+    if (spliced + copied > 0) {
+      const mib = (n: number) => (n / 1048576).toFixed(1);
+      self.log.info(`write data from the mount's pipes: ${mib(spliced)} MiB spliced to the brick, ${mib(copied)} MiB copied`, { code: 'CLIENT_SPLICE_STATS', spliced, copied });
+    }
     self.priv.session.stop();
   },
   reconfigure(self, next) {

@@ -67,6 +67,14 @@ export class Session {
   private pingInFlight = false;
   /** Counters for dump() and tests. */
   readonly stats = { connects: 0, handshakes: 0, drops: 0, pingTimeouts: 0 };
+  /** Write data that came in pipes (runtime/core/pipe-bytes.ts), bytes, over the connections before the current one. */
+  private pipedBefore = { spliced: 0, copied: 0 };
+
+  /** Write data that came in pipes: bytes spliced to the brick's socket, and bytes copied (socket full, TLS). */
+  get piped(): { spliced: number; copied: number } {
+    const c = this.conn?.piped;
+    return { spliced: this.pipedBefore.spliced + (c?.spliced ?? 0), copied: this.pipedBefore.copied + (c?.copied ?? 0) };
+  }
 
   constructor(private readonly hooks: SessionHooks) {}
 
@@ -227,7 +235,11 @@ export class Session {
   /** RPC_CLNT_DISCONNECT (also a failed connect, `conn` undefined). */
   private disconnected(conn: RpcConnection | undefined): void {
     if (conn && conn !== this.conn) return;
-    if (conn) this.stats.drops++;
+    if (conn) {
+      this.stats.drops++;
+      this.pipedBefore.spliced += conn.piped.spliced;
+      this.pipedBefore.copied += conn.piped.copied;
+    }
     this.conn = undefined;
     this.ready = undefined;
     this.stopPing();
@@ -291,6 +303,6 @@ export class Session {
   }
 
   dump(): Record<string, unknown> {
-    return { state: this.state, lastEvent: this.lastEvent, brickPort: this.brickPort, outstanding: this.conn?.outstanding ?? 0, ...this.stats };
+    return { state: this.state, lastEvent: this.lastEvent, brickPort: this.brickPort, outstanding: this.conn?.outstanding ?? 0, ...this.stats, piped: this.piped };
   }
 }

@@ -2,7 +2,7 @@ import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
 import { errnoError, native } from '../../../../native/index.js';
 import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
-import { attachPipeBytes, closePipe, makePipe, PipeBytes, readPipe, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
+import { attachPipeBytes, closePipe, drainPipe, makePipe, PipeBytes, readPipe, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
@@ -49,7 +49,8 @@ const READ_BATCH = 64;
  * go on to the brick's socket without being copied through the mount. Below it the copies cost
  * less than the extra syscalls. Whether the next request is such a WRITE is not known before
  * reading it: the session splices after a large WRITE (a sequential writer sends them back to
- * back) and reads after anything else, which a splice then costs one more syscall.
+ * back) and goes on splicing while WRITEs come, and reads again after anything else (which,
+ * spliced, cost two more syscalls).
  */
 const SPLICE_MIN = 256 * 1024;
 /** A WRITE's in_header and write_in: what is read out of the pipe before the data. */
@@ -215,7 +216,10 @@ export class FuseSession {
         if (n === -ENOENT || n === -EINTR) continue;
         return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
       }
-      if (n === 0) return this.end();
+      if (n === 0) {
+        if (pipe) this.pipes!.push(pipe);
+        return this.end();
+      }
       if (pipe) {
         const idle = this.inflight.size === 0;
         if (this.fromPipe(pipe, n)) {
@@ -223,8 +227,8 @@ export class FuseSession {
           continue;
         }
         // Not a large WRITE: the request is now in `buf`, read as below.
-      } else if (n >= WRITE_HEAD + SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE && this.canSplice) {
-        this.spliceNext = true;
+      } else {
+        this.spliceNext = this.canSplice && n >= WRITE_HEAD + SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE;
       }
       // A request is copied out and the buffer reused, unless it fills at least half the buffer
       // (a large WRITE): that one keeps the buffer and the next read gets a fresh one, so a 1 MiB
@@ -344,20 +348,35 @@ export class FuseSession {
   private fromPipe(pipe: Pipe, n: number): boolean {
     const head = Math.min(n, WRITE_HEAD);
     const buf = this.buf;
-    readPipe(pipe, buf.subarray(0, head));
-    if (n - head >= SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE) {
-      // The request as the dispatcher reads it: its header, then a placeholder for the data
-      // (its own allocation, never touched unless a translator reads it: see PipeBytes).
-      const req = Buffer.allocUnsafeSlow(n);
-      buf.copy(req, 0, 0, head);
-      const pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
-      attachPipeBytes(pb);
-      this.splicedWrites++;
-      this.handle(req, pb);
+    let gotHead = false;
+    try {
+      readPipe(pipe, buf.subarray(0, head));
+      gotHead = true;
+      if (n - head >= SPLICE_MIN && buf.readUInt32LE(4) === Op.WRITE) {
+        // The request as the dispatcher reads it: its header, then a placeholder for the data
+        // (its own allocation, never touched unless a translator reads it: see PipeBytes).
+        const req = Buffer.allocUnsafeSlow(n);
+        buf.copy(req, 0, 0, head);
+        const pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
+        attachPipeBytes(pb);
+        if (this.splicedWrites++ === 0) this.opts.onSplice?.(true);
+        this.handle(req, pb);
+        return true;
+      }
+      // A smaller WRITE keeps splicing on: an unaligned 1 MiB write(2) arrives as a large WRITE
+      // and a small one for its last page, and a writer's next large one follows.
+      this.spliceNext = head >= Size.IN_HEADER && buf.readUInt32LE(4) === Op.WRITE;
+      if (n > head) readPipe(pipe, buf.subarray(head, n));
+    } catch (err) {
+      // The pipe did not give back what the kernel put in it (cannot happen): that request is
+      // lost. Answer it if its header came out, drop the pipe, and read from now on.
+      closePipe(pipe);
+      this.pipesMade--;
+      this.canSplice = this.spliceNext = false;
+      this.opts.onError?.(err, 'reading a request from its pipe (splicing turned off)');
+      if (gotHead && head >= Size.IN_HEADER) this.reply(buf.readBigUInt64LE(8), -EIO, []);
       return true;
     }
-    this.spliceNext = false;
-    if (n > head) readPipe(pipe, buf.subarray(head, n));
     this.givePipe(pipe);
     return false;
   }
@@ -367,9 +386,10 @@ export class FuseSession {
     const free = (this.pipes ??= []);
     if (free.length) return free.pop();
     if (this.pipesMade >= MAX_PIPES) return undefined;
-    // Room for a request's pages, unaligned, and its header: twice its size (F_SETPIPE_SZ
-    // rounds to a power of two anyway). The kernel fails a request that does not fit.
-    const p = makePipe(2 * this.bufSize);
+    // F_SETPIPE_SZ rounds 1 MiB + 4 KiB up to 2 MiB: 512 slots, where a 1 MiB WRITE needs 258
+    // at most (its header, and 257 pages when unaligned). Fewer slots would fail such a request
+    // with EIO after the kernel dequeued it.
+    const p = makePipe(this.bufSize);
     if (!p) {
       // Pipes this large need CAP_SYS_RESOURCE or fs.pipe-max-size >= 2 MiB: read instead.
       if (this.pipesMade === 0) {
@@ -379,13 +399,15 @@ export class FuseSession {
       this.spliceNext = false;
       return undefined;
     }
-    if (this.pipesMade++ === 0) this.opts.onSplice?.(true);
+    this.pipesMade++;
     return p;
   }
 
+  /** A pipe back from a request: reused when empty (finish drained it), else closed. */
   private givePipe(p: Pipe): void {
-    if (this.ended) closePipe(p);
-    else this.pipes!.push(p);
+    if (!this.ended && drainPipe(p)) return void this.pipes!.push(p);
+    closePipe(p);
+    this.pipesMade--;
   }
 
   private handle(buf: Buffer, pb?: PipeBytes): void {
