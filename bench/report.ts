@@ -32,6 +32,26 @@ export function compare(results: Map<string, Phase[]>, pairs: [string, string][]
   return table(head, rows);
 }
 
+/**
+ * Per phase, the lowest and highest ratio of each pair within one round (the targets of a round
+ * run one after the other, so a slower machine weighs on both): how far one run's ratio may be
+ * from the median's.
+ */
+export function roundSpread(rounds: Map<string, Phase[][]>, pairs: [string, string][]): string {
+  const first = [...rounds.values()][0]!;
+  const head = ['ratio range over rounds', ...pairs.map(([a, b]) => `${a}/${b}`)];
+  const rows = first[0]!.map((p, i) => [
+    `${p.name} (${p.unit})`,
+    ...pairs.map(([a, b]) => {
+      const ra = rounds.get(a) ?? [];
+      const rb = rounds.get(b) ?? [];
+      const ratios = ra.map((r, k) => (r[i]?.rate ?? NaN) / (rb[k]?.[i]?.rate ?? NaN)).filter(Number.isFinite);
+      return ratios.length ? `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '-';
+    }),
+  ]);
+  return table(head, rows);
+}
+
 export function machine(): string {
   const cpus = os.cpus();
   let disk = '';

@@ -12,7 +12,7 @@ import { realMount } from '../test/posix/real-gluster.js';
 import { childEnv, SERVING_NODE_FLAGS } from '../scripts/daemon.js';
 import { programArgs } from '../scripts/lib/program.js';
 import { ROLE_ENV } from '../scripts/mount/daemon.js';
-import { compare } from './report.js';
+import { compare, roundSpread } from './report.js';
 import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
 
@@ -121,7 +121,7 @@ export class ForegroundMount {
  * for days, so the steady state is the figure worth comparing. Every target gets the same
  * warm-up rounds (GlusterFS and the local disk have nothing to warm, beyond the page cache).
  */
-export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Map<string, Phase[]>> {
+export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Measured> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < warmup; round++) {
     for (const t of targets) {
@@ -131,8 +131,17 @@ export async function measure(targets: Target[], job: (dir: string) => WorkloadJ
     }
   }
   for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
-  return new Map([...runs].map(([label, r]) => [label, medianPhases(r)]));
+  return { medians: new Map([...runs].map(([label, r]) => [label, medianPhases(r)])), rounds: runs };
 }
+
+/** Each target's median phases, and every counted round's phases (for the spread of ratios). */
+export interface Measured {
+  medians: Map<string, Phase[]>;
+  rounds: Map<string, Phase[][]>;
+}
+
+/** The medians' table, then the lowest and highest ratio of each pair within one round. */
+const report = (m: Measured, pairs: [string, string][]) => compare(m.medians, pairs) + (pairs.length && [...m.rounds.values()][0]!.length > 1 ? `\n${roundSpread(m.rounds, pairs)}` : '');
 
 /** The sequential and small-file workloads (unless skipped) on `targets`, with the ratios of `pairs`. */
 export async function compareWorkloads(ctx: BenchContext, targets: Target[], pairs: [string, string][]): Promise<void> {
@@ -142,12 +151,12 @@ export async function compareWorkloads(ctx: BenchContext, targets: Target[], pai
   if (!ctx.opts.skip?.includes('sequential')) {
     const mib = ctx.opts.mib ?? 1024;
     const res = await measure(targets, (dir) => ({ workload: 'sequential', dir, opts: { mib } }), repeat, warmup);
-    ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${compare(res, pairs)}`);
+    ctx.say(`\nsequential: ${mib} MiB in 1 MiB blocks (write + fsync; caches dropped; read)${runs}\n${report(res, pairs)}`);
   }
   if (!ctx.opts.skip?.includes('small')) {
     const files = ctx.opts.files ?? 5000;
     const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files } }), repeat, warmup);
-    ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${compare(res, pairs)}`);
+    ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings)${runs}\n${report(res, pairs)}`);
   }
 }
 
