@@ -5,10 +5,10 @@
  */
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { writeSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { createFrame } from '../../runtime/core/frame.js';
-import { attachPipeBytes, closePipe, makePipe, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { closePipe, makePipe, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { pipedPayload } from '../helpers/piped.js';
 import { activateGraph } from '../../runtime/graph/create.js';
 import { defineXlator } from '../../runtime/xlator/define.js';
 import { native } from '../../native/index.js';
@@ -16,15 +16,8 @@ import { recordingXlators, spec, type Journal } from '../helpers/recording.js';
 
 const SIZE = 2 << 20;
 
-/** `data` written into a fresh pipe, attached to a zeroed placeholder; released pipes are collected. */
-function payload(data: Buffer, released: Pipe[] = []): PipeBytes {
-  const pipe = makePipe(SIZE);
-  if (!pipe) throw new Error('cannot make a 2 MiB pipe: raise fs.pipe-max-size (scripts/install-deps.sh does)');
-  for (let done = 0; done < data.length; ) done += writeSync(pipe.w, data, done);
-  const pb = new PipeBytes(pipe, Buffer.alloc(data.length), (p) => released.push(p));
-  attachPipeBytes(pb);
-  return pb;
-}
+/** `data` in a fresh pipe; released pipes are collected in `released`. */
+const payload = (data: Buffer, released: Pipe[] = []): PipeBytes => pipedPayload(data, (p) => released.push(p));
 
 /** Bytes waiting in a pipe (non-blocking read of up to `max`). */
 function pipeHolds(p: Pipe, max = SIZE): number {

@@ -1,12 +1,12 @@
 import test, { type ExecutionContext } from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { native } from '../../native/index.js';
-import { mkdtempSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachPipeBytes, closePipe, makePipe, PipeBytes } from '../../runtime/core/pipe-bytes.js';
 import { setLogSink } from '../../runtime/log/logger.js';
+import { pipedPayload } from '../helpers/piped.js';
 import { CALLBACK, DUMP, GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
 import { encodeCall, frameRecord, glusterfsCredential, RecordDecoder, decodeRecord } from '../../rpc/sunrpc/index.js';
 import { RpcConnection, RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, connectRpc, listenRpc, type RpcAddress } from '../../rpc/transport/index.js';
@@ -268,19 +268,8 @@ test('calls read while a connection is held run in order once it is released, ea
   t.deepEqual(seen, names);
 });
 
-/** `data` in a pipe, as the FUSE bridge hands a large WRITE's data on (runtime/core/pipe-bytes.ts). */
-function piped(data: Buffer): PipeBytes {
-  const pipe = makePipe(2 << 20);
-  if (!pipe) throw new Error('cannot make a 2 MiB pipe: raise fs.pipe-max-size (scripts/install-deps.sh does)');
-  for (let done = 0; done < data.length; ) done += writeSync(pipe.w, data, done);
-  const pb = new PipeBytes(pipe, Buffer.alloc(data.length), closePipe);
-  attachPipeBytes(pb);
-  return pb;
-}
-
-const writeArgs = (size: number) => ({ gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size, flag: 0, xdata: NO_DICT });
-
-test('write data still in a pipe is spliced to the socket: the brick gets it byte for byte, the client never copies it', async (t) => {
+/** A pair whose server keeps a copy of every write's data. */
+async function storingPair(t: ExecutionContext) {
   const stored: Buffer[] = [];
   const { client } = await pair(t, (c) =>
     c.serve(GFS4, {
@@ -290,8 +279,15 @@ test('write data still in a pipe is spliced to the socket: the brick gets it byt
       },
     }),
   );
+  return { client, stored };
+}
+
+const writeArgs = (size: number) => ({ gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size, flag: 0, xdata: NO_DICT });
+
+test('write data still in a pipe is spliced to the socket: the brick gets it byte for byte, the client never copies it', async (t) => {
+  const { client, stored } = await storingPair(t);
   const data = randomBytes(1 << 20);
-  const pb = piped(data);
+  const pb = pipedPayload(data);
   const w = await client.call(GFS4, GFS4.procs.writev, writeArgs(data.length), { payload: pb.placeholder });
   t.is((w.value as { op_ret: number }).op_ret, data.length);
   t.true(stored[0]!.equals(data));
@@ -302,17 +298,9 @@ test('write data still in a pipe is spliced to the socket: the brick gets it byt
 });
 
 test('a slice of piped write data is sent with its own bytes, not the empty placeholder', async (t) => {
-  const stored: Buffer[] = [];
-  const { client } = await pair(t, (c) =>
-    c.serve(GFS4, {
-      writev: (args, ctx) => {
-        stored.push(Buffer.from(ctx.payload!));
-        return { value: { op_ret: args.size, op_errno: 0, xdata: NO_DICT, prestat: emptyIattx(), poststat: emptyIattx() } };
-      },
-    }),
-  );
+  const { client, stored } = await storingPair(t);
   const data = randomBytes(400_000);
-  const pb = piped(data);
+  const pb = pipedPayload(data);
   const part = pb.placeholder.subarray(1000, 301_000);
   await client.call(GFS4, GFS4.procs.writev, writeArgs(part.length), { payload: part });
   t.true(stored[0]!.equals(data.subarray(1000, 301_000)));
@@ -339,7 +327,7 @@ test('piped write data that finds the socket full is sent from copies, every rec
   t.teardown(() => client.close());
   await accepted;
   const datas = Array.from({ length: 4 }, () => randomBytes(1 << 20));
-  const pbs = datas.map(piped);
+  const pbs = datas.map((d) => pipedPayload(d));
   const calls = pbs.map((pb) => client.call(GFS4, GFS4.procs.writev, writeArgs(pb.length), { payload: pb.placeholder }).catch(() => undefined));
   await new Promise((r) => setTimeout(r, 100));
   const dec = new RecordDecoder();
