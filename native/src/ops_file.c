@@ -93,6 +93,30 @@ static void exec_lseek(req *r) {
   else r->ret = o;
 }
 
+/* spliceFile(fd, offset, len, pipeW) -> bytes moved from the file at offset into the pipe (0 at EOF). */
+static int parse_splice_file(napi_env env, napi_value *argv, size_t argc, req *r) {
+  if (need_args(env, argc, 4, "spliceFile")) return -1;
+  for (int i = 0; i < 4; i++)
+    if (arg_int64(env, argv[i], &r->num[i], (const char *[]){"fd", "offset", "len", "pipeW"}[i])) return -1;
+  return 0;
+}
+static void exec_splice_file(req *r) {
+  r->syscall = "splice";
+  loff_t off = (loff_t)r->num[1];
+  size_t done = 0, len = (size_t)r->num[2];
+  while (done < len) {
+    ssize_t n = splice((int)r->num[0], &off, (int)r->num[3], NULL, len - done, SPLICE_F_MOVE);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (done == 0) r->err = errno;
+      break;
+    }
+    if (n == 0) break;
+    done += (size_t)n;
+  }
+  r->ret = (int64_t)done;
+}
+
 /* dup(fd) -> a new fd (close-on-exec) for the same open file: a socket handed to a new owner. */
 static int parse_dup(napi_env env, napi_value *argv, size_t argc, req *r) {
   return need_args(env, argc, 1, "dup") || arg_int64(env, argv[0], &r->num[0], "fd");
@@ -161,6 +185,7 @@ const op file_ops[] = {
   {"fallocate", parse_fallocate, exec_fallocate, NULL},
   {"lseek", parse_lseek, exec_lseek, res_int},
   {"dup", parse_dup, exec_dup, res_int},
+  {"spliceFile", parse_splice_file, exec_splice_file, res_int},
   {"openat2", parse_openat2, exec_openat2, res_int},
   {"statvfs", parse_path1, exec_statvfs, res_statvfs},
   {NULL, NULL, NULL, NULL},

@@ -249,7 +249,11 @@ export class RpcConnection extends EventEmitter {
    * while anything is queued there, later records queue behind it.
    */
   private send(head: Buffer, payload?: Buffer): void {
-    if (this.closed) return;
+    if (this.closed) {
+      const pb = payload && pipeBytesOf(payload);
+      if (pb?.finishOnSend) pb.finish();
+      return;
+    }
     this.out.push(head);
     // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush;
     // a slice of one is filled (it has bytes of its own only then).
@@ -264,7 +268,11 @@ export class RpcConnection extends EventEmitter {
     this.flushing = false;
     const out = this.out;
     this.out = [];
-    if (this.closed) return;
+    if (this.closed) {
+      // Never sent: data that was only for this send gives its pipe back.
+      for (const o of out) if (o instanceof PipeBytes && o.finishOnSend) o.finish();
+      return;
+    }
     const s = this.socket;
     let i = 0;
     const fd = s.writableLength === 0 ? this.directFd() : undefined;
@@ -276,6 +284,7 @@ export class RpcConnection extends EventEmitter {
           const n = scratch ? first.sendTo(fd, scratch) : -1;
           if (n > 0) this.piped.spliced += n;
           if (n === first.length) {
+            if (first.finishOnSend) first.finish();
             i++;
             continue;
           }
@@ -288,6 +297,7 @@ export class RpcConnection extends EventEmitter {
               return this.close(new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
             }
             this.piped.copied += first.length - n;
+            if (first.finishOnSend) first.finish();
           }
           break;
         }
@@ -322,6 +332,7 @@ export class RpcConnection extends EventEmitter {
       }
       this.piped.copied += data.length;
       s.write(data);
+      if (o.finishOnSend) o.finish();
     }
     s.uncork();
   };

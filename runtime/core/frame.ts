@@ -16,6 +16,12 @@ export interface Frame {
   readonly signal: AbortSignal;
   /** Identifies the client (a mount, a remote connection); locks and fds are released by it. */
   readonly client: string;
+  /**
+   * A readv in this frame may answer with its data still in a pipe (runtime/core/pipe-bytes.ts):
+   * set by protocol/server, which sends such data to the socket uncopied; cleared on the way
+   * down by any translator that does not declare `passesReadData`.
+   */
+  pipedReads?: boolean;
 }
 
 const NEVER = new AbortController().signal;
@@ -28,6 +34,8 @@ export interface SignalSource {
 }
 
 class CallFrame implements Frame {
+  pipedReads = false;
+
   constructor(
     readonly uid: number,
     readonly gid: number,

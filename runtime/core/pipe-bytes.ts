@@ -24,13 +24,20 @@ export interface Pipe {
 export class PipeBytes {
   private filled = false;
   private finished = false;
+  /**
+   * Done once sent (a brick's READ data, which nothing needs after the reply left): the
+   * connection finishes it when it has spliced or copied it, or drops it unsent.
+   */
+  finishOnSend = false;
 
   constructor(
     readonly pipe: Pipe,
     /** The placeholder: the payload's size, its bytes only once filled. */
     readonly placeholder: Buffer,
     private readonly release: (p: Pipe) => void,
-  ) {}
+  ) {
+    unfinished.register(placeholder, { pipe, release }, this);
+  }
 
   /** The request was answered: the pipe is no longer this payload's. */
   get answered(): boolean {
@@ -76,6 +83,7 @@ export class PipeBytes {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    unfinished.unregister(this);
     byPlaceholder.delete(this.placeholder.buffer);
     if (!this.filled) drainPipe(this.pipe);
     this.release(this.pipe);
@@ -83,6 +91,15 @@ export class PipeBytes {
 }
 
 const { EAGAIN, EBADF } = constants.errno;
+
+/**
+ * A payload dropped without being finished (a reply that was never sent, a bug) would keep its
+ * pipe forever: once its placeholder is collected, the pipe is emptied and given back.
+ */
+const unfinished = new FinalizationRegistry<{ pipe: Pipe; release: (p: Pipe) => void }>(({ pipe, release }) => {
+  drainPipe(pipe);
+  release(pipe);
+});
 const byPlaceholder = new WeakMap<ArrayBufferLike, PipeBytes>();
 
 /** Attach `p` to its placeholder, which must own its whole ArrayBuffer (Buffer.allocUnsafeSlow). */

@@ -61,6 +61,13 @@ export interface XlatorDefinition<O extends OptionTable = OptionTable, P = unkno
    * `data` is filled before the translator's writev runs.
    */
   passesWriteData?: boolean;
+  /**
+   * This translator's readv returns its child's `data` as it came (or reads only its length),
+   * so on a brick the data may stay in a pipe from storage/posix to protocol/server's socket.
+   * Without it, the frame's `pipedReads` is cleared before its readv runs: its children answer
+   * with bytes.
+   */
+  passesReadData?: boolean;
   /** Children this translator requires: `{ min: 1 }` for a filter, `{ max: 0 }` for storage. */
   children?: { min?: number; max?: number };
 }

@@ -68,9 +68,11 @@ export class Xlator<O extends OptionTable = OptionTable, P = unknown> {
       if (impl) {
         // A write payload still in a pipe is filled in before a translator that reads it sees it.
         const fill = name === 'writev' && !this.def.passesWriteData;
+        const bytesOnly = name === 'readv' && !this.def.passesReadData;
         out[name] = (frame, args) => {
           try {
             if (fill) realBytes((args as FopArgs<'writev'>).data);
+            if (bytesOnly && frame.pipedReads) frame.pipedReads = false;
             return impl(this, frame, args).catch((err: unknown) => {
               throw this.fopFailure(name, err);
             }) as never;

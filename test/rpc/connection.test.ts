@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogSink } from '../../runtime/log/logger.js';
 import { pipedPayload } from '../helpers/piped.js';
+import { closePipe, type Pipe } from '../../runtime/core/pipe-bytes.js';
 import { CALLBACK, DUMP, GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
 import { encodeCall, frameRecord, glusterfsCredential, RecordDecoder, decodeRecord } from '../../rpc/sunrpc/index.js';
 import { RpcConnection, RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, connectRpc, listenRpc, type RpcAddress } from '../../rpc/transport/index.js';
@@ -343,4 +344,31 @@ test('piped write data that finds the socket full is sent from copies, every rec
   pbs.forEach((pb) => pb.finish());
   client.close();
   await Promise.all(calls);
+});
+
+test('read data in a pipe whose reply can no longer be sent (the client went) gives its pipe back', async (t) => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const released: unknown[] = [];
+  const pb = pipedPayload(randomBytes(512 * 1024), (p) => released.push(p));
+  pb.finishOnSend = true;
+  const { client, serverConns } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      readv: async () => {
+        await gate;
+        return { value: { op_ret: pb.length, op_errno: 0, stat: emptyIattx(), size: pb.length, xdata: NO_DICT }, payload: pb.placeholder };
+      },
+    }),
+  );
+  const call = client.call(GFS4, GFS4.procs.readv, { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: pb.length, flag: 0, xdata: NO_DICT }).catch(() => undefined);
+  for (let i = 0; i < 100 && !serverConns.length; i++) await new Promise((r) => setTimeout(r, 10));
+  client.close();
+  for (let i = 0; i < 100 && !serverConns[0]!.closed; i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(serverConns[0]!.closed);
+  open();
+  await call;
+  for (let i = 0; i < 50 && !released.length; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(released.length, 1, 'the pipe went back unsent');
+  t.true(pb.answered);
+  closePipe(released[0] as Pipe);
 });

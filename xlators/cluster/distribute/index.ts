@@ -56,6 +56,7 @@ export default defineXlator({
   description: 'Spreads files over the subvolumes by name hash (GlusterFS DHT compatible)',
   options: DHT_OPTIONS,
   passesWriteData: true,
+  passesReadData: true,
   children: { min: 1 },
   init: (self): DhtPriv => makePriv(self),
   reconfigure(self) {

@@ -49,6 +49,7 @@ export default defineXlator({
   description: 'Counts every fop, its failures and latency; glusterd puts it at the top of every graph.',
   options,
   passesWriteData: true,
+  passesReadData: true,
   children: { min: 1, max: 1 },
   init(self): State {
     const state: State = { stats: new IoStats() };

@@ -19,6 +19,7 @@ export default defineXlator({
   description: 'POSIX permission checks on the brick (mode bits, sticky directories, ownership rules)',
   options,
   passesWriteData: true,
+  passesReadData: true,
   children: { min: 1, max: 1 },
   init: (self): AclState => ({ superUid: self.options['super-uid'] }),
   reconfigure(self, next) {

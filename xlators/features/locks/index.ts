@@ -165,6 +165,7 @@ export default defineXlator({
   description: 'POSIX record locks, flock, inodelk and entrylk on the brick (GlusterFS posix-locks).',
   options,
   passesWriteData: true,
+  passesReadData: true,
   children: { min: 1, max: 1 },
   init(self): LocksPriv {
     if (self.options['mandatory-locking'] !== 'off' || self.options['enforce-mandatory-lock']) {

@@ -136,6 +136,7 @@ export default defineXlator({
   description: 'Sends every fop to a remote brick over the GlusterFS 4.x wire protocol',
   options: CLIENT_OPTIONS,
   passesWriteData: true,
+  passesReadData: true,
   children: { max: 0 },
   init(self): ClientState {
     const o = self.options;

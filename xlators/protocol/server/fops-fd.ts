@@ -53,6 +53,8 @@ export const fdFops = {
   /** The data read travels after gfx_read_rsp; op_ret is its length. */
   async readv(c, r) {
     const fd = await c.fd(r.fd, r.gfid, false);
+    // The data may come back still in a pipe: the connection splices it to the socket.
+    c.frame.pipedReads = true;
     const res = await c.fops.readv(c.frame, { fd, size: r.size, offset: Number(r.offset), flags: r.flag, xdata: xd(r.xdata) });
     return { value: { ...resultReply('readv', res, res.data.length), size: res.data.length }, payload: res.data };
   },

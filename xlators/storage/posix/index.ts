@@ -31,7 +31,10 @@ export default defineXlator({
     self.priv.openFds.clear();
     self.priv.resolver.close();
     self.priv.brick.close();
+    self.priv.readPipes.close();
   },
+  // Its readv is where piped read data comes from (io.ts); it reads no child's data.
+  passesReadData: true,
   fops: {
     lookup,
     stat: inode.stat,

@@ -1,3 +1,4 @@
+import { PipePool } from '../../../runtime/core/pipe-pool.js';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { native, C } from '../../../native/index.js';
@@ -62,6 +63,8 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       sharedBrickCount: self.options['shared-brick-count'],
       spareTable: newSpareTable(),
       openFds: new Set(),
+      // 2 MiB: a 1 MiB read's pages, unaligned. 16: more READs than a mount keeps in flight.
+      readPipes: new PipePool(2 << 20, 16),
     };
   } catch (err) {
     brick.close();

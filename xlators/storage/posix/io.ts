@@ -9,6 +9,7 @@ import { openFlags } from './create-ops.js';
 import { fstatIatt } from './iatt.js';
 import { timesFor } from './inode-ops.js';
 import { kfd } from './kfd.js';
+import { attachPipeBytes, PipeBytes } from '../../../runtime/core/pipe-bytes.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 
 /** fstat of an open fd never waits on the disk (the inode is pinned): inline, see meta.ts. */
@@ -43,9 +44,20 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
   }
 }
 
-export async function readv(self: PosixSelf, _f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
+/**
+ * Reads of this size or more, made for protocol/server (the frame's pipedReads), are spliced
+ * from the file into a pipe: the reply's data then goes from the page cache to the socket
+ * without being copied through the brick (runtime/core/pipe-bytes.ts).
+ */
+const SPLICE_READ_MIN = 256 * 1024;
+
+export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
   const c = fdCtx(self, a.fd);
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
+  if (f.pipedReads && a.size >= SPLICE_READ_MIN) {
+    const piped = await splicedRead(self, c, a.offset, a.size);
+    if (piped) return { data: piped, stbuf: fdIatt(c) };
+  }
   const buf = Buffer.allocUnsafe(a.size);
   let got = 0;
   // A short read before EOF is retried so callers see a full buffer or the end of the file.
@@ -55,6 +67,28 @@ export async function readv(self: PosixSelf, _f: Frame, a: FopArgs<'readv'>): Pr
     got += n;
   }
   return { data: buf.subarray(0, got), stbuf: fdIatt(c) };
+}
+
+/** `size` bytes from `offset` spliced into a pipe: the placeholder, or undefined to read instead. */
+async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: number): Promise<Buffer | undefined> {
+  const pool = self.priv.readPipes;
+  const pipe = pool.take();
+  if (!pipe) return undefined;
+  let n: number;
+  try {
+    n = await native.spliceFile(c.kfd, offset, size, pipe.w); // on the thread pool: it may wait on the disk
+  } catch {
+    pool.give(pipe); // a file splice refuses (EINVAL): read it
+    return undefined;
+  }
+  if (n === 0) {
+    pool.give(pipe);
+    return Buffer.alloc(0);
+  }
+  const pb = new PipeBytes(pipe, Buffer.allocUnsafeSlow(n), (p) => pool.give(p));
+  pb.finishOnSend = true;
+  attachPipeBytes(pb);
+  return pb.placeholder;
 }
 
 /**

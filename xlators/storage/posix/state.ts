@@ -3,6 +3,7 @@ import { InodeTable, type Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
+import type { PipePool } from '../../../runtime/core/pipe-pool.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import type { Brick } from './brick.js';
 import type { PosixOptions } from './options.js';
@@ -27,6 +28,8 @@ export interface PosixState {
   spareTable: InodeTable;
   /** Kernel fds held for open fds, closed at fini if a client never released them. */
   openFds: Set<number>;
+  /** Pipes large reads are spliced into when protocol/server sends the reply (io.ts readv). */
+  readPipes: PipePool;
 }
 
 export type PosixSelf = Xlator<PosixOptions, PosixState>;
