@@ -56,7 +56,11 @@ interface Ops {
   fallocate(fd: number, mode: number, offset: Int, len: Int): void;
   /** Returns the new offset; SEEK_DATA/SEEK_HOLE past the data fail with ENXIO. */
   lseek(fd: number, offset: Int, whence: number): number;
-  /** splice(2) of up to `len` bytes of a file from `offset` into a pipe (its pages referenced, not copied): bytes moved, 0 at end of file. */
+  /**
+   * splice(2) of up to `len` bytes of a file from `offset` into a pipe (page-cache pages are
+   * referenced, not copied): bytes moved, 0 at end of file; short when the pipe is full or a
+   * failure came after some data (the caller checks against the file's size).
+   */
   spliceFile(fd: number, offset: Int, len: Int, pipeW: number): number;
   /** fcntl(F_DUPFD_CLOEXEC): another fd for the same open file (a socket handed to a new owner). */
   dup(fd: number): number;

@@ -108,6 +108,8 @@ static void exec_splice_file(req *r) {
     ssize_t n = splice((int)r->num[0], &off, (int)r->num[3], NULL, len - done, SPLICE_F_MOVE);
     if (n < 0) {
       if (errno == EINTR) continue;
+      /* EAGAIN: the (non-blocking) pipe is full. After some data, any failure returns what was
+       * moved: the caller sees a short count and reads the usual way. */
       if (done == 0) r->err = errno;
       break;
     }

@@ -268,11 +268,7 @@ export class RpcConnection extends EventEmitter {
     this.flushing = false;
     const out = this.out;
     this.out = [];
-    if (this.closed) {
-      // Never sent: data that was only for this send gives its pipe back.
-      for (const o of out) if (o instanceof PipeBytes && o.finishOnSend) o.finish();
-      return;
-    }
+    if (this.closed) return this.abandon(out, 0);
     const s = this.socket;
     let i = 0;
     const fd = s.writableLength === 0 ? this.directFd() : undefined;
@@ -294,7 +290,7 @@ export class RpcConnection extends EventEmitter {
               out[i] = readScratch(scratch!, first.length - n);
             } catch (err) {
               // Part of a record left and the rest cannot be had: the stream is broken.
-              return this.close(new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
+              return this.abandon(out, i, new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
             }
             this.piped.copied += first.length - n;
             if (first.finishOnSend) first.finish();
@@ -328,7 +324,7 @@ export class RpcConnection extends EventEmitter {
         // Its request was answered before its record left (a bug): the bytes are gone, and a
         // record without them would desynchronize the stream.
         s.uncork();
-        return this.close(new Error(`write data could not be read from its pipe: ${(err as Error).message}`));
+        return this.abandon(out, i, new Error(`write data could not be read from its pipe: ${(err as Error).message}`));
       }
       this.piped.copied += data.length;
       s.write(data);
@@ -336,6 +332,18 @@ export class RpcConnection extends EventEmitter {
     }
     s.uncork();
   };
+
+  /**
+   * Records from `out[from]` on will not be sent: data that was only for this send gives its
+   * pipe back; with `err`, the connection closes (a record may have been left half written).
+   */
+  private abandon(out: (Buffer | PipeBytes)[], from: number, err?: Error): void {
+    for (let i = from; i < out.length; i++) {
+      const o = out[i]!;
+      if (o instanceof PipeBytes && o.finishOnSend) o.finish();
+    }
+    if (err) this.close(err);
+  }
 
   /** The scratch pipe, made on first use; undefined where pipes that large cannot be made. */
   private scratchPipe(): Pipe | undefined {

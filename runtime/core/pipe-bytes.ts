@@ -13,7 +13,9 @@ import { native } from '../../native/index.js';
  * The placeholder never carries wrong bytes to anyone who reads it: a translator that does not
  * declare `passesWriteData` gets it filled from the pipe before its writev runs (Xlator), and
  * sending only duplicates the pipe's pages (tee), so the bytes stay readable until the request
- * is answered, whatever happens to the send.
+ * is answered, whatever happens to the send. A brick's READ data (storage/posix) goes the other
+ * way, finished once sent (`finishOnSend`). Reading a placeholder whose payload was finished
+ * unfilled throws.
  */
 export interface Pipe {
   readonly r: number;
@@ -30,13 +32,17 @@ export class PipeBytes {
    */
   finishOnSend = false;
 
+  /** What the collection safety net needs (never the placeholder itself); `done` once finished. */
+  private readonly held: Held;
+
   constructor(
     readonly pipe: Pipe,
     /** The placeholder: the payload's size, its bytes only once filled. */
     readonly placeholder: Buffer,
     private readonly release: (p: Pipe) => void,
   ) {
-    unfinished.register(placeholder, { pipe, release }, this);
+    this.held = { pipe, release, done: false };
+    unfinished.register(placeholder, this.held, this);
   }
 
   /** The request was answered: the pipe is no longer this payload's. */
@@ -83,8 +89,10 @@ export class PipeBytes {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.held.done = true;
     unfinished.unregister(this);
-    byPlaceholder.delete(this.placeholder.buffer);
+    // The placeholder stays known (a tombstone): read again unfilled, bytes() throws instead of
+    // handing out its uninitialised memory.
     if (!this.filled) drainPipe(this.pipe);
     this.release(this.pipe);
   }
@@ -92,13 +100,26 @@ export class PipeBytes {
 
 const { EAGAIN, EBADF } = constants.errno;
 
+interface Held {
+  pipe: Pipe;
+  release: (p: Pipe) => void;
+  done: boolean;
+}
+
 /**
  * A payload dropped without being finished (a reply that was never sent, a bug) would keep its
- * pipe forever: once its placeholder is collected, the pipe is emptied and given back.
+ * pipe forever: once its placeholder is collected, the pipe is emptied and given back. Never
+ * after finish (`done`), and never throwing (a cleanup callback's exception would end the process).
  */
-const unfinished = new FinalizationRegistry<{ pipe: Pipe; release: (p: Pipe) => void }>(({ pipe, release }) => {
-  drainPipe(pipe);
-  release(pipe);
+const unfinished = new FinalizationRegistry<Held>((held) => {
+  if (held.done) return;
+  held.done = true;
+  try {
+    drainPipe(held.pipe);
+    held.release(held.pipe);
+  } catch {
+    // a pipe we cannot give back is lost; nothing else is at stake
+  }
 });
 const byPlaceholder = new WeakMap<ArrayBufferLike, PipeBytes>();
 
@@ -113,10 +134,13 @@ export function attachPipeBytes(p: PipeBytes): void {
  */
 export function pipeBytesOf(b: Buffer): PipeBytes | undefined {
   const p = byPlaceholder.get(b.buffer);
-  return p && b.byteOffset === p.placeholder.byteOffset && b.length === p.length ? p : undefined;
+  return p && !p.answered && b.byteOffset === p.placeholder.byteOffset && b.length === p.length ? p : undefined;
 }
 
-/** Fill `b` from its pipe if it is a placeholder (or a slice of one); `b` itself either way. */
+/**
+ * Fill `b` from its pipe if it is a placeholder (or a slice of one); `b` itself either way.
+ * Throws for the placeholder of a payload answered unfilled: its bytes are gone.
+ */
 export function realBytes(b: Buffer): Buffer {
   // Not a Buffer: a caller's mistake the translator reports better than this would.
   const p = b instanceof Uint8Array ? byPlaceholder.get(b.buffer) : undefined;

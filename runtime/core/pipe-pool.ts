@@ -5,12 +5,14 @@ import { closePipe, drainPipe, makePipe, type Pipe } from './pipe-bytes.js';
  * gives none when all are in use or the system will not make pipes that large: the caller then
  * copies as before.
  */
+const RETRY_MS = 10_000;
+
 export class PipePool {
   private readonly free: Pipe[] = [];
   private made = 0;
   private closed = false;
-  /** False once making a pipe failed: the size is over what this process may have. */
-  private possible = true;
+  /** When making a pipe last failed (fs.pipe-max-size, fd or pipe-page limits): retried after RETRY_MS. */
+  private failedAt = -Infinity;
 
   constructor(
     readonly size: number,
@@ -20,9 +22,9 @@ export class PipePool {
   take(): Pipe | undefined {
     if (this.closed) return undefined;
     const p = this.free.pop();
-    if (p || !this.possible || this.made >= this.max) return p;
+    if (p || this.made >= this.max || Date.now() - this.failedAt < RETRY_MS) return p;
     const made = makePipe(this.size);
-    if (!made) this.possible = false;
+    if (!made) this.failedAt = Date.now();
     else this.made++;
     return made;
   }

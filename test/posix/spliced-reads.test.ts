@@ -13,6 +13,7 @@ import { defineXlator } from '../../runtime/xlator/define.js';
 import type { PosixState } from '../../xlators/storage/posix/state.js';
 import { Dict } from '../../runtime/core/dict.js';
 import { gfidFromBuffer } from '../../runtime/core/gfid.js';
+import { serverClients } from '../../xlators/protocol/server/index.js';
 import { attached, NO_DICT, ROOT, startBrick, xdata } from '../protocol-server/helpers.js';
 import { openFile, posixGraph } from './helpers.js';
 
@@ -42,9 +43,9 @@ test('a large read for the wire comes back in a pipe holding exactly the file; a
   t.deepEqual(pool.count, { made: 1, free: 1 }, 'one pipe did for all');
 });
 
-test('small reads, and reads for a frame not from protocol/server, come as bytes', async (t) => {
+test('small reads, reads larger than half a pipe, and reads for a frame not from protocol/server come as bytes', async (t) => {
   const g = await posixGraph(t);
-  const data = randomBytes(MiB);
+  const data = randomBytes(3 * MiB);
   await g.create('/f', data);
   const fd = await openFile(t, g, '/f', fs.constants.O_RDONLY);
   const f = g.frame();
@@ -54,7 +55,11 @@ test('small reads, and reads for a frame not from protocol/server, come as bytes
   t.true(small.data.equals(data.subarray(0, 128 * 1024)));
   const plain = await g.fops.readv(g.frame(), { fd, size: MiB, offset: 0, flags: 0 });
   t.is(pipeBytesOf(plain.data), undefined);
-  t.true(plain.data.equals(data));
+  t.true(plain.data.equals(data.subarray(0, MiB)));
+  // 2 MiB + 1 unaligned would not fit a 2 MiB pipe (a splice stops where it is full): copied, whole.
+  const big = await g.fops.readv(f, { fd, size: 2 * MiB + 1, offset: 100, flags: 0 });
+  t.is(pipeBytesOf(big.data), undefined);
+  t.true(big.data.equals(data.subarray(100, 100 + 2 * MiB + 1)));
 });
 
 test('below a translator that does not declare passesReadData, posix answers with bytes', async (t) => {
@@ -98,6 +103,9 @@ test('a large read over the wire is spliced from the brick file to the socket: t
     [0, 1, 2, 3].map((i) => c.call('readv', { gfid, fd, offset: BigInt(i * MiB), size: MiB, flag: 0, xdata: NO_DICT })),
   );
   t.true(Buffer.concat(parts.map((p) => p.payload!)).equals(data));
+  const [client] = serverClients(b.graph.top);
+  t.true(client!.connection.piped.spliced > 0, `spliced to the socket: ${JSON.stringify(client!.connection.piped)}`);
+  t.is(client!.connection.piped.spliced + client!.connection.piped.copied, 3 * MiB + 5000 - 0, 'every piped byte sent once');
   const pool = (b.graph.get('b-posix')!.priv as PosixState).readPipes;
   for (let i = 0; i < 50 && pool.count.free < pool.count.made; i++) await new Promise((r) => setTimeout(r, 10));
   t.true(pool.count.made >= 1, 'reads were spliced');

@@ -65,6 +65,7 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       openFds: new Set(),
       // 2 MiB: a 1 MiB read's pages, unaligned. 16: more READs than a mount keeps in flight.
       readPipes: new PipePool(2 << 20, 16),
+      spliceReads: true,
     };
   } catch (err) {
     brick.close();

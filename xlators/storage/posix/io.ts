@@ -50,11 +50,13 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
  * without being copied through the brick (runtime/core/pipe-bytes.ts).
  */
 const SPLICE_READ_MIN = 256 * 1024;
+/** Reads larger than half a pool pipe are copied: a splice stops where the pipe is full. */
+const spliceReadMax = (self: PosixSelf) => self.priv.readPipes.size / 2;
 
 export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
   const c = fdCtx(self, a.fd);
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
-  if (f.pipedReads && a.size >= SPLICE_READ_MIN) {
+  if (f.pipedReads && a.size >= SPLICE_READ_MIN && a.size <= spliceReadMax(self) && self.priv.spliceReads) {
     const piped = await splicedRead(self, c, a.offset, a.size);
     if (piped) return { data: piped, stbuf: fdIatt(c) };
   }
@@ -77,13 +79,22 @@ async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: nu
   let n: number;
   try {
     n = await native.spliceFile(c.kfd, offset, size, pipe.w); // on the thread pool: it may wait on the disk
-  } catch {
-    pool.give(pipe); // a file splice refuses (EINVAL): read it
+  } catch (err) {
+    pool.give(pipe);
+    // A filesystem without splice_read says EINVAL: read from now on. Anything else (EIO):
+    // the read path tries again and reports it.
+    if ((err as { code?: string }).code === 'EINVAL') self.priv.spliceReads = false;
     return undefined;
   }
   if (n === 0) {
     pool.give(pipe);
     return Buffer.alloc(0);
+  }
+  if (n < size && offset + n < fstatIatt(c.kfd, c.gfid).size) {
+    // Short, not at the end of the file (an error after some data): read it the usual way,
+    // which retries and reports the error. A short READ would read as the end of the file.
+    pool.give(pipe);
+    return undefined;
   }
   const pb = new PipeBytes(pipe, Buffer.allocUnsafeSlow(n), (p) => pool.give(p));
   pb.finishOnSend = true;

@@ -30,6 +30,8 @@ export interface PosixState {
   openFds: Set<number>;
   /** Pipes large reads are spliced into when protocol/server sends the reply (io.ts readv). */
   readPipes: PipePool;
+  /** False once the brick's filesystem refused to splice from a file (no splice_read). */
+  spliceReads: boolean;
 }
 
 export type PosixSelf = Xlator<PosixOptions, PosixState>;

@@ -349,6 +349,7 @@ export class FuseSession {
     const head = Math.min(n, WRITE_HEAD);
     const buf = this.buf;
     let gotHead = false;
+    let pb: PipeBytes | undefined;
     try {
       readPipe(pipe, buf.subarray(0, head));
       gotHead = true;
@@ -357,7 +358,7 @@ export class FuseSession {
         // (its own allocation, never touched unless a translator reads it: see PipeBytes).
         const req = Buffer.allocUnsafeSlow(n);
         buf.copy(req, 0, 0, head);
-        const pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
+        pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
         attachPipeBytes(pb);
         if (this.splicedWrites++ === 0) this.opts.onSplice?.(true);
         this.handle(req, pb);
@@ -368,10 +369,14 @@ export class FuseSession {
       this.spliceNext = head >= Size.IN_HEADER && buf.readUInt32LE(4) === Op.WRITE;
       if (n > head) readPipe(pipe, buf.subarray(head, n));
     } catch (err) {
-      // The pipe did not give back what the kernel put in it (cannot happen): that request is
-      // lost. Answer it if its header came out, drop the pipe, and read from now on.
-      closePipe(pipe);
-      this.pipesMade--;
+      // The pipe did not give back what the kernel put in it, or serving threw (cannot happen):
+      // that request is lost. Answer it if its header came out, drop the pipe (through its
+      // payload when there is one), and read from now on.
+      if (pb) pb.finish();
+      else {
+        closePipe(pipe);
+        this.pipesMade--;
+      }
       this.canSplice = this.spliceNext = false;
       this.opts.onError?.(err, 'reading a request from its pipe (splicing turned off)');
       if (gotHead && head >= Size.IN_HEADER) this.reply(buf.readBigUInt64LE(8), -EIO, []);
