@@ -6,10 +6,20 @@ import type { ConnInfo, LkIn, RawFs, RequestContext, SetattrIn, Time } from './t
 
 const { ENOSYS, ERANGE } = constants.errno;
 
-/** An error carrying an errno, as FopError does; the session turns it into the reply. */
+/**
+ * An error carrying an errno, as FopError does; the session turns it into the reply. No stack
+ * trace, as FopError: it is an answer (ENOSYS to the FUSE_IOCTL of every isatty(3) on a file,
+ * ERANGE to a short xattr buffer), and capturing a stack cost more than the request.
+ */
 export class Errno extends Error {
   constructor(readonly errno: number) {
-    super(`errno ${errno}`);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`errno ${errno}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
