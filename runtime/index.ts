@@ -13,6 +13,7 @@ export { Fd, FdTable } from './core/fd.js';
 export { Inode, InodeTable } from './core/inode.js';
 export type { Loc } from './core/loc.js';
 export { createFrame, type Frame } from './core/frame.js';
+export { pipeBytesOf, realBytes } from './core/pipe-bytes.js';
 export * from './core/gfid.js';
 export * from './core/iatt.js';
 export type { OptionSpec, OptionTable, OptionValues, PercentOrSize } from './options/types.js';

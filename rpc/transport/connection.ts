@@ -254,10 +254,12 @@ export class RpcConnection extends EventEmitter {
       if (pb?.finishOnSend) pb.finish();
       return;
     }
-    this.out.push(head);
     // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush;
-    // a slice of one is filled (it has bytes of its own only then).
-    if (payload) this.out.push(pipeBytesOf(payload) ?? realBytes(payload));
+    // a slice of one is filled (it has bytes of its own only then). Worked out before the head is
+    // queued: should filling throw, no record mark counting a payload is left without it.
+    const body = payload && (pipeBytesOf(payload) ?? realBytes(payload));
+    this.out.push(head);
+    if (body) this.out.push(body);
     if (!this.flushing) {
       this.flushing = true;
       process.nextTick(this.flush);

@@ -94,7 +94,12 @@ export class PipeBytes {
     // The placeholder stays known (a tombstone): read again unfilled, bytes() throws instead of
     // handing out its uninitialised memory.
     if (!this.filled) drainPipe(this.pipe);
-    this.release(this.pipe);
+    try {
+      this.release(this.pipe); // the owner checks it is empty, and closes it if not
+    } catch {
+      // Called from a request's or a send's completion: a pipe that cannot be given back is
+      // lost, nothing else is at stake, and a throw here would end the process.
+    }
   }
 }
 
@@ -156,6 +161,7 @@ export function realBytes(b: Buffer): Buffer {
   return b;
 }
 
+/** Where drained pipes are spliced to; opened once, when the first pipe is made. */
 let devNull = -1;
 
 /**
@@ -163,11 +169,13 @@ let devNull = -1;
  * it is empty after (a pipe that cannot be emptied must not be used again).
  */
 export function drainPipe(p: Pipe): boolean {
-  if (devNull < 0) devNull = openSync('/dev/null', 'w');
+  if (devNull < 0) return false;
   for (;;) {
     const n = native.spliceNb(p.r, devNull, 1 << 30, false);
-    if (n === -EAGAIN || n === 0) return true; // non-blocking and empty (0: no writer, cannot happen)
-    if (n < 0) return false;
+    if (n === -EAGAIN) return true; // non-blocking and empty
+    // 0 with our own write end open: a buffer that would not go (a truncated page that is not
+    // up to date); an error: either way the pipe is not known empty.
+    if (n <= 0) return false;
   }
 }
 
@@ -184,13 +192,26 @@ export function readPipe(p: Pipe, b: Buffer): Buffer {
 /** The `len` bytes a short splice left in a scratch pipe, read out (the pipe is then empty). */
 export const readScratch = (p: Pipe, len: number): Buffer => readPipe(p, Buffer.allocUnsafe(len));
 
+/** Close both ends; never throws (an end already closed is closed). */
 export function closePipe(p: Pipe): void {
-  closeSync(p.r);
-  closeSync(p.w);
+  for (const fd of [p.r, p.w]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // EBADF: already closed
+    }
+  }
 }
 
 /** A pipe that holds `size` bytes, or undefined when the system will not make one that large. */
 export function makePipe(size: number): Pipe | undefined {
+  if (devNull < 0) {
+    try {
+      devNull = openSync('/dev/null', 'w');
+    } catch {
+      return undefined; // no fd to drain pipes to (EMFILE): no pipes either
+    }
+  }
   const r = native.pipeNb(size);
   return typeof r === 'number' ? undefined : { r: r[0], w: r[1] };
 }

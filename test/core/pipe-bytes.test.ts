@@ -47,6 +47,9 @@ test('answering a payload nobody read empties its pipe for the next one', (t) =>
   t.true(pb.answered);
   t.is(pipeHolds(released[0]!), 0, 'the unread payload was dropped');
   t.throws(() => pb.bytes(), { message: /answered request/ });
+  // A tombstone: the placeholder is no piped payload any more, and its bytes cannot be had.
+  t.is(pipeBytesOf(pb.placeholder), undefined);
+  t.throws(() => realBytes(pb.placeholder.subarray(0, 10)), { message: /answered request/ });
   closePipe(released[0]!);
 });
 

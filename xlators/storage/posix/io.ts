@@ -3,7 +3,7 @@ import { C, native, STAT_FIELDS, StatField } from '../../../native/index.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
+import { IaType, SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { openFlags } from './create-ops.js';
 import { fstatIatt } from './iatt.js';
@@ -56,7 +56,9 @@ const spliceReadMax = (self: PosixSelf) => self.priv.readPipes.size / 2;
 export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
   const c = fdCtx(self, a.fd);
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
-  if (f.pipedReads && a.size >= SPLICE_READ_MIN && a.size <= spliceReadMax(self) && self.priv.spliceReads) {
+  // Regular files only: a directory, FIFO or device refuses splice with EINVAL, which would
+  // otherwise turn splicing off for the whole brick.
+  if (f.pipedReads && a.size >= SPLICE_READ_MIN && a.size <= spliceReadMax(self) && self.priv.spliceReads && fdIatt(c).type === IaType.REG) {
     const piped = await splicedRead(self, c, a.offset, a.size);
     if (piped) return { data: piped, stbuf: fdIatt(c) };
   }
@@ -81,8 +83,8 @@ async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: nu
     n = await native.spliceFile(c.kfd, offset, size, pipe.w); // on the thread pool: it may wait on the disk
   } catch (err) {
     pool.give(pipe);
-    // A filesystem without splice_read says EINVAL: read from now on. Anything else (EIO):
-    // the read path tries again and reports it.
+    // A filesystem without splice_read says EINVAL (only regular files get here): read from now
+    // on. Anything else (EIO): the read path tries again and reports it.
     if ((err as { code?: string }).code === 'EINVAL') self.priv.spliceReads = false;
     return undefined;
   }
