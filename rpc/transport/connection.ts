@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { native } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
-import { closePipe, makePipe, PipeBytes, pipeBytesOf, readScratch, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { realBytes } from '../../runtime/core/pipe-bytes.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
@@ -14,7 +13,7 @@ import { decodeMessage, type ArgsOf, type Message, type Procedure, type Program,
 import { RpcDecodeError } from '../xdr/errors.js';
 import { XdrWriter } from '../xdr/io.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError } from './errors.js';
-import { handleFd } from './reader.js';
+import { RecordWriter } from './writer.js';
 
 /** GlusterFS's frame-timeout default: 1800 s. */
 export const DEFAULT_FRAME_TIMEOUT_MS = 1800_000;
@@ -57,10 +56,6 @@ const LAST_FRAGMENT = 0x80000000;
 const MAX_FRAGMENT = 0x7fffffff;
 /** First size of a record's writer: a header and a reply with a few iatts fit without growing. */
 const WRITER_START = 1024;
-/** A scratch pipe's size: a 1 MiB payload's pages, unaligned, with room to spare (F_SETPIPE_SZ rounds to a power of two). */
-const SCRATCH_PIPE = 2 << 20;
-/** Buffers one writev(2) takes here (the native call's limit: a head and 63 more). */
-const WRITEV_MAX = 64;
 /** The reply header of every successful call. */
 const SUCCESS = acceptedReply();
 
@@ -80,18 +75,8 @@ export class RpcConnection extends EventEmitter {
   /** One timer for every outstanding call's frame timeout, armed for the earliest deadline. */
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  /** Records of this tick not yet written, and whether a flush is scheduled (see send). */
-  private out: (Buffer | PipeBytes)[] = [];
-  /**
-   * Where a spliced payload's pages are duplicated on their way to the socket (PipeBytes.sendTo):
-   * undefined until first needed, false where it cannot be made (copies then).
-   */
-  private scratch: Pipe | false | undefined;
-  /** Bytes of write data that came in pipes: spliced to the socket, or copied (socket full, TLS, no scratch pipe). */
-  readonly piped = { spliced: 0, copied: 0 };
-  private flushing = false;
-  /** The socket's fd for direct writes once known; null: never write it directly. */
-  private fd: number | null | undefined;
+  /** The sending side: records queued per tick and written to the socket (writer.ts). */
+  private readonly writer: RecordWriter;
   /** See hold(). */
   private held = false;
   private readonly heldRecords: Buffer[] = [];
@@ -112,6 +97,7 @@ export class RpcConnection extends EventEmitter {
     this.credential = opts.credential ?? { flavor: 'null' };
     this.log = opts.logger ?? new Logger('rpc');
     this.name = opts.name ?? (socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unix');
+    this.writer = new RecordWriter(socket, () => this.closed, (err) => this.close(err));
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.log.warn('connection error', { peer: this.name, error: err.message }));
@@ -123,6 +109,11 @@ export class RpcConnection extends EventEmitter {
 
   get closed(): boolean {
     return this.closedWith !== undefined || this.socket.destroyed;
+  }
+
+  /** Bytes of payloads that came in pipes: spliced to the socket, or copied (socket full, TLS). */
+  get piped(): { readonly spliced: number; readonly copied: number } {
+    return this.writer.piped;
   }
 
   get outstanding(): number {
@@ -194,7 +185,7 @@ export class RpcConnection extends EventEmitter {
   /** Close this connection; outstanding calls fail with RpcConnectionClosedError. */
   close(err?: Error): void {
     // A graceful close sends what this tick queued first (a reply written just before).
-    if (!err && this.out.length) this.flush();
+    if (!err) this.writer.flushNow();
     if (this.closedWith === undefined) this.closedWith = err ?? null;
     if (err) this.socket.destroy();
     else this.socket.end(() => this.socket.destroy());
@@ -231,136 +222,11 @@ export class RpcConnection extends EventEmitter {
       return this.write(extra ? Buffer.concat([w.view().subarray(4), realBytes(extra)]) : w.view().subarray(4));
     }
     w.patchUint(0, LAST_FRAGMENT + size);
-    this.send(w.view(), extra);
+    this.writer.send(w.view(), extra);
   }
 
   private write(record: Buffer): void {
-    this.send(frameRecord(record));
-  }
-
-  /**
-   * Queue a record's bytes. The records of one tick (replies finishing together, calls sent
-   * together) leave in one writev at the end of the tick, a record's header and payload never
-   * copied together. The writev goes straight to the socket's fd while nothing is queued in the
-   * socket (the usual case: a loopback or LAN socket takes a reply whole): Node's stream layers
-   * (cork, buffered chunks, a write request and its completion callbacks) cost more than the
-   * syscall for a small record. Whatever the kernel does not take (EAGAIN, a short write, an
-   * error) goes through the socket, which queues it in order, waits for room, and reports errors;
-   * while anything is queued there, later records queue behind it.
-   */
-  private send(head: Buffer, payload?: Buffer): void {
-    if (this.closed) {
-      const pb = payload && pipeBytesOf(payload);
-      if (pb?.finishOnSend) pb.finish();
-      return;
-    }
-    // A payload still in a pipe (a large FUSE WRITE's data) is spliced to the socket in flush;
-    // a slice of one is filled (it has bytes of its own only then). Worked out before the head is
-    // queued: should filling throw, no record mark counting a payload is left without it.
-    const body = payload && (pipeBytesOf(payload) ?? realBytes(payload));
-    this.out.push(head);
-    if (body) this.out.push(body);
-    if (!this.flushing) {
-      this.flushing = true;
-      process.nextTick(this.flush);
-    }
-  }
-
-  private readonly flush = (): void => {
-    this.flushing = false;
-    const out = this.out;
-    this.out = [];
-    if (this.closed) return this.abandon(out, 0);
-    const s = this.socket;
-    let i = 0;
-    const fd = s.writableLength === 0 ? this.directFd() : undefined;
-    if (fd !== undefined) {
-      while (i < out.length) {
-        const first = out[i]!;
-        if (first instanceof PipeBytes) {
-          const scratch = this.scratchPipe();
-          const n = scratch ? first.sendTo(fd, scratch) : -1;
-          if (n > 0) this.piped.spliced += n;
-          if (n === first.length) {
-            if (first.finishOnSend) first.finish();
-            i++;
-            continue;
-          }
-          // The socket took part (or none): what is left goes through the socket below, in order.
-          if (n > 0) {
-            try {
-              out[i] = readScratch(scratch!, first.length - n);
-            } catch (err) {
-              // Part of a record left and the rest cannot be had: the stream is broken.
-              return this.abandon(out, i, new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
-            }
-            this.piped.copied += first.length - n;
-            if (first.finishOnSend) first.finish();
-          }
-          break;
-        }
-        let end = Math.min(out.length, i + WRITEV_MAX);
-        for (let j = i + 1; j < end; j++) if (out[j] instanceof PipeBytes) end = j;
-        const n = native.writevNb(fd, first, out.slice(i + 1, end) as Buffer[]);
-        if (n < 0) break;
-        let left = n;
-        while (i < end && left >= out[i]!.length) left -= out[i++]!.length;
-        if (i < end) {
-          out[i] = (out[i] as Buffer).subarray(left);
-          break;
-        }
-      }
-    }
-    if (i === out.length) return;
-    s.cork();
-    for (; i < out.length; i++) {
-      const o = out[i]!;
-      if (!(o instanceof PipeBytes)) {
-        s.write(o);
-        continue;
-      }
-      let data: Buffer;
-      try {
-        data = o.bytes();
-      } catch (err) {
-        // Its request was answered before its record left (a bug): the bytes are gone, and a
-        // record without them would desynchronize the stream.
-        s.uncork();
-        return this.abandon(out, i, new Error(`write data could not be read from its pipe: ${(err as Error).message}`));
-      }
-      this.piped.copied += data.length;
-      s.write(data);
-      if (o.finishOnSend) o.finish();
-    }
-    s.uncork();
-  };
-
-  /**
-   * Records from `out[from]` on will not be sent: data that was only for this send gives its
-   * pipe back; with `err`, the connection closes (a record may have been left half written).
-   */
-  private abandon(out: (Buffer | PipeBytes)[], from: number, err?: Error): void {
-    for (let i = from; i < out.length; i++) {
-      const o = out[i]!;
-      if (o instanceof PipeBytes && o.finishOnSend) o.finish();
-    }
-    if (err) this.close(err);
-  }
-
-  /** The scratch pipe, made on first use; undefined where pipes that large cannot be made. */
-  private scratchPipe(): Pipe | undefined {
-    if (this.scratch === undefined) this.scratch = makePipe(SCRATCH_PIPE) ?? false;
-    return this.scratch || undefined;
-  }
-
-  /** The fd direct writes may use: a connected plain socket's (not TLS, not a stream pair). */
-  private directFd(): number | undefined {
-    if (this.fd === undefined) {
-      const s = this.socket as Socket & { encrypted?: boolean };
-      if (s.encrypted) this.fd = null;
-      else if (!s.connecting) this.fd = handleFd(s) ?? null;
-    }
-    return this.fd ?? undefined;
+    this.writer.send(frameRecord(record));
   }
 
   private onData(chunk: Buffer): void {
@@ -536,7 +402,7 @@ export class RpcConnection extends EventEmitter {
     if (this.closed) return;
     const err = new RpcDecodeError(`the peer sent ${what}`);
     this.log.error(`the peer sent ${what}; closing the connection`, { peer: this.name });
-    if (this.out.length) this.flush();
+    this.writer.flushNow();
     this.closedWith = err;
     this.socket.end(() => this.socket.destroy());
     this.finish(err);
@@ -553,8 +419,7 @@ export class RpcConnection extends EventEmitter {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
-    if (this.scratch) closePipe(this.scratch);
-    this.scratch = false;
+    this.writer.close();
     for (const [xid, p] of this.pending) {
       p.reject(new RpcConnectionClosedError(p.procedure.name, xid, err ? { cause: err } : undefined));
     }
