@@ -159,8 +159,8 @@ interface Inline {
   writevNb(fd: number, head: Buffer, rest: readonly Buffer[]): number;
   /** A non-blocking pipe holding at least `size` bytes (F_SETPIPE_SZ): [readFd, writeFd], or -errno. */
   pipeNb(size: number): [number, number] | number;
-  /** splice(2) of up to `len` bytes, never blocking (SPLICE_F_NONBLOCK | SPLICE_F_MOVE, and SPLICE_F_MORE when `more`): bytes moved, or -errno. */
-  spliceNb(fdIn: number, fdOut: number, len: number, more: boolean): number;
+  /** splice(2) of up to `len` bytes, never blocking (SPLICE_F_NONBLOCK | SPLICE_F_MOVE): bytes moved, or -errno. */
+  spliceNb(fdIn: number, fdOut: number, len: number): number;
   /** tee(2) of up to `len` bytes from one pipe to another, never blocking: bytes duplicated (they stay in `fdIn`), or -errno. */
   teeNb(fdIn: number, fdOut: number, len: number): number;
 }

@@ -236,6 +236,12 @@ int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]) {
   return 0;
 }
 
+napi_value nb_result(napi_env env, int64_t n) {
+  napi_value v;
+  napi_create_int64(env, n < 0 ? -errno : n, &v);
+  return v;
+}
+
 napi_value int32_value(napi_env env, int32_t v) {
   napi_value out;
   napi_create_int32(env, v, &out);

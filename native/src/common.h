@@ -60,6 +60,8 @@ int need_args(napi_env env, size_t argc, size_t n, const char *fn);
 int inline_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *fn);
 /* An int32 result (counts, or -errno for the inline calls that return failures as values). */
 napi_value int32_value(napi_env env, int32_t v);
+/* A non-blocking call's result as a value: `n`, or -errno when n < 0 (call it right after the syscall). */
+napi_value nb_result(napi_env env, int64_t n);
 /* Export inline functions (not ops) by name; the table ends with a NULL name. */
 typedef struct {
   const char *name;

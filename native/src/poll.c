@@ -132,10 +132,7 @@ static napi_value read_nb(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   if (arg_int64(env, argv[0], &fd, "fd") || arg_buffer(env, argv[1], &data, &len, 0, "buffer")) return NULL;
-  ssize_t n = read((int)fd, data, len);
-  napi_value out;
-  napi_create_int64(env, n < 0 ? -errno : n, &out);
-  return out;
+  return nb_result(env, read((int)fd, data, len));
 }
 
 /*
@@ -167,10 +164,7 @@ static napi_value writev_nb(napi_env env, napi_callback_info info) {
     }
     if (arg_buffer(env, el, &iov[i + 1].iov_base, &iov[i + 1].iov_len, 0, "rest[i]")) return NULL;
   }
-  ssize_t w = writev((int)fd, iov, (int)n + 1);
-  napi_value out;
-  napi_create_int64(env, w < 0 ? -errno : w, &out);
-  return out;
+  return nb_result(env, writev((int)fd, iov, (int)n + 1));
 }
 
 /*

@@ -25,16 +25,12 @@ static napi_value pipe_nb(napi_env env, napi_callback_info info) {
   }
   int fds[2];
   napi_value out;
-  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
-    napi_create_int32(env, -errno, &out);
-    return out;
-  }
+  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return int32_value(env, -errno);
   if (size > 0 && fcntl(fds[0], F_SETPIPE_SZ, (int)size) < 0) {
     int e = errno;
     close(fds[0]);
     close(fds[1]);
-    napi_create_int32(env, -e, &out);
-    return out;
+    return int32_value(env, -e);
   }
   napi_value r, w;
   napi_create_array_with_length(env, 2, &out);
@@ -45,31 +41,25 @@ static napi_value pipe_nb(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* spliceNb(fdIn, fdOut, len, more) -> bytes moved or -errno; never blocks (SPLICE_F_NONBLOCK). */
+/* The fds and length of spliceNb and teeNb: 0, or -1 with a TypeError thrown. */
+static int fds_len(napi_env env, napi_callback_info info, const char *fn, int64_t *in, int64_t *out, int64_t *len) {
+  napi_value argv[3];
+  if (inline_args(env, info, argv, 3, fn)) return -1;
+  return arg_int64(env, argv[0], in, "fdIn") || arg_int64(env, argv[1], out, "fdOut") || arg_int64(env, argv[2], len, "len") ? -1 : 0;
+}
+
+/* spliceNb(fdIn, fdOut, len) -> bytes moved or -errno; never blocks (SPLICE_F_NONBLOCK). */
 static napi_value splice_nb(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (inline_args(env, info, argv, 4, "spliceNb")) return NULL;
   int64_t in, out, len;
-  bool more = false;
-  if (arg_int64(env, argv[0], &in, "fdIn") || arg_int64(env, argv[1], &out, "fdOut") || arg_int64(env, argv[2], &len, "len")) return NULL;
-  napi_get_value_bool(env, argv[3], &more);
-  unsigned flags = SPLICE_F_NONBLOCK | SPLICE_F_MOVE | (more ? SPLICE_F_MORE : 0);
-  ssize_t n = splice((int)in, NULL, (int)out, NULL, (size_t)len, flags);
-  napi_value res;
-  napi_create_int64(env, n < 0 ? -errno : n, &res);
-  return res;
+  if (fds_len(env, info, "spliceNb", &in, &out, &len)) return NULL;
+  return nb_result(env, splice((int)in, NULL, (int)out, NULL, (size_t)len, SPLICE_F_NONBLOCK | SPLICE_F_MOVE));
 }
 
 /* teeNb(fdIn, fdOut, len) -> bytes duplicated or -errno: the pages stay in fdIn's pipe too. */
 static napi_value tee_nb(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (inline_args(env, info, argv, 3, "teeNb")) return NULL;
   int64_t in, out, len;
-  if (arg_int64(env, argv[0], &in, "fdIn") || arg_int64(env, argv[1], &out, "fdOut") || arg_int64(env, argv[2], &len, "len")) return NULL;
-  ssize_t n = tee((int)in, (int)out, (size_t)len, SPLICE_F_NONBLOCK);
-  napi_value res;
-  napi_create_int64(env, n < 0 ? -errno : n, &res);
-  return res;
+  if (fds_len(env, info, "teeNb", &in, &out, &len)) return NULL;
+  return nb_result(env, tee((int)in, (int)out, (size_t)len, SPLICE_F_NONBLOCK));
 }
 
 void export_splice(napi_env env, napi_value exports) {

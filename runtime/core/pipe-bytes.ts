@@ -67,7 +67,7 @@ export class PipeBytes {
       drainPipe(scratch);
       return t < 0 ? t : -EAGAIN;
     }
-    const n = native.spliceNb(scratch.r, fd, t, false);
+    const n = native.spliceNb(scratch.r, fd, t);
     if (n <= 0) {
       drainPipe(scratch);
       return n < 0 ? n : -EAGAIN;
@@ -171,7 +171,7 @@ let devNull = -1;
 export function drainPipe(p: Pipe): boolean {
   if (devNull < 0) return false;
   for (;;) {
-    const n = native.spliceNb(p.r, devNull, 1 << 30, false);
+    const n = native.spliceNb(p.r, devNull, 1 << 30);
     if (n === -EAGAIN) return true; // non-blocking and empty
     // 0 with our own write end open: a buffer that would not go (a truncated page that is not
     // up to date); an error: either way the pipe is not known empty.

@@ -82,7 +82,7 @@ test('a payload sent to a socket arrives whole, is not copied into its placehold
   const pb = payload(data);
   let sent = 0;
   for (let tries = 0; sent < data.length && tries < 1000; tries++) {
-    const n = sent === 0 ? pb.sendTo(fd, scratch) : native.spliceNb(scratch.r, fd, data.length - sent, false);
+    const n = sent === 0 ? pb.sendTo(fd, scratch) : native.spliceNb(scratch.r, fd, data.length - sent);
     if (n > 0) sent += n;
     else await new Promise((r) => setTimeout(r, 5)); // the socket is full: let the peer read
   }

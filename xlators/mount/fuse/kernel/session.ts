@@ -198,7 +198,7 @@ export class FuseSession {
     for (let i = 0; i < READ_BATCH && !this.ended; i++) {
       const buf = this.buf;
       const pipe = this.spliceNext ? this.takePipe() : undefined;
-      const n = pipe ? native.spliceNb(this.fd, pipe.w, this.bufSize, false) : native.readNb(this.fd, buf);
+      const n = pipe ? native.spliceNb(this.fd, pipe.w, this.bufSize) : native.readNb(this.fd, buf);
       if (n < 0 && pipe) {
         this.pipes!.push(pipe);
         if (n !== -EAGAIN && n !== -ENOENT && n !== -EINTR && n !== -ENODEV) {
