@@ -120,8 +120,9 @@ export class ForegroundMount {
  * paths (V8's optimizing JIT) during the first thousands of calls, and a mount or brick serves
  * for days, so the steady state is the figure worth comparing. Every target gets the same
  * warm-up rounds (GlusterFS and the local disk have nothing to warm, beyond the page cache).
+ * Every counted round's phases, by target label.
  */
-export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Measured> {
+export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Map<string, Phase[][]>> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < warmup; round++) {
     for (const t of targets) {
@@ -131,17 +132,14 @@ export async function measure(targets: Target[], job: (dir: string) => WorkloadJ
     }
   }
   for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
-  return { medians: new Map([...runs].map(([label, r]) => [label, medianPhases(r)])), rounds: runs };
+  return runs;
 }
 
-/** Each target's median phases, and every counted round's phases (for the spread of ratios). */
-export interface Measured {
-  medians: Map<string, Phase[]>;
-  rounds: Map<string, Phase[][]>;
+/** The table of each target's median rates, then the lowest and highest ratio of each pair within one round. */
+function report(rounds: Map<string, Phase[][]>, pairs: [string, string][]): string {
+  const medians = new Map([...rounds].map(([label, r]) => [label, medianPhases(r)]));
+  return compare(medians, pairs) + (pairs.length && [...rounds.values()][0]!.length > 1 ? `\n${roundSpread(rounds, pairs)}` : '');
 }
-
-/** The medians' table, then the lowest and highest ratio of each pair within one round. */
-const report = (m: Measured, pairs: [string, string][]) => compare(m.medians, pairs) + (pairs.length && [...m.rounds.values()][0]!.length > 1 ? `\n${roundSpread(m.rounds, pairs)}` : '');
 
 /** The sequential and small-file workloads (unless skipped) on `targets`, with the ratios of `pairs`. */
 export async function compareWorkloads(ctx: BenchContext, targets: Target[], pairs: [string, string][]): Promise<void> {

@@ -1,10 +1,8 @@
 import type { Socket } from 'node:net';
 import { native } from '../../native/index.js';
-import { closePipe, makePipe, PipeBytes, pipeBytesOf, readScratch, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { closePipe, makePipe, PIPE_BYTES, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
 import { handleFd } from './reader.js';
 
-/** A scratch pipe's size: a 1 MiB payload's pages, unaligned, with room to spare (F_SETPIPE_SZ rounds to a power of two). */
-const SCRATCH_PIPE = 2 << 20;
 /** Buffers one writev(2) takes here (the native call's limit: a head and 63 more). */
 const WRITEV_MAX = 64;
 
@@ -50,8 +48,7 @@ export class RecordWriter {
   /** Queue a record: its head (mark included), then its payload, if any. */
   send(head: Buffer, payload?: Buffer): void {
     if (this.closed()) {
-      const pb = payload && pipeBytesOf(payload);
-      if (pb?.finishOnSend) pb.finish();
+      if (payload) pipeBytesOf(payload)?.sent();
       return;
     }
     // A slice of a placeholder is filled (it has bytes of its own only then). Worked out before
@@ -95,25 +92,26 @@ export class RecordWriter {
     while (i < out.length) {
       const first = out[i]!;
       if (first instanceof PipeBytes) {
-        const scratch = this.scratchPipe();
-        const n = scratch ? first.sendTo(fd, scratch) : -1;
+        // Only data that must stay readable goes through the scratch pipe (PipeBytes.sendTo).
+        const scratch = first.finishOnSend ? undefined : this.scratchPipe();
+        const n = first.sendTo(fd, scratch);
         if (n > 0) this.piped.spliced += n;
         if (n === first.length) {
-          if (first.finishOnSend) first.finish();
+          first.sent();
           i++;
           continue;
         }
         // The socket took part (or none): what is left goes through the socket, in order.
         if (n > 0) {
           try {
-            out[i] = readScratch(scratch!, first.length - n);
+            out[i] = first.rest(n, scratch);
           } catch (err) {
             // Part of a record left and the rest cannot be had: the stream is broken.
             this.abandon(out, i, new Error(`write data could not be read back from a pipe: ${(err as Error).message}`));
             return -1;
           }
           this.piped.copied += first.length - n;
-          if (first.finishOnSend) first.finish();
+          first.sent();
         }
         return i;
       }
@@ -152,7 +150,7 @@ export class RecordWriter {
       }
       this.piped.copied += data.length;
       s.write(data);
-      if (o.finishOnSend) o.finish();
+      o.sent();
     }
     s.uncork();
   }
@@ -164,14 +162,14 @@ export class RecordWriter {
   private abandon(out: Item[], from: number, err?: Error): void {
     for (let i = from; i < out.length; i++) {
       const o = out[i]!;
-      if (o instanceof PipeBytes && o.finishOnSend) o.finish();
+      if (o instanceof PipeBytes) o.sent();
     }
     if (err) this.broken(err);
   }
 
   /** The scratch pipe, made on first use; undefined where pipes that large cannot be made. */
   private scratchPipe(): Pipe | undefined {
-    if (this.scratch === undefined) this.scratch = makePipe(SCRATCH_PIPE) ?? false;
+    if (this.scratch === undefined) this.scratch = makePipe(PIPE_BYTES) ?? false;
     return this.scratch || undefined;
   }
 

@@ -22,32 +22,42 @@ export interface Pipe {
   readonly w: number;
 }
 
+/** Payloads this large or larger are worth a pipe: below, the extra syscalls cost more than the copies. */
+export const SPLICE_MIN = 256 * 1024;
+/**
+ * The size of every payload pipe: a 1 MiB payload's pages, unaligned, and a request header
+ * (F_SETPIPE_SZ rounds sizes up to a power of two; 512 slots where 258 are needed).
+ */
+export const PIPE_BYTES = 2 << 20;
+
 /** The pipe a payload sits in, until the request that brought it is answered. */
 export class PipeBytes {
   private filled = false;
-  private finished = false;
-  /**
-   * Done once sent (a brick's READ data, which nothing needs after the reply left): the
-   * connection finishes it when it has spliced or copied it, or drops it unsent.
-   */
-  finishOnSend = false;
-
-  /** What the collection safety net needs (never the placeholder itself); `done` once finished. */
+  /** The pipe and its owner, for finish and the collection safety net (never the placeholder itself). */
   private readonly held: Held;
 
   constructor(
-    readonly pipe: Pipe,
+    pipe: Pipe,
     /** The placeholder: the payload's size, its bytes only once filled. */
     readonly placeholder: Buffer,
-    private readonly release: (p: Pipe) => void,
+    release: (p: Pipe) => void,
+    /**
+     * Done once sent (a brick's READ data, which nothing needs after the reply left): sent
+     * straight from its pipe, and finished by the connection once sent, copied or dropped.
+     */
+    readonly finishOnSend = false,
   ) {
     this.held = { pipe, release, done: false };
     unfinished.register(placeholder, this.held, this);
   }
 
+  get pipe(): Pipe {
+    return this.held.pipe;
+  }
+
   /** The request was answered: the pipe is no longer this payload's. */
   get answered(): boolean {
-    return this.finished;
+    return this.held.done;
   }
 
   get length(): number {
@@ -55,13 +65,16 @@ export class PipeBytes {
   }
 
   /**
-   * Duplicate the payload into `scratch` (an empty pipe at least as large) and splice it from
-   * there to `fd`: bytes sent, or -errno when nothing was. What a full socket did not take is
-   * left in `scratch` for the caller (readScratch).
+   * Splice the payload to `fd`: bytes sent, or -errno when nothing was (the caller copies). Data
+   * that is done once sent goes straight from its pipe; other data is tee'd into `scratch` (an
+   * empty pipe at least as large) and spliced from there, so it stays readable until answered.
+   * What a full socket did not take: rest().
    */
-  sendTo(fd: number, scratch: Pipe): number {
-    if (this.finished || this.filled) return -EBADF; // the pipe is no longer (or not only) this payload's
-    const t = native.teeNb(this.pipe.r, scratch.w, this.length);
+  sendTo(fd: number, scratch: Pipe | undefined): number {
+    if (this.held.done || this.filled) return -EBADF; // the pipe is no longer (or not only) this payload's
+    if (this.finishOnSend) return native.spliceNb(this.held.pipe.r, fd, this.length);
+    if (!scratch) return -EAGAIN;
+    const t = native.teeNb(this.held.pipe.r, scratch.w, this.length);
     if (t !== this.length) {
       // Short: the scratch pipe held something (a bug). Empty it whole; the caller copies.
       drainPipe(scratch);
@@ -75,31 +88,35 @@ export class PipeBytes {
     return n;
   }
 
+  /** After sendTo sent `n` bytes of it, the rest, read out of the pipe that holds it. */
+  rest(n: number, scratch: Pipe | undefined): Buffer {
+    return readPipe(this.finishOnSend ? this.held.pipe : scratch!, Buffer.allocUnsafe(this.length - n));
+  }
+
+  /** A send is done with it (spliced, copied or dropped): data done once sent is finished. */
+  sent(): void {
+    if (this.finishOnSend) this.finish();
+  }
+
   /** The payload's bytes: the placeholder, filled from the pipe the first time. */
   bytes(): Buffer {
     if (this.filled) return this.placeholder;
-    if (this.finished) throw new Error('the payload of an answered request was read');
-    readPipe(this.pipe, this.placeholder);
+    if (this.held.done) throw new Error('the payload of an answered request was read');
+    readPipe(this.held.pipe, this.placeholder);
     this.filled = true;
     (this.placeholder.buffer as Marked)[PIPED] = undefined; // an ordinary buffer from now on
     return this.placeholder;
   }
 
-  /** The request was answered: empty the pipe (no copy) and give it back. */
+  /**
+   * The request was answered: the pipe goes back to its owner, which empties it (PipePool.give).
+   * The placeholder stays known (a tombstone): read again unfilled, bytes() throws instead of
+   * handing out its uninitialised memory.
+   */
   finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.held.done = true;
+    if (this.held.done) return;
     unfinished.unregister(this);
-    // The placeholder stays known (a tombstone): read again unfilled, bytes() throws instead of
-    // handing out its uninitialised memory.
-    if (!this.filled) drainPipe(this.pipe);
-    try {
-      this.release(this.pipe); // the owner checks it is empty, and closes it if not
-    } catch {
-      // Called from a request's or a send's completion: a pipe that cannot be given back is
-      // lost, nothing else is at stake, and a throw here would end the process.
-    }
+    giveBack(this.held);
   }
 }
 
@@ -113,19 +130,21 @@ interface Held {
 
 /**
  * A payload dropped without being finished (a reply that was never sent, a bug) would keep its
- * pipe forever: once its placeholder is collected, the pipe is emptied and given back. Never
- * after finish (`done`), and never throwing (a cleanup callback's exception would end the process).
+ * pipe forever: once its placeholder is collected, the pipe is given back (never after finish).
  */
-const unfinished = new FinalizationRegistry<Held>((held) => {
+const unfinished = new FinalizationRegistry<Held>(giveBack);
+
+/** Hand a pipe back to its owner once. Never throws: it runs where a throw would end the process. */
+function giveBack(held: Held): void {
   if (held.done) return;
   held.done = true;
   try {
-    drainPipe(held.pipe);
     held.release(held.pipe);
   } catch {
-    // a pipe we cannot give back is lost; nothing else is at stake
+    // a pipe that cannot be given back is lost; nothing else is at stake
   }
-});
+}
+
 /**
  * A placeholder's ArrayBuffer (its own: allocUnsafeSlow) carries its PipeBytes under this symbol,
  * kept after an unfilled finish as a tombstone. A property, not a WeakMap: with the tombstones
@@ -189,8 +208,6 @@ export function readPipe(p: Pipe, b: Buffer): Buffer {
   return b;
 }
 
-/** The `len` bytes a short splice left in a scratch pipe, read out (the pipe is then empty). */
-export const readScratch = (p: Pipe, len: number): Buffer => readPipe(p, Buffer.allocUnsafe(len));
 
 /** Close both ends; never throws (an end already closed is closed). */
 export function closePipe(p: Pipe): void {

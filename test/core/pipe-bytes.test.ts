@@ -5,27 +5,28 @@
  */
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { createFrame } from '../../runtime/core/frame.js';
-import { closePipe, makePipe, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { closePipe, makePipe, PIPE_BYTES, PipeBytes, pipeBytesOf, realBytes, type Pipe } from '../../runtime/core/pipe-bytes.js';
+import { PipePool } from '../../runtime/core/pipe-pool.js';
 import { pipedPayload } from '../helpers/piped.js';
 import { activateGraph } from '../../runtime/graph/create.js';
 import { defineXlator } from '../../runtime/xlator/define.js';
 import { native } from '../../native/index.js';
 import { recordingXlators, spec, type Journal } from '../helpers/recording.js';
 
-const SIZE = 2 << 20;
-
 /** `data` in a fresh pipe; released pipes are collected in `released`. */
-const payload = (data: Buffer, released: Pipe[] = []): PipeBytes => pipedPayload(data, (p) => released.push(p));
+const payload = (data: Buffer, released: Pipe[] = []): PipeBytes => pipedPayload(data, { release: (p) => released.push(p) });
 
-/** Bytes waiting in a pipe (non-blocking read of up to `max`). */
-function pipeHolds(p: Pipe, max = SIZE): number {
-  const n = native.readNb(p.r, Buffer.alloc(max));
-  return n < 0 ? 0 : n;
+/** Bytes waiting in a pipe: a non-blocking read, where EAGAIN means empty and any other failure fails the test. */
+function pipeHolds(p: Pipe): number {
+  const n = native.readNb(p.r, Buffer.alloc(PIPE_BYTES));
+  if (n < 0 && n !== -constants.errno.EAGAIN) throw new Error(`reading the pipe failed: errno ${-n}`);
+  return Math.max(n, 0);
 }
 
-test('a payload in a pipe is read into its placeholder once; answering gives the pipe back empty', (t) => {
+test('a payload in a pipe is read into its placeholder once; answering gives the pipe back to its owner', (t) => {
   const data = randomBytes(300_000);
   const released: Pipe[] = [];
   const pb = payload(data, released);
@@ -34,23 +35,31 @@ test('a payload in a pipe is read into its placeholder once; answering gives the
   t.true(pb.bytes().equals(data));
   t.is(pipeBytesOf(pb.placeholder), undefined, 'once filled it is an ordinary buffer');
   t.true(pb.bytes().equals(data), 'a second read gives the same bytes');
+  t.deepEqual(released, []);
   pb.finish();
-  t.deepEqual(released, [pb.pipe]);
-  t.is(pipeHolds(pb.pipe), 0);
+  pb.finish();
+  t.deepEqual(released, [pb.pipe], 'given back once');
   closePipe(pb.pipe);
 });
 
-test('answering a payload nobody read empties its pipe for the next one', (t) => {
-  const released: Pipe[] = [];
-  const pb = payload(randomBytes(500_000), released);
+test('a payload nobody read goes back to its pool, which empties its pipe for the next one', (t) => {
+  const pool = new PipePool(PIPE_BYTES, 1);
+  const pipe = pool.take()!;
+  const pb = pipedPayload(randomBytes(500_000), { pipe, release: (p) => pool.give(p) });
+  t.deepEqual(pool.count, { made: 1, free: 0 });
   pb.finish();
   t.true(pb.answered);
-  t.is(pipeHolds(released[0]!), 0, 'the unread payload was dropped');
+  t.deepEqual(pool.count, { made: 1, free: 1 });
+  const again = pool.take()!;
+  t.is(again, pipe, 'the same pipe, reused');
+  t.is(pipeHolds(again), 0, 'the unread payload was dropped');
   t.throws(() => pb.bytes(), { message: /answered request/ });
   // A tombstone: the placeholder is no piped payload any more, and its bytes cannot be had.
   t.is(pipeBytesOf(pb.placeholder), undefined);
   t.throws(() => realBytes(pb.placeholder.subarray(0, 10)), { message: /answered request/ });
-  closePipe(released[0]!);
+  pool.give(again);
+  pool.close();
+  t.deepEqual(pool.count, { made: 0, free: 0 });
 });
 
 test('only the placeholder itself is a piped payload; a slice of it is filled when read', (t) => {
@@ -78,7 +87,7 @@ test('a payload sent to a socket arrives whole, is not copied into its placehold
   const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
   await new Promise<void>((r) => sock.once('connect', r));
   const fd = (sock as unknown as { _handle: { fd: number } })._handle.fd;
-  const scratch = makePipe(SIZE)!;
+  const scratch = makePipe(PIPE_BYTES)!;
   const pb = payload(data);
   let sent = 0;
   for (let tries = 0; sent < data.length && tries < 1000; tries++) {

@@ -126,7 +126,7 @@ test('a listing in several readdirp replies carries ENOENT on the last one only'
   }
   t.true(replies.length > 3, JSON.stringify(replies));
   t.true(replies.slice(0, -1).every((r) => r.errno === 0 && r.n > 0), JSON.stringify(replies));
-  t.deepEqual(replies.at(-1), { n: replies.at(-1)!.n, errno: E.ENOENT });
+  t.is(replies.at(-1)!.errno, E.ENOENT, 'the last reply marks the end');
   t.true(replies.at(-1)!.n > 0, 'the end comes with the last entries, not in an empty reply');
   t.is(replies.reduce((n, r) => n + r.n, 0), 62);
 });

@@ -350,8 +350,7 @@ test('read data in a pipe whose reply can no longer be sent (the client went) gi
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const released: unknown[] = [];
-  const pb = pipedPayload(randomBytes(512 * 1024), (p) => released.push(p));
-  pb.finishOnSend = true;
+  const pb = pipedPayload(randomBytes(512 * 1024), { release: (p) => released.push(p), finishOnSend: true });
   const { client, serverConns } = await pair(t, (c) =>
     c.serve(GFS4, {
       readv: async () => {

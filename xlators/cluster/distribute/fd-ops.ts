@@ -4,7 +4,6 @@
  * moving it, dht_rebalance_complete_check), the fd is opened on the new subvolume and the fop
  * is repeated there, so readers and writers follow a migration.
  */
-import { pipeBytesOf } from '../../../runtime/core/pipe-bytes.js';
 import { constants } from 'node:fs';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Fd } from '../../../runtime/core/fd.js';
@@ -51,12 +50,7 @@ function byFd<N extends FdFop>(name: N, post?: (r: FopResult<N>) => Iatt | undef
     const r = await call(xl);
     if (post && !fdCtx(self, fd)?.dir && hasLinkfileMode(post(r))) {
       const target = await migratedTo(self, frame, fd, xl);
-      if (target) {
-        // The first answer is dropped: read data still in a pipe gives the pipe back.
-        const data = (r as { data?: unknown }).data;
-        if (data instanceof Uint8Array) pipeBytesOf(data as Buffer)?.finish();
-        return call(target);
-      }
+      if (target) return call(target);
     }
     return r;
   };

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { IaType } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISVTX } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
@@ -86,7 +86,7 @@ function remove<N extends 'unlink' | 'rmdir'>(name: N) {
   return async (self: AclSelf, frame: Frame, a: FopArgs<N>): Promise<FopResult<N>> => {
     const loc: Loc = (a as FopArgs<'unlink'>).loc;
     const parent = await parentCtx(self, frame, loc, W | X);
-    if (!privileged(self, frame) && parent.mode & 0o1000) {
+    if (!privileged(self, frame) && parent.mode & S_ISVTX) {
       const entry = await ctxOf(self, frame, loc.inode, locGfid(loc));
       if (!stickyPermits(self, frame, parent, entry)) throw new FopError(E.EPERM, 'sticky directory');
     }
@@ -110,7 +110,7 @@ export async function rename(self: AclSelf, frame: Frame, a: FopArgs<'rename'>):
     const newParent = await parentCtx(self, frame, a.newloc, W | X);
     const source = await ctxOf(self, frame, a.oldloc.inode, locGfid(a.oldloc));
     if (!stickyPermits(self, frame, oldParent, source)) throw new FopError(E.EPERM, 'sticky directory');
-    if (newParent.mode & 0o1000) {
+    if (newParent.mode & S_ISVTX) {
       const target = await existing(self, frame, a.newloc);
       if (target && !stickyPermits(self, frame, newParent, target.ctx)) throw new FopError(E.EPERM, 'sticky directory');
     }

@@ -50,7 +50,6 @@ export default defineXlator({
   description: 'Makes a volume read-only (mount -o ro inserts it with read-only on).',
   options,
   passesWriteData: true, // it refuses writes unread
-  passesReadData: true,
   children: { min: 1, max: 1 },
   fops: fops as FopImpls<typeof options, undefined>,
 });

@@ -1,4 +1,3 @@
-import { pipeBytesOf } from '../../../runtime/core/pipe-bytes.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Graph } from '../../../runtime/graph/graph.js';
 import type { Logger } from '../../../runtime/log/logger.js';
@@ -48,9 +47,8 @@ export function fopService(s: FopServiceContext): Handlers<typeof GFS4> {
       if (!client?.bound || client.abort.signal.aborted) return { value: failureReply(name, E.ENOTCONN) };
       client.begin();
       const call = new Call(s.graph, client, ctx.cred, s.squash());
-      let served: Awaited<ReturnType<typeof handler>> | undefined;
       try {
-        served = await handler(call, args as never, ctx.payload);
+        const served = await handler(call, args as never, ctx.payload);
         return served.payload ? { value: served.value, payload: served.payload } : { value: served.value };
       } catch (err) {
         const e = FopError.from(err);
@@ -62,10 +60,6 @@ export function fopService(s: FopServiceContext): Handlers<typeof GFS4> {
           // Most calls hold no anonymous fd: finishing them needs no extra turn of the queue.
           const pending = call.finish();
           if (pending) await pending;
-        } catch (err) {
-          // The reply is lost with it: read data still in a pipe gives the pipe back.
-          if (served?.payload) pipeBytesOf(served.payload)?.finish();
-          throw err;
         } finally {
           client.end();
         }

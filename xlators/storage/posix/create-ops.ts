@@ -5,7 +5,7 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
-import { S_ISGID } from '../../../runtime/core/iatt.js';
+import { IaType, S_ISGID } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { GFID_XATTR, gfidAt, handleDirIfAny, parseDirHandle, symlinkHandle, writeGfid } from './handles.js';
 import { fstatIatt, statIatt } from './iatt.js';
@@ -188,7 +188,7 @@ export async function create(self: PosixSelf, frame: Frame, a: FopArgs<'create'>
       kfd = self.priv.brick.openAtSync(at.dirFd, at.name, flags | C.O_CREAT | C.O_EXCL, 0o600);
       return kfd;
     });
-    setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false });
+    setFdCtx(self, a.fd, { kfd, gfid: r.gfid, isDir: false, isFile: true });
     return { fd: a.fd, ...strip(r) };
   } catch (err) {
     if (kfd >= 0) fs.closeSync(kfd);
@@ -205,8 +205,8 @@ async function openExisting(self: PosixSelf, a: FopArgs<'create'>): Promise<FopR
     const gfid = gfidAt(e.dirFd, e.name, e.path);
     if (!gfid) throw new FopError(E.ESTALE, `${a.loc.path} has no gfid`);
     const kfd = await self.priv.brick.openAt(e.dirFd, e.name, openFlags(a.flags));
-    setFdCtx(self, a.fd, { kfd, gfid, isDir: false });
     const buf = statIatt(e.path, gfid);
+    setFdCtx(self, a.fd, { kfd, gfid, isDir: false, isFile: buf.type === IaType.REG });
     return { fd: a.fd, inode: replyInode(self, a.loc), buf, preparent, postparent: preparent };
   } finally {
     e.close();

@@ -17,7 +17,7 @@ export async function opendir(self: PosixSelf, _f: Frame, a: FopArgs<'opendir'>)
     const name = r.path.slice(r.path.lastIndexOf('/') + 1);
     // O_DIRECTORY on a checked directory: the open cannot block, so it is made inline.
     const k = self.priv.brick.openAtSync(r.fd, name, C.O_RDONLY | C.O_DIRECTORY);
-    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: true });
+    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: true, isFile: false });
     return { fd: a.fd };
   } finally {
     r.close();

@@ -78,5 +78,5 @@ export default defineXlator({
     release: (self, fd) => io.releaseFd(self, fd),
     releasedir: (self, fd) => io.releaseFd(self, fd),
   },
-  dump: (self) => ({ directory: self.options.directory, rootFd: self.priv.brick.rootFd }),
+  dump: (self) => ({ directory: self.options.directory, rootFd: self.priv.brick.rootFd, readPipes: self.priv.readPipes.count, spliceReads: self.priv.spliceReads }),
 });

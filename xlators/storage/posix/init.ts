@@ -1,3 +1,4 @@
+import { PIPE_BYTES } from '../../../runtime/core/pipe-bytes.js';
 import { PipePool } from '../../../runtime/core/pipe-pool.js';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -63,8 +64,8 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       sharedBrickCount: self.options['shared-brick-count'],
       spareTable: newSpareTable(),
       openFds: new Set(),
-      // 2 MiB: a 1 MiB read's pages, unaligned. 16: more READs than a mount keeps in flight.
-      readPipes: new PipePool(2 << 20, 16),
+      // 16: more READs than a mount keeps in flight.
+      readPipes: new PipePool(PIPE_BYTES, 16),
       spliceReads: true,
     };
   } catch (err) {

@@ -3,13 +3,13 @@ import { C, native, STAT_FIELDS, StatField } from '../../../native/index.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import { IaType, SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
+import { SetAttr, type Iatt } from '../../../runtime/core/iatt.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { openFlags } from './create-ops.js';
 import { fstatIatt } from './iatt.js';
 import { timesFor } from './inode-ops.js';
 import { kfd } from './kfd.js';
-import { attachPipeBytes, PipeBytes } from '../../../runtime/core/pipe-bytes.js';
+import { attachPipeBytes, PIPE_BYTES, PipeBytes, SPLICE_MIN } from '../../../runtime/core/pipe-bytes.js';
 import { fdCtx, setFdCtx, type PosixFd, type PosixSelf } from './state.js';
 
 /** fstat of an open fd never waits on the disk (the inode is pinned): inline, see meta.ts. */
@@ -37,7 +37,7 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
     const k = (r.st.isFile() || r.st.isDirectory()) && !(a.flags & C.O_TRUNC)
       ? self.priv.brick.openAtSync(r.fd, name, openFlags(a.flags))
       : await self.priv.brick.openAt(r.fd, name, openFlags(a.flags));
-    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: r.st.isDirectory() });
+    setFdCtx(self, a.fd, { kfd: k, gfid: r.gfid, isDir: r.st.isDirectory(), isFile: r.st.isFile() });
     return { fd: a.fd };
   } finally {
     r.close();
@@ -45,22 +45,21 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
 }
 
 /**
- * Reads of this size or more, made for protocol/server (the frame's pipedReads), are spliced
- * from the file into a pipe: the reply's data then goes from the page cache to the socket
- * without being copied through the brick (runtime/core/pipe-bytes.ts).
+ * Reads from SPLICE_MIN up to half a pipe made for protocol/server (the frame's pipedReads) are
+ * spliced from the file into a pipe: the reply's data then goes from the page cache to the
+ * socket without being copied through the brick (runtime/core/pipe-bytes.ts). Larger ones are
+ * copied: a splice stops where the pipe is full.
  */
-const SPLICE_READ_MIN = 256 * 1024;
-/** Reads larger than half a pool pipe are copied: a splice stops where the pipe is full. */
-const spliceReadMax = (self: PosixSelf) => self.priv.readPipes.size / 2;
+const SPLICE_READ_MAX = PIPE_BYTES / 2;
 
 export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
   const c = fdCtx(self, a.fd);
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
   // Regular files only: a directory, FIFO or device refuses splice with EINVAL, which would
   // otherwise turn splicing off for the whole brick.
-  if (f.pipedReads && a.size >= SPLICE_READ_MIN && a.size <= spliceReadMax(self) && self.priv.spliceReads && fdIatt(c).type === IaType.REG) {
+  if (f.pipedReads && c.isFile && a.size >= SPLICE_MIN && a.size <= SPLICE_READ_MAX && self.priv.spliceReads) {
     const piped = await splicedRead(self, c, a.offset, a.size);
-    if (piped) return { data: piped, stbuf: fdIatt(c) };
+    if (piped) return piped;
   }
   const buf = Buffer.allocUnsafe(a.size);
   let got = 0;
@@ -73,8 +72,8 @@ export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Pro
   return { data: buf.subarray(0, got), stbuf: fdIatt(c) };
 }
 
-/** `size` bytes from `offset` spliced into a pipe: the placeholder, or undefined to read instead. */
-async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: number): Promise<Buffer | undefined> {
+/** `size` bytes from `offset` spliced into a pipe: the result with a placeholder, or undefined to read instead. */
+async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: number): Promise<FopResult<'readv'> | undefined> {
   const pool = self.priv.readPipes;
   const pipe = pool.take();
   if (!pipe) return undefined;
@@ -88,20 +87,17 @@ async function splicedRead(self: PosixSelf, c: PosixFd, offset: number, size: nu
     if ((err as { code?: string }).code === 'EINVAL') self.priv.spliceReads = false;
     return undefined;
   }
-  if (n === 0) {
+  const stbuf = fdIatt(c);
+  if (n === 0 || (n < size && offset + n < stbuf.size)) {
     pool.give(pipe);
-    return Buffer.alloc(0);
+    // Nothing (the end of the file), or short before the end (an error after some data): the
+    // latter is read the usual way, which retries and reports the error (a short READ would
+    // read as the end of the file).
+    return n === 0 ? { data: Buffer.alloc(0), stbuf } : undefined;
   }
-  if (n < size && offset + n < fstatIatt(c.kfd, c.gfid).size) {
-    // Short, not at the end of the file (an error after some data): read it the usual way,
-    // which retries and reports the error. A short READ would read as the end of the file.
-    pool.give(pipe);
-    return undefined;
-  }
-  const pb = new PipeBytes(pipe, Buffer.allocUnsafeSlow(n), (p) => pool.give(p));
-  pb.finishOnSend = true;
+  const pb = new PipeBytes(pipe, Buffer.allocUnsafeSlow(n), (p) => pool.give(p), true);
   attachPipeBytes(pb);
-  return pb.placeholder;
+  return { data: pb.placeholder, stbuf };
 }
 
 /**

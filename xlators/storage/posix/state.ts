@@ -41,6 +41,8 @@ export interface PosixFd {
   kfd: number;
   gfid: string;
   isDir: boolean;
+  /** A regular file: its large reads may be spliced (io.ts readv). */
+  isFile: boolean;
   /** A directory's entries read from the kernel beyond what the last readdir answered (dir.ts). */
   ahead?: { from: bigint; entries: DirentRaw[]; at: number };
 }

@@ -19,7 +19,7 @@ const CAP_FSETID = 1n << 4n;
  * (setattr_should_drop_suidgid, Linux 6.2 on): S_ISUID; S_ISGID on a group-executable file, or on
  * any file whose group the caller is not in.
  */
-export function suidBits(mode: number, inGroup: boolean): number {
+function suidBits(mode: number, inGroup: boolean): number {
   let bits = mode & S_ISUID;
   if (mode & S_ISGID && (mode & S_IXGRP || !inGroup)) bits |= S_ISGID;
   return bits;

@@ -1,4 +1,6 @@
 import { constants } from 'node:os';
+// Answers such as ENOSYS to the FUSE_IOCTL of every isatty(3) are FopErrors: no stack trace.
+import { FopError } from '../../../../runtime/core/fop-error.js';
 import { FSYNC_FDATASYNC, GETATTR_FH, InitFlag, Op, READ_LOCKOWNER, WRITE_LOCKOWNER } from './abi.js';
 import type { Reader } from './decode.js';
 import { attrOut, DirBuffer, entryOut, lkOut, openOut, statfsOut, u32Out, u64Out } from './encode.js';
@@ -6,28 +8,12 @@ import type { ConnInfo, LkIn, RawFs, RequestContext, SetattrIn, Time } from './t
 
 const { ENOSYS, ERANGE } = constants.errno;
 
-/**
- * An error carrying an errno, as FopError does; the session turns it into the reply. No stack
- * trace, as FopError: it is an answer (ENOSYS to the FUSE_IOCTL of every isatty(3) on a file,
- * ERANGE to a short xattr buffer), and capturing a stack cost more than the request.
- */
-export class Errno extends Error {
-  constructor(readonly errno: number) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      super(`errno ${errno}`);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  }
-}
 
 /** The reply payload: empty (success without data) or the pieces to write after the header. */
 export type Reply = Buffer[];
 
 function need<T>(fn: T | undefined): T {
-  if (fn === undefined) throw new Errno(ENOSYS);
+  if (fn === undefined) throw new FopError(ENOSYS);
   return fn;
 }
 
@@ -66,7 +52,7 @@ function readLk(r: Reader): LkIn {
 /** Answer a getxattr/listxattr: size 0 asks for the length, a short buffer is ERANGE. */
 function sized(value: Buffer, size: number): Reply {
   if (size === 0) return [u32Out(value.length)];
-  if (value.length > size) throw new Errno(ERANGE);
+  if (value.length > size) throw new FopError(ERANGE);
   return [value];
 }
 
@@ -253,6 +239,6 @@ export async function dispatch(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r
     }
     default:
       // IOCTL, POLL, SYNCFS, TMPFILE, DAX mappings, NOTIFY_REPLY: not offered.
-      throw new Errno(ENOSYS);
+      throw new FopError(ENOSYS);
   }
 }

@@ -2,7 +2,8 @@ import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
 import { errnoError, native } from '../../../../native/index.js';
 import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
-import { attachPipeBytes, closePipe, drainPipe, makePipe, PipeBytes, readPipe, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
+import { attachPipeBytes, PIPE_BYTES, PipeBytes, readPipe, SPLICE_MIN, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
+import { PipePool } from '../../../../runtime/core/pipe-pool.js';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
@@ -50,12 +51,15 @@ const READ_BATCH = 64;
  * less than the extra syscalls. Whether the next request is such a WRITE is not known before
  * reading it: the session splices after a large WRITE (a sequential writer sends them back to
  * back) and goes on splicing while WRITEs come, and reads again after anything else (which,
- * spliced, cost two more syscalls).
+ * spliced, cost two more syscalls). SPLICE_MIN comes from pipe-bytes.ts.
  */
-const SPLICE_MIN = 256 * 1024;
 /** A WRITE's in_header and write_in: what is read out of the pipe before the data. */
 const WRITE_HEAD = Size.IN_HEADER + Size.WRITE_IN;
-/** Large WRITEs spliced at once (each holds a pipe until answered); more are read. */
+/**
+ * Large WRITEs spliced at once (each holds a pipe until answered); more are read. The pipes are
+ * PIPE_BYTES: 512 slots, where a 1 MiB WRITE needs 258 at most (its header, and 257 pages when
+ * unaligned); fewer slots would fail such a request with EIO after the kernel dequeued it.
+ */
 const MAX_PIPES = 8;
 
 /** Turn whatever a filesystem threw into a positive errno. */
@@ -140,9 +144,7 @@ export class FuseSession {
   /** Splice the next request (the last was a large WRITE); see SPLICE_MIN. */
   private spliceNext = false;
   private canSplice: boolean;
-  /** Pipes free for the next splice; undefined until splicing is known to work here. */
-  private pipes: Pipe[] | undefined;
-  private pipesMade = 0;
+  private readonly pipes = new PipePool(PIPE_BYTES, MAX_PIPES);
   /** Large WRITEs whose data was spliced (for statedump and tests). */
   splicedWrites = 0;
 
@@ -200,7 +202,7 @@ export class FuseSession {
       const pipe = this.spliceNext ? this.takePipe() : undefined;
       const n = pipe ? native.spliceNb(this.fd, pipe.w, this.bufSize) : native.readNb(this.fd, buf);
       if (n < 0 && pipe) {
-        this.pipes!.push(pipe);
+        this.pipes.give(pipe);
         if (n !== -EAGAIN && n !== -ENOENT && n !== -EINTR && n !== -ENODEV) {
           // Splicing itself failed (not a state of the connection): read from now on.
           this.opts.onError?.(errnoError(n, 'splice from /dev/fuse'), 'splicing writes (turned off)');
@@ -217,7 +219,7 @@ export class FuseSession {
         return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
       }
       if (n === 0) {
-        if (pipe) this.pipes!.push(pipe);
+        if (pipe) this.pipes.give(pipe);
         return this.end();
       }
       if (pipe) {
@@ -259,7 +261,7 @@ export class FuseSession {
     this.poller?.close();
     this.poller = undefined;
     for (const req of this.inflight.values()) req.interrupt();
-    for (const p of this.pipes?.splice(0) ?? []) closePipe(p);
+    this.pipes.close();
     // A notification or reply still being written on the thread pool holds the fd number: closing it now
     // could let a new open reuse the number and receive those bytes. The last one closes it.
     if (this.threadWrites === 0) this.closeFd();
@@ -358,7 +360,7 @@ export class FuseSession {
         // (its own allocation, never touched unless a translator reads it: see PipeBytes).
         const req = Buffer.allocUnsafeSlow(n);
         buf.copy(req, 0, 0, head);
-        pb = new PipeBytes(pipe, req.subarray(head), (p) => this.givePipe(p));
+        pb = new PipeBytes(pipe, req.subarray(head), this.givePipe);
         attachPipeBytes(pb);
         if (this.splicedWrites++ === 0) this.opts.onSplice?.(true);
         this.handle(req, pb);
@@ -370,13 +372,10 @@ export class FuseSession {
       if (n > head) readPipe(pipe, buf.subarray(head, n));
     } catch (err) {
       // The pipe did not give back what the kernel put in it, or serving threw (cannot happen):
-      // that request is lost. Answer it if its header came out, drop the pipe (through its
-      // payload when there is one), and read from now on.
+      // that request is lost. Answer it if its header came out, give the pipe back (emptied,
+      // through its payload when there is one), and read from now on.
       if (pb) pb.finish();
-      else {
-        closePipe(pipe);
-        this.pipesMade--;
-      }
+      else this.givePipe(pipe);
       this.canSplice = this.spliceNext = false;
       this.opts.onError?.(err, 'reading a request from its pipe (splicing turned off)');
       if (gotHead && head >= Size.IN_HEADER) this.reply(buf.readBigUInt64LE(8), -EIO, []);
@@ -386,34 +385,20 @@ export class FuseSession {
     return false;
   }
 
-  /** A free pipe, made when there are fewer than MAX_PIPES; none when splicing cannot work here. */
+  /** A free pipe; none when all are in use, or when pipes that large cannot be made here. */
   private takePipe(): Pipe | undefined {
-    const free = (this.pipes ??= []);
-    if (free.length) return free.pop();
-    if (this.pipesMade >= MAX_PIPES) return undefined;
-    // F_SETPIPE_SZ rounds 1 MiB + 4 KiB up to 2 MiB: 512 slots, where a 1 MiB WRITE needs 258
-    // at most (its header, and 257 pages when unaligned). Fewer slots would fail such a request
-    // with EIO after the kernel dequeued it.
-    const p = makePipe(this.bufSize);
-    if (!p) {
+    const p = this.pipes.take();
+    if (!p && this.pipes.count.made === 0) {
       // Pipes this large need CAP_SYS_RESOURCE or fs.pipe-max-size >= 2 MiB: read instead.
-      if (this.pipesMade === 0) {
-        this.canSplice = false;
-        this.opts.onSplice?.(false);
-      }
-      this.spliceNext = false;
-      return undefined;
+      this.canSplice = false;
+      this.opts.onSplice?.(false);
     }
-    this.pipesMade++;
+    if (!p) this.spliceNext = false;
     return p;
   }
 
-  /** A pipe back from a request: reused when empty (finish drained it), else closed. */
-  private givePipe(p: Pipe): void {
-    if (!this.ended && drainPipe(p)) return void this.pipes!.push(p);
-    closePipe(p);
-    this.pipesMade--;
-  }
+  /** A pipe back from a request: the pool empties it (or closes it, or it after the end). */
+  private readonly givePipe = (p: Pipe): void => this.pipes.give(p);
 
   private handle(buf: Buffer, pb?: PipeBytes): void {
     let h: InHeader;
