@@ -139,6 +139,28 @@ test('with readdir-size=4KB the volume is asked for what the kernel asks, a call
   t.true(listing.length >= 5, JSON.stringify(listing));
 });
 
+/**
+ * Python that reads the directory argv[1] (`d`) one getdents64 at a time: `page()` is one kernel
+ * request's (name, inode) pairs, empty at the end.
+ */
+const GETDENTS_PAGE = [
+  'import ctypes, os, sys',
+  'libc = ctypes.CDLL(None, use_errno=True)',
+  'd = sys.argv[1]',
+  'fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)',
+  'buf = ctypes.create_string_buffer(32768)',
+  'def page():',
+  '    n = libc.syscall(217, fd, buf, 32768)',
+  '    assert n >= 0, ctypes.get_errno()',
+  '    out, pos = [], 0',
+  '    while pos < n:',
+  '        ino = int.from_bytes(buf.raw[pos:pos + 8], "little")',
+  '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
+  '        out.append((buf.raw[pos + 19:pos + reclen].split(b"\\0")[0].decode(), ino))',
+  '        pos += reclen',
+  '    return out',
+].join('\n');
+
 test('a listing continued more than a second later reads the volume again and sees names created meanwhile', async (t) => {
   const { env, calls } = await mountMemory(t);
   const dir = join(env.mnt, 'd');
@@ -146,27 +168,16 @@ test('a listing continued more than a second later reads the volume again and se
   const before = calls().length;
   // One getdents64 is one kernel request: read one, wait, create a name, read the rest.
   const py = [
-    'import ctypes, os, sys, time',
-    'libc = ctypes.CDLL(None, use_errno=True)',
-    'fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)',
-    'buf = ctypes.create_string_buffer(32768)',
-    'def page():',
-    '    n = libc.syscall(217, fd, buf, 32768)',
-    '    assert n >= 0, ctypes.get_errno()',
-    '    out, pos = [], 0',
-    '    while pos < n:',
-    '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
-    '        out.append(buf.raw[pos + 19:pos + reclen].split(b"\\0")[0].decode())',
-    '        pos += reclen',
-    '    return out',
-    'first = page()',
+    GETDENTS_PAGE,
+    'import time',
+    'first = [n for n, _ in page()]',
     'time.sleep(1.3)',
-    'open(os.path.join(sys.argv[1], "late"), "w").close()',
+    'open(os.path.join(d, "late"), "w").close()',
     'rest = []',
     'while True:',
     '    p = page()',
     '    if not p: break',
-    '    rest += p',
+    '    rest += [n for n, _ in p]',
     'print(len(first), len(rest))',
     'print("\\n".join(first + rest))',
   ].join('\n');
@@ -207,21 +218,7 @@ test('a name a rename replaced while a listing runs is not handed out with the f
   const dir = join(env.mnt, 'd');
   fill(dir);
   const py = [
-    'import ctypes, os, sys',
-    'libc = ctypes.CDLL(None, use_errno=True)',
-    'd = sys.argv[1]',
-    'fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)',
-    'buf = ctypes.create_string_buffer(32768)',
-    'def page():',
-    '    n = libc.syscall(217, fd, buf, 32768)',
-    '    assert n >= 0, ctypes.get_errno()',
-    '    out, pos = [], 0',
-    '    while pos < n:',
-    '        ino = int.from_bytes(buf.raw[pos:pos + 8], "little")',
-    '        reclen = int.from_bytes(buf.raw[pos + 16:pos + 18], "little")',
-    '        out.append((buf.raw[pos + 19:pos + reclen].split(b"\\0")[0].decode(), ino))',
-    '        pos += reclen',
-    '    return out',
+    GETDENTS_PAGE,
     'first = page()',
     'seen = {n for n, _ in first}',
     'rest = [x for x in os.listdir(d) if x not in seen and x.startswith("entry-")]',
