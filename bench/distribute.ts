@@ -21,7 +21,7 @@ async function distTarget(ctx: BenchContext, label: string): Promise<Target> {
   return orStop(stop, async () => {
     vol = await startDistVolume({ bricks: client === 'gfs' ? 'gfs-brick' : 'glusterfsd', parent: ctx.work, logLevel: 'WARNING', built: true });
     const m = client === 'gfs' ? await vol.mount('gfs', ctx.opts.mountOptions ?? []) : await vol.mount('glusterfs', [], { mdCache: label === 'glusterfs-mdc' });
-    return { label, dir: m.mnt, stop };
+    return { label, dir: m.mnt, stop, cpu: { home: vol.dir, mnt: m.mnt } };
   });
 }
 

@@ -52,6 +52,40 @@ export function roundSpread(rounds: Map<string, Phase[][]>, pairs: [string, stri
   return table(head, rows);
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+/**
+ * Per phase, the CPU one operation (one MiB for MiB/s phases) cost each target's client and
+ * bricks, in µs (median over rounds), and per pair the ratio of the totals: above 1, ours spends
+ * more. Empty when no target reported its CPU.
+ */
+export function cpuTable(rounds: Map<string, Phase[][]>, pairs: [string, string][]): string {
+  const labels = [...rounds.keys()].filter((l) => rounds.get(l)!.some((r) => r.some((p) => p.cpu)));
+  if (!labels.length) return '';
+  const first = [...rounds.values()][0]![0]!;
+  const per = (label: string, i: number): { client: number; server: number } | undefined => {
+    const cs = rounds.get(label)!.map((r) => r[i]?.cpu).filter((c) => c !== undefined);
+    return cs.length ? { client: median(cs.map((c) => c.client)), server: median(cs.map((c) => c.server)) } : undefined;
+  };
+  const shown = pairs.filter(([a, b]) => labels.includes(a) && labels.includes(b));
+  const head = ['CPU µs per op or MiB (client + bricks)', ...labels, ...shown.map(([a, b]) => `${a}/${b}`)];
+  const rows = first.map((p, i) => {
+    const cells = labels.map((l) => {
+      const c = per(l, i);
+      return c ? `${c.client.toFixed(0)} + ${c.server.toFixed(0)}` : '-';
+    });
+    const total = (l: string) => {
+      const c = per(l, i);
+      return c && c.client + c.server;
+    };
+    return [`${p.name} (${p.unit})`, ...cells, ...shown.map(([a, b]) => fmtRatio(total(a), total(b)))];
+  });
+  return table(head, rows);
+}
+
 export function machine(): string {
   const cpus = os.cpus();
   let disk = '';

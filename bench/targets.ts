@@ -12,7 +12,8 @@ import { realMount } from '../test/posix/real-gluster.js';
 import { childEnv, SERVING_NODE_FLAGS } from '../scripts/daemon.js';
 import { programArgs } from '../scripts/lib/program.js';
 import { ROLE_ENV } from '../scripts/mount/daemon.js';
-import { compare, roundSpread } from './report.js';
+import type { CpuSpec } from './cpu.js';
+import { compare, cpuTable, roundSpread } from './report.js';
 import { medianPhases, runWorkload, type Phase, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
 
@@ -21,6 +22,8 @@ export interface Target {
   label: string;
   dir: string;
   stop(): Promise<void>;
+  /** Where the target's processes are found, for the CPU each phase cost them (none: not shown). */
+  cpu?: CpuSpec;
 }
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -126,19 +129,20 @@ export async function measure(targets: Target[], job: (dir: string) => WorkloadJ
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < warmup; round++) {
     for (const t of targets) {
-      await runWorkload(job(t.dir)).catch((err: Error) => {
+      await runWorkload({ ...job(t.dir), cpu: t.cpu }).catch((err: Error) => {
         throw new Error(`warm-up round ${round + 1} on ${t.label}: ${err.message}`, { cause: err });
       });
     }
   }
-  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload(job(t.dir)));
+  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload({ ...job(t.dir), cpu: t.cpu }));
   return runs;
 }
 
 /** The table of each target's median rates, then the lowest and highest ratio of each pair within one round. */
 function report(rounds: Map<string, Phase[][]>, pairs: [string, string][]): string {
   const medians = new Map([...rounds].map(([label, r]) => [label, medianPhases(r)]));
-  return compare(medians, pairs) + (pairs.length && [...rounds.values()][0]!.length > 1 ? `\n${roundSpread(rounds, pairs)}` : '');
+  const cpu = cpuTable(rounds, pairs);
+  return compare(medians, pairs) + (pairs.length && [...rounds.values()][0]!.length > 1 ? `\n${roundSpread(rounds, pairs)}` : '') + (cpu ? `\n${cpu}` : '');
 }
 
 /** The sequential and small-file workloads (unless skipped) on `targets`, with the ratios of `pairs`. */
@@ -217,7 +221,7 @@ export async function glusterTarget(work: string, label: 'glusterfs' | 'glusterf
     await m.stop();
     fs.rmSync(gwork, { recursive: true, force: true });
   });
-  return { label, dir: m.mnt, stop };
+  return { label, dir: m.mnt, stop, cpu: { home: gwork, mnt: m.mnt } };
 }
 
 export const HAVE_GLUSTER = fs.existsSync('/usr/sbin/glusterfsd') && fs.existsSync('/usr/sbin/glusterfs');

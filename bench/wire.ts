@@ -92,7 +92,7 @@ async function gfsWireTarget(ctx: BenchContext, label: string, root: string): Pr
     mount.start([...profile('mount'), ...program('gfs-mount', root), '-f', '-o', opts, clientVol, mnt], root);
     await mount.waitUp('gfs-mount');
   });
-  return { label, dir: mnt, stop };
+  return { label, dir: mnt, stop, cpu: { home: work, mnt } };
 }
 
 export async function wireSection(ctx: BenchContext): Promise<void> {

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPids, sampleCpu, type CpuPids, type CpuSpec } from './cpu.js';
 
 export interface Phase {
   /** `write`, `read` (sequential) or `create`, `stat`, ... (small files). */
@@ -24,6 +25,8 @@ export interface Phase {
   count: number;
   ms: number;
   rate: number;
+  /** µs of CPU per operation (per MiB) of the target's client and bricks, when the job named them. */
+  cpu?: { client: number; server: number };
 }
 
 export interface SequentialOptions {
@@ -44,9 +47,10 @@ export interface SmallFileOptions {
   listings?: number;
 }
 
-export type WorkloadJob =
+export type WorkloadJob = (
   | { workload: 'sequential'; dir: string; opts?: SequentialOptions }
-  | { workload: 'small-files'; dir: string; opts?: SmallFileOptions };
+  | { workload: 'small-files'; dir: string; opts?: SmallFileOptions }
+) & { cpu?: CpuSpec };
 
 /** Flush dirty data everywhere, then drop the page, dentry and inode caches (needs root). */
 export function dropCaches(): void {
@@ -54,11 +58,20 @@ export function dropCaches(): void {
   if (status !== 0) throw new Error('cannot drop caches (needs root): echo 3 > /proc/sys/vm/drop_caches failed');
 }
 
+/** The target's processes whose CPU each phase reports (runJob finds them once). */
+let pids: CpuPids | undefined;
+
 function timed(name: string, unit: Phase['unit'], count: number, fn: () => void): Phase {
+  const c0 = pids && sampleCpu(pids);
   const t0 = performance.now();
   fn();
   const ms = performance.now() - t0;
-  return { name, unit, count, ms, rate: count / (ms / 1000) };
+  const phase: Phase = { name, unit, count, ms, rate: count / (ms / 1000) };
+  if (c0) {
+    const c1 = sampleCpu(pids!);
+    phase.cpu = { client: (c1.client - c0.client) / 1000 / count, server: (c1.server - c0.server) / 1000 / count };
+  }
+  return phase;
 }
 
 /**
@@ -157,6 +170,7 @@ export function medianPhases(runs: Phase[][]): Phase[] {
 }
 
 export function runJob(job: WorkloadJob): Phase[] {
+  pids = job.cpu && findPids(job.cpu);
   return job.workload === 'sequential' ? sequential(job.dir, job.opts) : smallFiles(job.dir, job.opts);
 }
 
