@@ -58,7 +58,14 @@ export class RecordDecoder {
   private fragments: Buffer[] = [];
   private recordSize = 0;
 
-  constructor(readonly maxRecord = DEFAULT_MAX_RECORD) {}
+  /**
+   * `alloc` may supply the buffer a single-fragment record is assembled in, given its length and
+   * its first bytes (`start`, at least 8: an RPC message's xid and type); undefined: a new one.
+   */
+  constructor(
+    readonly maxRecord = DEFAULT_MAX_RECORD,
+    private readonly alloc?: (len: number, start: Buffer) => Buffer | undefined,
+  ) {}
 
   /** Bytes held for a record not yet complete (non-zero at end of stream means a truncated record). */
   get pending(): number {
@@ -96,7 +103,8 @@ export class RecordDecoder {
           this.fragmentDone(frag, out);
           continue;
         }
-        this.frag = Buffer.allocUnsafe(len);
+        const own = this.alloc && this.lastFrag && this.recordSize === 0 && n - o >= 8 ? this.alloc(len, chunk.subarray(o, o + 8)) : undefined;
+        this.frag = own ?? Buffer.allocUnsafe(len);
         this.fragHave = 0;
       }
       const frag = this.frag;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { copyOf } from '../../runtime/core/bytes.js';
 import { realBytes } from '../../runtime/core/pipe-bytes.js';
+import { RECYCLE_MIN, type BufferPool } from '../../runtime/core/recycle.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
@@ -30,6 +31,21 @@ export interface ConnectionOptions {
   name?: string;
 }
 
+export interface RpcCallOptions {
+  /** Raw bytes after the XDR arguments (WRITE data). */
+  payload?: Buffer;
+  cred?: Credential;
+  timeoutMs?: number;
+  /**
+   * A large reply is assembled in a buffer of this pool: the caller gives the reply's payload
+   * back (runtime/core/recycle.ts) once it is done with it.
+   */
+  replyPool?: BufferPool;
+}
+
+/** msg_type of a reply (RFC 5531: CALL 0, REPLY 1). */
+const MSG_REPLY = 1;
+
 export interface CallContext {
   xid: number;
   header: CallHeader;
@@ -49,6 +65,8 @@ interface Pending {
   /** Date.now() past which the call fails with RpcTimeoutError. */
   deadline: number;
   timeoutMs: number;
+  /** Where a large reply is assembled (runtime/core/recycle.ts), when its caller gives it back. */
+  pool?: BufferPool;
 }
 
 /** Record marking: the last-fragment bit, and the largest fragment (a record is sent as one). */
@@ -92,7 +110,7 @@ export class RpcConnection extends EventEmitter {
 
   constructor(readonly socket: Socket, opts: ConnectionOptions = {}) {
     super();
-    this.decoder = new RecordDecoder(opts.maxRecord ?? DEFAULT_MAX_RECORD);
+    this.decoder = new RecordDecoder(opts.maxRecord ?? DEFAULT_MAX_RECORD, this.replyBuffer);
     this.frameTimeoutMs = opts.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
     this.credential = opts.credential ?? { flavor: 'null' };
     this.log = opts.logger ?? new Logger('rpc');
@@ -131,7 +149,7 @@ export class RpcConnection extends EventEmitter {
     program: Program,
     procedure: P,
     args: ArgsOf<P>,
-    opts: { payload?: Buffer; cred?: Credential; timeoutMs?: number } = {},
+    opts: RpcCallOptions = {},
   ): Promise<Message<ReplyOf<P>>> {
     if (procedure.oneWay) return Promise.reject(new Error(`${procedure.name} is one-way: use notify()`));
     const xid = this.allocXid();
@@ -139,7 +157,7 @@ export class RpcConnection extends EventEmitter {
       if (this.closed) return reject(new RpcConnectionClosedError(procedure.name, xid));
       const timeoutMs = opts.timeoutMs ?? this.frameTimeoutMs;
       const deadline = Date.now() + timeoutMs;
-      this.pending.set(xid, { procedure, resolve: resolve as (m: Message<unknown>) => void, reject, deadline, timeoutMs });
+      this.pending.set(xid, { procedure, resolve: resolve as (m: Message<unknown>) => void, reject, deadline, timeoutMs, pool: opts.replyPool });
       try {
         this.sendCall(program, procedure, xid, args, opts);
       } catch (err) {
@@ -149,6 +167,15 @@ export class RpcConnection extends EventEmitter {
       this.armTimer(deadline);
     });
   }
+
+  /**
+   * The buffer a large record is assembled in (RecordDecoder's alloc): a pooled one for the reply
+   * to a call made with `replyPool`, found by the xid in its first bytes; otherwise a new one.
+   */
+  private readonly replyBuffer = (len: number, start: Buffer): Buffer | undefined => {
+    if (len < RECYCLE_MIN || start.readUInt32BE(4) !== MSG_REPLY) return undefined;
+    return this.pending.get(start.readUInt32BE(0))?.pool?.take(len);
+  };
 
   /**
    * Frame timeouts without a timer per call (a setTimeout and clearTimeout per call cost more
@@ -308,7 +335,7 @@ export class RpcConnection extends EventEmitter {
     } catch (err) {
       return this.fail('malformed RPC message', err as Error);
     }
-    if (rec.msg.mtype === 1) return this.onReply(rec.xid, rec.msg.value, rec.payload);
+    if (rec.msg.mtype === MSG_REPLY) return this.onReply(rec.xid, rec.msg.value, rec.payload);
     void this.onCall(rec.xid, rec.msg.value, rec.payload);
   }
 

@@ -22,6 +22,12 @@ export interface Frame {
    * down by any translator that does not declare `passesReadData`.
    */
   pipedReads?: boolean;
+  /**
+   * The caller consumes a readv's data at once and keeps none of it, so the data may come in a
+   * pooled buffer it gives back (runtime/core/recycle.ts): set by the FUSE bridge for READ,
+   * used by protocol/client; cleared on the way down as `pipedReads` is.
+   */
+  recycledReads?: boolean;
 }
 
 const NEVER = new AbortController().signal;
@@ -35,6 +41,7 @@ export interface SignalSource {
 
 class CallFrame implements Frame {
   pipedReads = false;
+  recycledReads = false;
 
   constructor(
     readonly uid: number,

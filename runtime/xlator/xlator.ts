@@ -72,7 +72,7 @@ export class Xlator<O extends OptionTable = OptionTable, P = unknown> {
         out[name] = (frame, args) => {
           try {
             if (fill) realBytes((args as FopArgs<'writev'>).data);
-            if (bytesOnly && frame.pipedReads) frame.pipedReads = false;
+            if (bytesOnly && (frame.pipedReads || frame.recycledReads)) frame.pipedReads = frame.recycledReads = false;
             return impl(this, frame, args).catch((err: unknown) => {
               throw this.fopFailure(name, err);
             }) as never;

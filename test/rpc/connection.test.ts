@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogSink } from '../../runtime/log/logger.js';
 import { pipedPayload } from '../helpers/piped.js';
+import { BufferPool, isLent, recycle } from '../../runtime/core/recycle.js';
 import { closePipe, type Pipe } from '../../runtime/core/pipe-bytes.js';
 import { CALLBACK, DUMP, GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
 import { encodeCall, frameRecord, glusterfsCredential, RecordDecoder, decodeRecord } from '../../rpc/sunrpc/index.js';
@@ -370,4 +371,29 @@ test('read data in a pipe whose reply can no longer be sent (the client went) gi
   t.is(released.length, 1, 'the pipe went back unsent');
   t.true(pb.answered);
   closePipe(released[0] as Pipe);
+});
+
+test('a large reply to a call made with a reply pool is read into a buffer of that pool; other calls\' replies are not', async (t) => {
+  const data = randomBytes(300_000);
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      readv: () => ({ value: { op_ret: data.length, op_errno: 0, stat: emptyIattx(), size: data.length, xdata: NO_DICT }, payload: data }),
+    }),
+  );
+  const pool = new BufferPool(512 * 1024, 4);
+  const args = { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT };
+  const pooled = await client.call(GFS4, GFS4.procs.readv, args, { replyPool: pool });
+  t.true(pooled.payload!.equals(data));
+  t.true(isLent(pooled.payload!), 'the payload is a view of a pooled buffer');
+  t.is(pool.counts.lent, 1);
+  recycle(pooled.payload!);
+  const plain = await client.call(GFS4, GFS4.procs.readv, args);
+  t.true(plain.payload!.equals(data));
+  t.false(isLent(plain.payload!));
+  t.is(pool.counts.lent, 1, 'a call without the pool did not take from it');
+  // The pooled buffer came back and serves the next pooled reply.
+  const again = await client.call(GFS4, GFS4.procs.readv, args, { replyPool: pool });
+  t.true(again.payload!.equals(data));
+  t.is(again.payload!.buffer, pooled.payload!.buffer);
+  t.is(pool.counts.made, 1);
 });

@@ -128,3 +128,35 @@ test('a large fragment is read straight into its own buffer once its header has 
   t.true(records[1]!.equals(small));
   t.throws(() => d.pushDirect(1), { instanceOf: RpcDecodeError });
 });
+
+test('the buffer a single-fragment record is assembled in comes from the alloc hook, which sees its length and first bytes; several fragments never use it', (t) => {
+  const seen: [number, string][] = [];
+  const own = Buffer.alloc(400_000);
+  const d = new RecordDecoder(undefined, (len, start) => {
+    seen.push([len, start.toString('hex')]);
+    return own.subarray(0, len);
+  });
+  const body = Buffer.alloc(300_000, 5);
+  body.writeUInt32BE(0x1234, 0);
+  body.writeUInt32BE(1, 4);
+  const wire = frameRecord(body);
+  d.push(wire.subarray(0, 1000));
+  const out = d.push(wire.subarray(1000));
+  t.deepEqual(seen, [[300_000, '0000123400000001']]);
+  t.is(out.length, 1);
+  t.is(out[0]!.buffer, own.buffer, 'the record is the hook\'s buffer');
+  t.true(out[0]!.equals(body));
+  // Two fragments (the first not the last): assembled as usual, the hook not asked.
+  const two = Buffer.concat([fragment(body.subarray(0, 200_000), false), fragment(body.subarray(200_000), true)]);
+  const rec = [...d.push(two.subarray(0, 500)), ...d.push(two.subarray(500))];
+  t.is(seen.length, 1);
+  t.true(rec[0]!.equals(body));
+  t.not(rec[0]!.buffer, own.buffer);
+});
+
+/** One fragment with its record mark (LAST set or not). */
+function fragment(data: Buffer, last: boolean): Buffer {
+  const h = Buffer.alloc(4);
+  h.writeUInt32BE(((last ? 0x80000000 : 0) | data.length) >>> 0, 0);
+  return Buffer.concat([h, data]);
+}

@@ -7,6 +7,7 @@ import { createBridge, type BridgeCore } from './bridge/index.js';
 import { InitFlag } from './kernel/abi.js';
 import { FuseSession } from './kernel/session.js';
 import { kernelUnmount, setReadAhead } from './kernel/mount.js';
+import { READ_REPLIES } from '../../../runtime/core/recycle.js';
 
 const options = {
   mountpoint: { type: 'path', required: true, description: 'Directory the volume is mounted on.' },
@@ -173,6 +174,8 @@ export default defineXlator({
   async fini(self: Self) {
     const { session } = self.priv;
     if (session.splicedWrites > 0) self.log.info(`large writes: ${session.splicedWrites} had their data spliced`, { code: 'FUSE_SPLICE_STATS', spliced: session.splicedWrites });
+    const pool = READ_REPLIES.counts;
+    if (pool.lent > 0) self.log.info(`large reads: ${pool.lent} came in pooled buffers, ${pool.returned} given back, ${pool.made} buffers made`, { code: 'FUSE_READ_POOL_STATS', ...pool });
     self.priv.bridge.setChildState('down');
     try {
       await session.unmount();

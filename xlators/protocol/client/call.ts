@@ -1,5 +1,6 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
+import type { BufferPool } from '../../../runtime/core/recycle.js';
 import { clientReplyOf, GFS4, GFS4_FOPS, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
@@ -66,7 +67,7 @@ export async function callFop<N extends Gfs4FopName>(
   frame: Frame | undefined,
   fop: N,
   req: unknown,
-  opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection },
+  opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection; replyPool?: BufferPool },
 ): Promise<Message<Record<string, unknown>>> {
   const conn = opts.conn ?? session.current();
   if (!conn) throw notConnected('not connected to the brick');
@@ -78,7 +79,7 @@ export async function callFop<N extends Gfs4FopName>(
   let reply: Message<unknown>;
   try {
     const procedure = CLIENT_PROCEDURES.get(fop)!;
-    const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred });
+    const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred, replyPool: opts.replyPool });
     reply = await (interruptible ? abortable(p, frame.signal) : p);
   } catch (err) {
     throw wireError(err);

@@ -2,6 +2,7 @@ import type { Fd } from '../../../runtime/core/fd.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { gfidToBuffer } from '../../../runtime/core/gfid.js';
+import { READ_REPLIES } from '../../../runtime/core/recycle.js';
 import type { FopArgs } from '../../../runtime/fops/signatures.js';
 import { API_VERSION, defineXlator, type FopImpls } from '../../../runtime/xlator/define.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
@@ -49,7 +50,9 @@ function wireFop<N extends WireFop>(fop: N) {
   return async (self: Self, frame: Frame, args: FopArgs<N>) => {
     const { session, fds } = self.priv;
     const { req, payload } = buildRequest({ fds, filterDirect: self.options['filter-O_DIRECT'] }, fop, args);
-    const reply = await callFop(session, frame, fop, req, { payload, cred: frameCredential(frame, self.options['send-gids']) });
+    // A caller that gives READ data back (the FUSE bridge) gets it in a pooled buffer.
+    const replyPool = fop === 'readv' && frame.recycledReads ? READ_REPLIES : undefined;
+    const reply = await callFop(session, frame, fop, req, { payload, cred: frameCredential(frame, self.options['send-gids']), replyPool });
     return decodeResult({ fds, itable: self.graph.itable }, fop, args, reply.value, reply.payload);
   };
 }

@@ -6,7 +6,7 @@ import {
   CALLBACK, DUMP, HANDSHAKE, PORTMAP, type ArgsOf, type Message, type Procedure, type Program, type ReplyOf,
 } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
-import { connectionReader, RpcConnection, RpcTimeoutError } from '../../../rpc/transport/index.js';
+import { connectionReader, RpcConnection, RpcTimeoutError, type RpcCallOptions } from '../../../rpc/transport/index.js';
 import { DUMP_GFS_ID, dumpCredential, hasGfs4, internalCredential, isManagementDaemon, setvolumeDict } from './handshake.js';
 
 /** rpc-clnt's reconnect interval. */
@@ -109,7 +109,7 @@ export class Session {
   }
 
   /** Send a call on `conn` and start pinging if this is the first outstanding one. */
-  call<P extends Procedure>(conn: RpcConnection, program: Program, proc: P, args: ArgsOf<P>, opts: { payload?: Buffer; cred?: Credential; timeoutMs?: number } = {}): Promise<Message<ReplyOf<P>>> {
+  call<P extends Procedure>(conn: RpcConnection, program: Program, proc: P, args: ArgsOf<P>, opts: RpcCallOptions = {}): Promise<Message<ReplyOf<P>>> {
     const p = conn.call(program, proc, args, opts);
     this.kickPing(conn);
     return p;

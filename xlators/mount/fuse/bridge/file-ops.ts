@@ -59,6 +59,8 @@ export async function create(b: BridgeCore, ctx: RequestContext, name: string, f
 
 export async function read(b: BridgeCore, ctx: RequestContext, fh: bigint, offset: number, size: number, lockOwner: bigint | undefined): Promise<Buffer> {
   const frame = b.frame(ctx, lockOwner === undefined ? undefined : ownerBytes(lockOwner), false);
+  // The session writes the data to the kernel and gives its buffer back (runtime/core/recycle.ts).
+  frame.recycledReads = true;
   const fd = b.fd(fh);
   b.forgetKeptAttrs(fd.inode); // a read moves atime
   return (await b.fops.readv(frame, { fd, size, offset, flags: 0 })).data;

@@ -4,6 +4,7 @@ import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
 import { attachPipeBytes, PIPE_BYTES, PipeBytes, readPipe, SPLICE_MIN, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
 import { PipePool } from '../../../../runtime/core/pipe-pool.js';
+import { RECYCLE_MIN, recycle } from '../../../../runtime/core/recycle.js';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
@@ -300,6 +301,7 @@ export class FuseSession {
     }
     // ENOENT: the kernel gave up on the request (interrupted); nothing to do.
     if (n < 0 && n !== -ENOENT) this.opts.onError?.(errnoError(n, 'writev'), `reply to request ${unique}`);
+    if (len >= RECYCLE_MIN) giveBack(payload);
   }
 
   /** A large reply (READ data), written from the thread pool: see THREADED_REPLY. */
@@ -307,6 +309,7 @@ export class FuseSession {
     try {
       const parts = [outHeader(unique, error, len), ...payload];
       writev(this.fd, parts, (err) => {
+        giveBack(payload);
         if (err && err.code !== 'ENOENT' && !this.ended) this.opts.onError?.(err, `reply to request ${unique}`);
         if (--this.threadWrites === 0 && this.ended && this.fd >= 0) this.closeFd();
       });
@@ -479,4 +482,13 @@ export class FuseSession {
         pb?.finish();
       });
   }
+}
+
+/**
+ * A reply's buffers once written: READ data read into a pooled buffer goes back to its pool
+ * (the bridge asked for it with frame.recycledReads; nothing else holds it). Other buffers are
+ * left alone (recycle() knows its own).
+ */
+function giveBack(payload: Reply): void {
+  for (const b of payload) if (b.length >= RECYCLE_MIN) recycle(b);
 }
