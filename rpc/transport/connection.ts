@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { copyOf } from '../../runtime/core/bytes.js';
 import { realBytes } from '../../runtime/core/pipe-bytes.js';
-import { RECYCLE_MIN, type BufferPool } from '../../runtime/core/recycle.js';
+import { POOL_MIN } from '../../runtime/core/recycle.js';
 import { Logger } from '../../runtime/log/logger.js';
 import {
   AcceptStat, AuthStat, RPC_VERSION, acceptedReply, authErrorReply, decodeRecord, encodeReply, progMismatchReply, replyFailure, rpcMismatchReply,
@@ -40,7 +40,12 @@ export interface RpcCallOptions {
    * A large reply is assembled in a buffer of this pool: the caller gives the reply's payload
    * back (runtime/core/recycle.ts) once it is done with it.
    */
-  replyPool?: BufferPool;
+  replyPool?: ReplyPool;
+}
+
+/** Where a reply may be assembled: a BufferPool or SizedPools (runtime/core/recycle.ts). */
+export interface ReplyPool {
+  take(len: number): Buffer | undefined;
 }
 
 /** msg_type of a reply (RFC 5531: CALL 0, REPLY 1). */
@@ -66,7 +71,7 @@ interface Pending {
   deadline: number;
   timeoutMs: number;
   /** Where a large reply is assembled (runtime/core/recycle.ts), when its caller gives it back. */
-  pool?: BufferPool;
+  pool?: ReplyPool;
 }
 
 /** Record marking: the last-fragment bit, and the largest fragment (a record is sent as one). */
@@ -173,7 +178,7 @@ export class RpcConnection extends EventEmitter {
    * to a call made with `replyPool`, found by the xid in its first bytes; otherwise a new one.
    */
   private readonly replyBuffer = (len: number, start: Buffer): Buffer | undefined => {
-    if (len < RECYCLE_MIN || start.readUInt32BE(4) !== MSG_REPLY) return undefined;
+    if (len < POOL_MIN || start.readUInt32BE(4) !== MSG_REPLY) return undefined;
     return this.pending.get(start.readUInt32BE(0))?.pool?.take(len);
   };
 

@@ -240,8 +240,9 @@ export class XdrReader {
   /**
    * Everything left, unpadded (trailing payload). Large data (a read reply's or a write
    * request's 1 MiB) is a view of the record, not a copy: the record is a buffer of its own
-   * that nothing writes to again. Small leftovers are copied so they do not keep a whole socket
-   * chunk alive.
+   * that nothing writes to while it is in use (a pooled one, runtime/core/recycle.ts, only once
+   * its last consumer gives it back). Small leftovers are copied so they do not keep a whole
+   * socket chunk alive.
    */
   rest(): Buffer {
     const view = this.buf.subarray(this.pos, this.end);

@@ -14,7 +14,13 @@
  * pooled buffer; the FUSE session gives it back once the reply is written.
  */
 
-/** Replies smaller than this are not worth a pooled buffer (nor the check when they are written). */
+/**
+ * Replies from this size on are read into pooled buffers. Their data (the record less its
+ * header, which holds at most 64 KiB of xdata) is then at least 64 KiB, which XdrReader.rest()
+ * hands on as a view of the record, not a copy, so it is that buffer that comes back.
+ */
+export const POOL_MIN = 128 * 1024;
+/** Reply data below this size never comes from a pool: the consumer need not check it. */
 export const RECYCLE_MIN = 64 * 1024;
 
 /** Kept on a pooled buffer's ArrayBuffer: its pool, and whether it is lent out. */
@@ -64,11 +70,35 @@ export class BufferPool {
 }
 
 /**
- * Buffers READ replies are read into when their caller gives the data back (frame.recycledReads):
- * one pool for every client of the process, buffers for the largest READ (1 MiB) with its reply
- * header and xdata.
+ * Pools of a few buffer sizes: a length is lent from the smallest pool whose buffers hold it, so
+ * a 128 KiB READ (the kernel's read-ahead unit without max_pages) does not pin 1 MiB.
  */
-export const READ_REPLIES = new BufferPool((1 << 20) + 64 * 1024);
+export class SizedPools {
+  readonly pools: readonly BufferPool[];
+
+  constructor(sizes: readonly number[], keep = 16) {
+    this.pools = [...sizes].sort((a, b) => a - b).map((s) => new BufferPool(s, keep));
+  }
+
+  take(len: number): Buffer | undefined {
+    for (const p of this.pools) if (len <= p.size) return p.take(len);
+    return undefined;
+  }
+
+  /** The counts of all pools added up. */
+  get counts(): { lent: number; returned: number; made: number } {
+    const c = { lent: 0, returned: 0, made: 0 };
+    for (const p of this.pools) (c.lent += p.counts.lent), (c.returned += p.counts.returned), (c.made += p.counts.made);
+    return c;
+  }
+}
+
+/**
+ * Buffers READ replies are read into when their caller gives the data back (frame.recycledReads):
+ * pools shared by every client of the process, for READs up to 256 KiB and up to the largest
+ * (1 MiB), each with room for the reply's header and xdata.
+ */
+export const READ_REPLIES = new SizedPools([256 * 1024 + 64 * 1024, (1 << 20) + 64 * 1024]);
 
 /**
  * `b`'s memory goes back to its pool, when it came from one and is lent out; anything else is

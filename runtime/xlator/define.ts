@@ -62,10 +62,12 @@ export interface XlatorDefinition<O extends OptionTable = OptionTable, P = unkno
    */
   passesWriteData?: boolean;
   /**
-   * This translator's readv returns its child's `data` as it came (or reads only its length),
-   * so on a brick the data may stay in a pipe from storage/posix to protocol/server's socket.
-   * Without it, the frame's `pipedReads` is cleared before its readv runs: its children answer
-   * with bytes.
+   * This translator's readv returns its child's `data` as it came (or reads only its length)
+   * and keeps no reference to it, so on a brick the data may stay in a pipe from storage/posix
+   * to protocol/server's socket, and in a mount it may come in a pooled buffer the FUSE session
+   * reuses once the reply is written (runtime/core/recycle.ts). Without it, the frame's
+   * `pipedReads` and `recycledReads` are cleared before its readv runs: its children answer with
+   * bytes of their own.
    */
   passesReadData?: boolean;
   /** Children this translator requires: `{ min: 1 }` for a filter, `{ max: 0 }` for storage. */

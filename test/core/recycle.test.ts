@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createFrame } from '../../runtime/core/frame.js';
-import { BufferPool, isLent, recycle } from '../../runtime/core/recycle.js';
+import { BufferPool, SizedPools, isLent, recycle } from '../../runtime/core/recycle.js';
 import { activateGraph } from '../../runtime/graph/create.js';
 import { defineXlator } from '../../runtime/xlator/define.js';
 import { recordingXlators, spec, type Journal } from '../helpers/recording.js';
@@ -39,6 +39,17 @@ test('lengths past the pool\'s buffers get none, buffers from elsewhere are left
   for (const b of lent) recycle(b!);
   t.is(pool.available, 2, 'the third is left to the garbage collector');
   t.deepEqual(pool.counts, { lent: 3, returned: 3, made: 3 });
+});
+
+test('sized pools lend a length from the smallest buffers that hold it, and none past the largest', (t) => {
+  const pools = new SizedPools([4096, 1024]);
+  const small = pools.take(1000)!;
+  const big = pools.take(1025)!;
+  t.is(small.buffer.byteLength, 1024);
+  t.is(big.buffer.byteLength, 4096);
+  t.is(pools.take(4097), undefined);
+  recycle(small);
+  t.deepEqual(pools.counts, { lent: 2, returned: 1, made: 2 });
 });
 
 test('a frame\'s recycledReads (and pipedReads) reach a translator below only through translators that declare passesReadData', async (t) => {

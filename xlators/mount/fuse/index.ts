@@ -174,8 +174,6 @@ export default defineXlator({
   async fini(self: Self) {
     const { session } = self.priv;
     if (session.splicedWrites > 0) self.log.info(`large writes: ${session.splicedWrites} had their data spliced`, { code: 'FUSE_SPLICE_STATS', spliced: session.splicedWrites });
-    const pool = READ_REPLIES.counts;
-    if (pool.lent > 0) self.log.info(`large reads: ${pool.lent} came in pooled buffers, ${pool.returned} given back, ${pool.made} buffers made`, { code: 'FUSE_READ_POOL_STATS', ...pool });
     self.priv.bridge.setChildState('down');
     try {
       await session.unmount();
@@ -184,6 +182,9 @@ export default defineXlator({
       await kernelUnmount(session.mountpoint, { lazy: true });
     }
     await Promise.race([session.done.catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+    // Counted once the session is over, so replies written meanwhile have given their buffers back.
+    const pool = READ_REPLIES.counts;
+    if (pool.lent > 0) self.log.info(`large reads: ${pool.lent} came in pooled buffers, ${pool.returned} given back, ${pool.made} buffers made`, { code: 'FUSE_READ_POOL_STATS', ...pool });
   },
   dump(self: Self) {
     const { session, bridge } = self.priv;

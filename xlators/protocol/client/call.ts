@@ -1,9 +1,8 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
-import type { BufferPool } from '../../../runtime/core/recycle.js';
 import { clientReplyOf, GFS4, GFS4_FOPS, type Gfs4FopName, type Message, type Procedure } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
-import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type RpcConnection } from '../../../rpc/transport/index.js';
+import { RpcConnectionClosedError, RpcRejectedError, RpcTimeoutError, type ReplyPool, type RpcConnection } from '../../../rpc/transport/index.js';
 import { RpcDecodeError } from '../../../rpc/xdr/index.js';
 import { notConnected } from './fd-ctx.js';
 import type { Session } from './session.js';
@@ -67,7 +66,7 @@ export async function callFop<N extends Gfs4FopName>(
   frame: Frame | undefined,
   fop: N,
   req: unknown,
-  opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection; replyPool?: BufferPool },
+  opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection; replyPool?: ReplyPool },
 ): Promise<Message<Record<string, unknown>>> {
   const conn = opts.conn ?? session.current();
   if (!conn) throw notConnected('not connected to the brick');
