@@ -6,6 +6,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogSink } from '../../runtime/log/logger.js';
+import { Dict } from '../../runtime/core/dict.js';
 import { pipedPayload } from '../helpers/piped.js';
 import { BufferPool, isLent, recycle } from '../../runtime/core/recycle.js';
 import { closePipe, type Pipe } from '../../runtime/core/pipe-bytes.js';
@@ -396,4 +397,36 @@ test('a large reply to a call made with a reply pool is read into a buffer of th
   t.true(again.payload!.equals(data));
   t.is(again.payload!.buffer, pooled.payload!.buffer);
   t.is(pool.counts.made, 1);
+});
+
+test('a large call from the peer that carries the xid of a pooled call still pending is not read into the pool (only replies are)', async (t) => {
+  const data = randomBytes(300_000);
+  let answer!: () => void;
+  const answered = new Promise<void>((r) => (answer = r));
+  const { client, serverConns } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      readv: async () => {
+        await answered;
+        return { value: { op_ret: data.length, op_errno: 0, stat: emptyIattx(), size: data.length, xdata: NO_DICT }, payload: data };
+      },
+    }),
+  );
+  let callbacks = 0;
+  client.serve(CALLBACK, { CACHE_INVALIDATION: () => void callbacks++ });
+  const pool = new BufferPool(512 * 1024, 4);
+  const args = { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT };
+  const pending = client.call(GFS4, GFS4.procs.readv, args, { replyPool: pool });
+  for (let i = 0; i < 200 && serverConns.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 50)); // the call has reached the server
+  // Both ends number their calls alike, so the server's first call carries the client's first xid.
+  const zero = { ia_gfid: Buffer.alloc(16), ia_ino: 0n, ia_dev: 0n, mode: 0, ia_nlink: 0, ia_uid: 0, ia_gid: 0, ia_rdev: 0n, ia_size: 0n, ia_blksize: 0, ia_blocks: 0n, ia_atime: 0, ia_atime_nsec: 0, ia_mtime: 0, ia_mtime_nsec: 0, ia_ctime: 0, ia_ctime_nsec: 0 };
+  const big = new Dict().setBin('filler', randomBytes(200_000));
+  serverConns[0]!.notify(CALLBACK, CALLBACK.procs.CACHE_INVALIDATION, { gfid: '00000000-0000-0000-0000-000000000001', event_type: 0, flags: 0, expire_time_attr: 0, stat: zero, parent_stat: zero, oldparent_stat: zero, xdata: big });
+  for (let i = 0; i < 200 && callbacks === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(callbacks, 1, 'the callback arrived and was served');
+  t.is(pool.counts.lent, 0, 'the call was not assembled in the pooled call\'s buffer');
+  answer();
+  const r = await pending;
+  t.true(r.payload!.equals(data));
+  t.true(isLent(r.payload!));
 });
