@@ -55,7 +55,8 @@ test('sampleCpu counts the CPU every thread of the named processes spends, per s
   const client = after.client - before.client;
   const tickMs = (ticks(busy.pid!) - ticks0) * 10;
   t.true(server >= 300e6, `the spinning side spent ${server / 1e6} ms`);
-  t.true(Math.abs(server / 1e6 - tickMs) <= 40, `${server / 1e6} ms by schedstat, ${tickMs} ms by clock ticks`);
+  // Ticks are whole 10 ms and the kernel's scaled figures may lag the exact one under load: within a quarter.
+  t.true(Math.abs(server / 1e6 - tickMs) <= Math.max(100, tickMs / 4), `${server / 1e6} ms by schedstat, ${tickMs} ms by clock ticks`);
   t.true(client < server / 4, `the sleeping side spent ${client / 1e6} ms against ${server / 1e6} ms`);
   t.deepEqual(sampleCpu({ client: [], server: [2 ** 22 + 12345] }), { client: 0, server: 0 }, 'a process that is gone counts nothing');
 });
