@@ -9,7 +9,7 @@ import { gfidToBuffer, newGfid, ROOT_GFID } from '../../runtime/core/gfid.js';
 import { IaType } from '../../runtime/core/iatt.js';
 import { native } from '../../native/index.js';
 import { handlePath, locOf, posixGraph, type Ctx } from './helpers.js';
-import { pinClock } from '../../xlators/storage/posix/resolve.js';
+import type { PosixState } from '../../xlators/storage/posix/state.js';
 
 const errno = (code: keyof typeof E) => ({ message: new RegExp(`^${code}`) });
 
@@ -90,12 +90,10 @@ test('a symlink planted in the brick pointing outside is never followed', async 
   t.is(fs.readFileSync(path.join(out, 'secret'), 'utf8'), 'secret');
 });
 
-// Serial: it moves the kept fds' clock, which every brick of this process reads.
-test.serial('a directory swapped for a symlink after it got its gfid is never reached through the symlink: a brick resolving the gfid refuses it, one that had it open keeps the directory itself until its fd ages out, then refuses', async (t) => {
+test('a directory swapped for a symlink after it got its gfid is never reached through the symlink: a brick resolving the gfid refuses it, one that had it open keeps the directory itself until its fd ages out, then refuses', async (t) => {
   let clock = Date.now();
-  pinClock.now = () => clock;
-  t.teardown(() => (pinClock.now = () => Date.now()));
   const g = await posixGraph(t);
+  brickClock(g, () => clock);
   const out = outsideDir(t);
   const d = await g.mkdir('/d');
   const sub = await g.mkdir('/d/sub');
@@ -166,12 +164,10 @@ test('forged gfid handles pointing outside the brick, or at the wrong object, ar
   t.deepEqual(fs.readdirSync(out).sort(), ['cd', 'secret']);
 });
 
-// Serial: it moves the kept fds' clock, which every brick of this process reads.
-test.serial('a hash directory (.glusterfs/xx/yy) moved aside behind the brick is still served through its kept fd for up to a minute, then opened afresh by path', async (t) => {
+test('a hash directory (.glusterfs/xx/yy) moved aside behind the brick is still served through its kept fd for up to a minute, then opened afresh by path', async (t) => {
   let clock = Date.now();
-  pinClock.now = () => clock;
-  t.teardown(() => (pinClock.now = () => Date.now()));
   const g = await posixGraph(t);
+  brickClock(g, () => clock);
   const f = await g.create('/f');
   const stat = () => g.fops.stat(g.frame(), { loc: { path: '', gfid: f.gfid } });
   t.is((await stat()).buf.gfid, f.gfid);
@@ -186,3 +182,8 @@ test.serial('a hash directory (.glusterfs/xx/yy) moved aside behind the brick is
   clock += 60_000;
   await t.throwsAsync(stat(), errno('ESTALE'));
 });
+
+/** The clock this test brick's kept fds age by (the resolver's; other bricks keep theirs). */
+function brickClock(g: { graph: { get(name: string): { priv: unknown } | undefined } }, now: () => number): void {
+  (g.graph.get('brick')!.priv as PosixState).resolver.now = now;
+}

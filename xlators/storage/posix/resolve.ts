@@ -89,16 +89,15 @@ const closeFd = (fd: number) => () => fs.closeSync(fd);
  * of directories and of handle directories are kept open too (PinnedFds): a directory fd stays
  * that directory through renames, so the entry fops in a busy directory open nothing.
  */
-/**
- * The clock kept fds age by (PinnedFds re-verifies a directory fd a second after it was opened).
- * Tests that must land on one side of that second set `now` (and put it back).
- */
-export const pinClock = { now: (): number => Date.now() };
-
 export class Resolver {
+  /**
+   * The clock this brick's kept fds age by (PinnedFds re-verifies a directory fd a second after
+   * it was opened). A test that must land on one side of that second sets it on its own brick.
+   */
+  now: () => number = () => Date.now();
   private readonly dirCache = new Map<Gfid, string>();
-  private readonly pins = new PinnedFds(PINNED_LIMIT, 1000, () => pinClock.now());
-  private readonly hashPins = new PinnedFds(HASH_PINNED_LIMIT, HASH_MAX_AGE_MS, () => pinClock.now());
+  private readonly pins = new PinnedFds(PINNED_LIMIT, 1000, () => this.now());
+  private readonly hashPins = new PinnedFds(HASH_PINNED_LIMIT, HASH_MAX_AGE_MS, () => this.now());
   /** The brick root's own fd, never closed by a release. */
   private readonly rootPin: Pin;
 
