@@ -41,6 +41,10 @@ export function findPids(spec: CpuSpec): CpuPids {
     if (!args?.some((a) => a.startsWith(under))) continue;
     (args.includes(spec.mnt) ? out.client : out.server).push(Number(pid));
   }
+  // A side not found would show as 0 µs, or its CPU under the other side: say so instead.
+  if (!out.client.length || !out.server.length) {
+    throw new Error(`CPU accounting: no ${out.client.length ? 'brick' : 'client'} process found naming a file under ${spec.home} (client: one naming ${spec.mnt})`);
+  }
   return out;
 }
 

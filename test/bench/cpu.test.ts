@@ -29,6 +29,9 @@ test('findPids tells a target\'s client (the process naming the mount point) fro
   await Promise.all([brick, mount, stranger].map(started));
   const pids = findPids({ home, mnt: join(home, 'mnt') });
   t.deepEqual(pids, { client: [mount.pid!], server: [brick.pid!] });
+  // A side that cannot be found is an error, not a column of zeros.
+  t.throws(() => findPids({ home, mnt: join(home, 'elsewhere') }), { message: /no client process/ });
+  t.throws(() => findPids({ home: other, mnt: join(other, 'none') }), { message: /no client process/ });
 });
 
 test('sampleCpu counts the CPU every thread of the named processes spends, per side', async (t) => {

@@ -416,8 +416,8 @@ test('a large call from the peer that carries the xid of a pooled call still pen
   const pool = new BufferPool(512 * 1024, 4);
   const args = { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT };
   const pending = client.call(GFS4, GFS4.procs.readv, args, { replyPool: pool });
-  for (let i = 0; i < 200 && serverConns.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  await new Promise((r) => setTimeout(r, 50)); // the call has reached the server
+  // The server's connection exists once the call has been accepted.
+  for (let i = 0; i < 400 && serverConns.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
   // Both ends number their calls alike, so the server's first call carries the client's first xid.
   const zero = { ia_gfid: Buffer.alloc(16), ia_ino: 0n, ia_dev: 0n, mode: 0, ia_nlink: 0, ia_uid: 0, ia_gid: 0, ia_rdev: 0n, ia_size: 0n, ia_blksize: 0, ia_blocks: 0n, ia_atime: 0, ia_atime_nsec: 0, ia_mtime: 0, ia_mtime_nsec: 0, ia_ctime: 0, ia_ctime_nsec: 0 };
   const big = new Dict().setBin('filler', randomBytes(200_000));
