@@ -124,18 +124,36 @@ export class ForegroundMount {
  * for days, so the steady state is the figure worth comparing. Every target gets the same
  * warm-up rounds (GlusterFS and the local disk have nothing to warm, beyond the page cache).
  * Every counted round's phases, by target label.
+ *
+ * Each counted round starts with the next target (round k runs them from target k on, wrapping),
+ * so none always runs first or last in a round: a machine that is slower at some point of every
+ * round (a neighbour's periodic job, its own page cache settling) weighs on each in turn.
  */
-export async function measure(targets: Target[], job: (dir: string) => WorkloadJob, repeat: number, warmup: number): Promise<Map<string, Phase[][]>> {
+export async function measure(
+  targets: Target[],
+  job: (dir: string) => WorkloadJob,
+  repeat: number,
+  warmup: number,
+  run: (job: WorkloadJob) => Promise<Phase[]> = runWorkload,
+): Promise<Map<string, Phase[][]>> {
   const runs = new Map<string, Phase[][]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < warmup; round++) {
     for (const t of targets) {
-      await runWorkload({ ...job(t.dir), cpu: t.cpu }).catch((err: Error) => {
+      await run({ ...job(t.dir), cpu: t.cpu }).catch((err: Error) => {
         throw new Error(`warm-up round ${round + 1} on ${t.label}: ${err.message}`, { cause: err });
       });
     }
   }
-  for (let round = 0; round < repeat; round++) for (const t of targets) runs.get(t.label)!.push(await runWorkload({ ...job(t.dir), cpu: t.cpu }));
+  for (let round = 0; round < repeat; round++) {
+    for (const t of roundOrder(targets, round)) runs.get(t.label)!.push(await run({ ...job(t.dir), cpu: t.cpu }));
+  }
   return runs;
+}
+
+/** The targets in the order round `round` runs them: from target `round` (modulo their number) on. */
+export function roundOrder<T>(targets: readonly T[], round: number): T[] {
+  const k = targets.length ? round % targets.length : 0;
+  return [...targets.slice(k), ...targets.slice(0, k)];
 }
 
 /** The table of each target's median rates, then the lowest and highest ratio of each pair within one round. */
