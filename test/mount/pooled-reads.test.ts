@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { spawnBrick } from '../protocol-server/brick-process.js';
-import { kernelUnmount } from '../../xlators/mount/fuse/kernel/mount.js';
-import { alive, gfsMount, makeEnv, type Env } from './fixtures/harness.js';
+import { gfsMount, makeEnv, stopAndLog, type Env } from './fixtures/harness.js';
 
 const MiB = 1 << 20;
 
@@ -40,12 +39,7 @@ async function readDirect(file: string, size: number, chunk = MiB): Promise<Buff
 
 /** Unmount, wait for the serving process to end, and return the pool's stop line (undefined: none). */
 async function stopStats(t: ExecutionContext, env: Env): Promise<{ lent: number; returned: number; made: number } | undefined> {
-  const pid = env.daemonPid();
-  const u = await kernelUnmount(env.mnt);
-  t.is(u.code, 0, u.stderr);
-  for (let i = 0; i < 300 && pid && alive(pid); i++) await new Promise((res) => setTimeout(res, 100));
-  t.false(pid !== undefined && alive(pid), 'the mount process ended (its stop lines are written)');
-  const m = /FUSE_READ_POOL_STATS.*("lent".*)\}/.exec(fs.readFileSync(env.log, 'utf8'));
+  const m = /FUSE_READ_POOL_STATS.*("lent".*)\}/.exec(await stopAndLog(t, env));
   return m ? (JSON.parse(`{${m[1]}}`) as { lent: number; returned: number; made: number }) : undefined;
 }
 

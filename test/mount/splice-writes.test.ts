@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { spawnBrick } from '../protocol-server/brick-process.js';
-import { kernelUnmount } from '../../xlators/mount/fuse/kernel/mount.js';
-import { alive, gfsMount, makeEnv, type Env } from './fixtures/harness.js';
+import { gfsMount, makeEnv, stopAndLog, type Env } from './fixtures/harness.js';
 
 const MiB = 1 << 20;
 
@@ -124,11 +123,7 @@ test('spliced writes over the wire land on the brick byte for byte: unaligned of
   }
   // The mount logs what it spliced when it stops: the session's count of spliced WRITEs and
   // protocol/client's bytes spliced to the socket.
-  const pid = env.daemonPid();
-  const u = await kernelUnmount(env.mnt);
-  t.is(u.code, 0, u.stderr);
-  for (let i = 0; i < 100 && pid && alive(pid); i++) await new Promise((res) => setTimeout(res, 100));
-  const log = mountLog(env);
+  const log = await stopAndLog(t, env);
   const writes = Number(/FUSE_SPLICE_STATS.*"spliced":(\d+)/.exec(log)?.[1] ?? 0);
   const bytes = Number(/CLIENT_SPLICE_STATS.*"spliced":(\d+)/.exec(log)?.[1] ?? 0);
   // 4 writers x 7 WRITEs of 300 KiB or more. How many are spliced depends on how the writers'

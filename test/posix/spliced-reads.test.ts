@@ -19,13 +19,19 @@ import { openFile, posixGraph } from './helpers.js';
 
 const MiB = 1 << 20;
 
-test('a large read for the wire comes back in a pipe holding exactly the file; answered, the pipe goes back', async (t) => {
+/** A brick with `/f` of `size` random bytes open for reading, and a frame marked as protocol/server marks its reads. */
+async function pipedFile(t: Parameters<typeof posixGraph>[0], size: number) {
   const g = await posixGraph(t);
-  const data = randomBytes(2 * MiB);
+  const data = randomBytes(size);
   await g.create('/f', data);
   const fd = await openFile(t, g, '/f', fs.constants.O_RDONLY);
   const f = g.frame();
   f.pipedReads = true;
+  return { g, data, fd, f };
+}
+
+test('a large read for the wire comes back in a pipe holding exactly the file; answered, the pipe goes back', async (t) => {
+  const { g, data, fd, f } = await pipedFile(t, 2 * MiB);
   const r = await g.fops.readv(f, { fd, size: MiB, offset: 12345, flags: 0 });
   const pb = pipeBytesOf(r.data);
   t.truthy(pb, 'the data is still in a pipe');
@@ -44,12 +50,7 @@ test('a large read for the wire comes back in a pipe holding exactly the file; a
 });
 
 test('small reads, reads larger than half a pipe, and reads for a frame not from protocol/server come as bytes', async (t) => {
-  const g = await posixGraph(t);
-  const data = randomBytes(3 * MiB);
-  await g.create('/f', data);
-  const fd = await openFile(t, g, '/f', fs.constants.O_RDONLY);
-  const f = g.frame();
-  f.pipedReads = true;
+  const { g, data, fd, f } = await pipedFile(t, 3 * MiB);
   const small = await g.fops.readv(f, { fd, size: 128 * 1024, offset: 0, flags: 0 });
   t.is(pipeBytesOf(small.data), undefined);
   t.true(small.data.equals(data.subarray(0, 128 * 1024)));

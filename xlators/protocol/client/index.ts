@@ -47,11 +47,12 @@ function sessionConfig(self: Self): SessionConfig {
 
 /** One fop: build the request from loc/fd, call, decode the reply (generated for every GFS4 fop). */
 function wireFop<N extends WireFop>(fop: N) {
+  const reads = fop === 'readv';
   return async (self: Self, frame: Frame, args: FopArgs<N>) => {
     const { session, fds } = self.priv;
     const { req, payload } = buildRequest({ fds, filterDirect: self.options['filter-O_DIRECT'] }, fop, args);
     // A caller that gives READ data back (the FUSE bridge) gets it in a pooled buffer.
-    const replyPool = fop === 'readv' && frame.recycledReads ? READ_REPLIES : undefined;
+    const replyPool = reads && frame.recycledReads ? READ_REPLIES : undefined;
     const reply = await callFop(session, frame, fop, req, { payload, cred: frameCredential(frame, self.options['send-gids']), replyPool });
     return decodeResult({ fds, itable: self.graph.itable }, fop, args, reply.value, reply.payload);
   };
