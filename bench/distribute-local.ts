@@ -126,7 +126,7 @@ async function mountTarget(ctx: BenchContext, label: string, nBricks: number, o:
 async function countCalls(ctx: BenchContext, label: string, nBricks: number, files: number): Promise<{ phases: Map<string, Record<string, number>>; us: Record<string, number> }> {
   const t = await mountTarget(ctx, `${label}-count`, nBricks, { counted: true });
   try {
-    const job: WorkloadJob = { workload: 'small-files', dir: t.dir, opts: { files } };
+    const job: WorkloadJob = { workload: 'small-files', dir: t.dir, opts: { files, settleMs: ctx.opts.settleMs } };
     await new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', SELF, 'drive', JSON.stringify(job), String(t.pid), t.countFile], { stdio: ['ignore', 'ignore', 'inherit'] });
       child.on('error', reject);

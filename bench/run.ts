@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- SECTION...] [--files N] [--mib N] [--targets a,b] [--skip sequential,small]
+ * `npm run bench [-- SECTION...] [--files N] [--settle MS] [--mib N] [--targets a,b] [--skip sequential,small]
  *  [--repeat N] [--warmup N] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
  * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
  * (except `parse`, which reports its 1 s target). See bench/README.md.
@@ -18,6 +18,8 @@ import { killWorkloads } from './workloads.js';
 
 export interface BenchOptions {
   files?: number;
+  /** Pause between small-file phases in ms (workloads.ts SETTLE_MS by default). */
+  settleMs?: number;
   mib?: number;
   targets?: string[];
   skip?: string[];
@@ -67,6 +69,7 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
       return v;
     };
     if (a === '--files') opts.files = Number(val());
+    else if (a === '--settle') opts.settleMs = count(a, val(), 0);
     else if (a === '--mib') opts.mib = Number(val());
     else if (a === '--targets') opts.targets = val().split(',');
     else if (a === '--skip') opts.skip = val().split(',');
