@@ -58,6 +58,13 @@ function count(flag: string, v: string, min: number): number {
   return n;
 }
 
+/** A whole number of milliseconds, 0 or more. */
+function millis(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number of milliseconds, 0 or more (got ${JSON.stringify(v)})`);
+  return n;
+}
+
 function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
   const sections: string[] = [];
   const opts: BenchOptions = {};
@@ -69,7 +76,7 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
       return v;
     };
     if (a === '--files') opts.files = Number(val());
-    else if (a === '--settle') opts.settleMs = count(a, val(), 0);
+    else if (a === '--settle') opts.settleMs = millis(a, val());
     else if (a === '--mib') opts.mib = Number(val());
     else if (a === '--targets') opts.targets = val().split(',');
     else if (a === '--skip') opts.skip = val().split(',');
