@@ -25,7 +25,7 @@ import { parseArgs } from '../scripts/mount/options.js';
 import { runMount, setupLogging } from '../scripts/mount/run.js';
 import { table } from './report.js';
 import { compareWorkloads, ForegroundMount, localTarget, onCleanup, orStop, type Target } from './targets.js';
-import { runJob, SETTLE_MS, type WorkloadJob } from './workloads.js';
+import { runJob, settleNote, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -193,8 +193,7 @@ export async function distributeLocalSection(ctx: BenchContext): Promise<void> {
   });
   // `dist3 extra`: brick calls beyond one per call distribute was asked (its own overhead).
   const head = ['phase', 'volume 1-brick', 'volume dist3', 'bricks 1-brick', 'bricks dist3', 'dist3 extra', 'dist3 volume by fop', 'dist3 bricks by fop'];
-  const settled = (ctx.opts.settleMs ?? SETTLE_MS) > 0 ? `, phases ${ctx.opts.settleMs ?? SETTLE_MS} ms apart` : ', phases back to back';
-  ctx.say(`\ncalls per operation (small files, ${files} files${settled}; readdir: per entry): asked of the volume by the FUSE bridge, and made on the bricks\n${table(head, rows)}`);
+  ctx.say(`\ncalls per operation (small files, ${files} files, ${settleNote(ctx.opts.settleMs)}; readdir: per entry): asked of the volume by the FUSE bridge, and made on the bricks\n${table(head, rows)}`);
   const fops = Object.keys(three.us).filter((f) => one.us[f] !== undefined).sort();
   const lat = fops.map((f) => [f, one.us[f]!.toFixed(0), three.us[f]!.toFixed(0), (three.us[f]! / one.us[f]!).toFixed(2)]);
   ctx.say(`\nmean time below the volume's top per call (µs, whole small-file workload, counting pass)\n${table(['fop', '1-brick', 'dist3', 'dist3/1-brick'], lat)}`);

@@ -73,12 +73,13 @@ export function cpuTable(rounds: Map<string, Phase[][]>, pairs: [string, string]
   const shown = pairs.filter(([a, b]) => labels.includes(a) && labels.includes(b));
   const head = ['CPU µs per op or MiB (client + bricks)', ...labels, ...shown.map(([a, b]) => `${a}/${b}`)];
   const rows = first.map((p, i) => {
+    const cpu = new Map(labels.map((l) => [l, per(l, i)]));
     const cells = labels.map((l) => {
-      const c = per(l, i);
+      const c = cpu.get(l);
       return c ? `${c.client.toFixed(0)} + ${c.server.toFixed(0)}` : '-';
     });
     const total = (l: string) => {
-      const c = per(l, i);
+      const c = cpu.get(l);
       return c && c.client + c.server;
     };
     return [`${p.name} (${p.unit})`, ...cells, ...shown.map(([a, b]) => fmtRatio(total(a), total(b)))];

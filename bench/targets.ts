@@ -14,7 +14,7 @@ import { programArgs } from '../scripts/lib/program.js';
 import { ROLE_ENV } from '../scripts/mount/daemon.js';
 import type { CpuSpec } from './cpu.js';
 import { compare, cpuTable, roundSpread } from './report.js';
-import { medianPhases, runWorkload, SETTLE_MS, type Phase, type WorkloadJob } from './workloads.js';
+import { medianPhases, runWorkload, settleNote, type Phase, type WorkloadJob } from './workloads.js';
 import type { BenchContext } from './run.js';
 
 export interface Target {
@@ -175,10 +175,9 @@ export async function compareWorkloads(ctx: BenchContext, targets: Target[], pai
   }
   if (!ctx.opts.skip?.includes('small')) {
     const files = ctx.opts.files ?? 5000;
-    const settleMs = ctx.opts.settleMs ?? SETTLE_MS;
+    const settleMs = ctx.opts.settleMs;
     const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files, settleMs } }), repeat, warmup);
-    const settled = settleMs > 0 ? `, phases ${settleMs} ms apart` : ', phases back to back';
-    ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings${settled})${runs}\n${report(res, pairs)}`);
+    ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings, ${settleNote(settleMs)})${runs}\n${report(res, pairs)}`);
   }
 }
 

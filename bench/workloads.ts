@@ -58,6 +58,11 @@ export interface SmallFileOptions {
  */
 export const SETTLE_MS = 1500;
 
+/** How a table header says the phases were spaced. */
+export function settleNote(ms = SETTLE_MS): string {
+  return ms > 0 ? `phases ${ms} ms apart` : 'phases back to back';
+}
+
 /** Block the (synchronous) workload for `ms`. */
 function pause(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
