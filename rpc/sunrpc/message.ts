@@ -1,4 +1,4 @@
-import { viewOf } from '../../runtime/core/bytes.js';
+import { bufferView } from '../../runtime/core/bytes.js';
 import { pad, XdrReader, XdrWriter } from '../xdr/io.js';
 import { guard, opaque, struct, uint, union, xvoid, type Infer } from '../xdr/schema.js';
 
@@ -57,30 +57,32 @@ const SUCCESS_BODY: RpcMsg['body'] = Object.freeze({
  */
 export function decodeRecord(record: Buffer): RpcRecord {
   const n = record.length;
-  const d = viewOf(record);
-  if (n >= 24 && d.getUint32(4) === MsgType.REPLY) {
+  // `d` reaches past the record (bufferView): every read below is within n.
+  const d = bufferView(record);
+  const o = record.byteOffset;
+  if (n >= 24 && d.getUint32(o + 4) === MsgType.REPLY) {
     // xid, mtype, reply_stat ACCEPTED, verf { flavor, length 0 }, accept_stat SUCCESS
-    if (d.getUint32(8) === 0 && d.getUint32(16) === 0 && d.getUint32(20) === 0 && d.getUint32(12) === 0) {
-      return { xid: d.getUint32(0), msg: SUCCESS_BODY, payload: record.subarray(24) };
+    if (d.getUint32(o + 8) === 0 && d.getUint32(o + 16) === 0 && d.getUint32(o + 20) === 0 && d.getUint32(o + 12) === 0) {
+      return { xid: d.getUint32(o), msg: SUCCESS_BODY, payload: record.subarray(24) };
     }
-  } else if (n >= 40 && d.getUint32(4) === MsgType.CALL) {
-    const credLen = d.getUint32(28);
+  } else if (n >= 40 && d.getUint32(o + 4) === MsgType.CALL) {
+    const credLen = d.getUint32(o + 28);
     const at = 32 + credLen + pad(credLen);
     if (credLen <= MAX_AUTH_BYTES && n >= at + 8) {
-      const verfLen = d.getUint32(at + 4);
+      const verfLen = d.getUint32(o + at + 4);
       const end = at + 8 + verfLen + pad(verfLen);
       if (verfLen <= MAX_AUTH_BYTES && n >= end) {
         // The credential and verifier are views: nothing writes to a record once it is complete
         // (RecordDecoder copies out of reused read buffers); what is kept is copied by its keeper.
         const value: CallHeader = {
-          rpcvers: d.getUint32(8),
-          prog: d.getUint32(12),
-          vers: d.getUint32(16),
-          proc: d.getUint32(20),
-          cred: { flavor: d.getUint32(24), body: record.subarray(32, 32 + credLen) },
-          verf: { flavor: d.getUint32(at), body: verfLen ? record.subarray(at + 8, at + 8 + verfLen) : AUTH_NONE.body },
+          rpcvers: d.getUint32(o + 8),
+          prog: d.getUint32(o + 12),
+          vers: d.getUint32(o + 16),
+          proc: d.getUint32(o + 20),
+          cred: { flavor: d.getUint32(o + 24), body: record.subarray(32, 32 + credLen) },
+          verf: { flavor: d.getUint32(o + at), body: verfLen ? record.subarray(at + 8, at + 8 + verfLen) : AUTH_NONE.body },
         };
-        return { xid: d.getUint32(0), msg: { mtype: 0, value }, payload: record.subarray(end) };
+        return { xid: d.getUint32(o), msg: { mtype: 0, value }, payload: record.subarray(end) };
       }
     }
   }

@@ -1,4 +1,4 @@
-import { copyOf, viewOf } from '../../runtime/core/bytes.js';
+import { bufferView, copyOf } from '../../runtime/core/bytes.js';
 import { RpcDecodeError, RpcEncodeError } from './errors.js';
 
 /** Bytes of zero padding after `n` bytes of opaque data (XDR aligns to 4). */
@@ -20,12 +20,15 @@ const REST_VIEW_MIN = 64 * 1024;
  */
 export class XdrWriter {
   private buf: Buffer;
+  /** A view of the whole ArrayBuffer under `buf` (bufferView): `base` is where `buf` starts in it. */
   private dv: DataView;
+  private base: number;
   private pos = 0;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
-    this.dv = viewOf(this.buf);
+    this.dv = bufferView(this.buf);
+    this.base = this.buf.byteOffset;
   }
 
   get length(): number { return this.pos; }
@@ -37,20 +40,21 @@ export class XdrWriter {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
-    this.dv = viewOf(next);
+    this.dv = bufferView(next);
+    this.base = next.byteOffset;
   }
 
   int(v: number): void {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RpcEncodeError(`int out of range: ${v}`);
     this.room(4);
-    this.dv.setInt32(this.pos, v);
+    this.dv.setInt32(this.base + this.pos, v);
     this.pos += 4;
   }
 
   uint(v: number): void {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RpcEncodeError(`unsigned int out of range: ${v}`);
     this.room(4);
-    this.dv.setUint32(this.pos, v);
+    this.dv.setUint32(this.base + this.pos, v);
     this.pos += 4;
   }
 
@@ -67,7 +71,7 @@ export class XdrWriter {
     }
     if (typeof v !== 'bigint' || v < HYPER_MIN || v >= HYPER_END) throw new RpcEncodeError(`hyper out of range: ${String(v)}`);
     this.room(8);
-    this.dv.setBigInt64(this.pos, v);
+    this.dv.setBigInt64(this.base + this.pos, v);
     this.pos += 8;
   }
 
@@ -81,21 +85,21 @@ export class XdrWriter {
     }
     if (typeof v !== 'bigint' || v < 0n || v >= UHYPER_END) throw new RpcEncodeError(`unsigned hyper out of range: ${String(v)}`);
     this.room(8);
-    this.dv.setBigUint64(this.pos, v);
+    this.dv.setBigUint64(this.base + this.pos, v);
     this.pos += 8;
   }
 
   /** A 64-bit value that fits a double, as two 32-bit words (no BigInt made for it). */
   private words(n: number): number {
     const hi = Math.floor(n / 0x100000000);
-    this.dv.setInt32(this.pos, hi | 0);
-    this.dv.setUint32(this.pos + 4, n - hi * 0x100000000);
+    this.dv.setInt32(this.base + this.pos, hi | 0);
+    this.dv.setUint32(this.base + this.pos + 4, n - hi * 0x100000000);
     return this.pos + 8;
   }
 
   double(v: number): void {
     this.room(8);
-    this.dv.setFloat64(this.pos, v);
+    this.dv.setFloat64(this.base + this.pos, v);
     this.pos += 8;
   }
 
@@ -131,7 +135,9 @@ export class XdrWriter {
 
   /** Overwrite a 4-byte word already written (a length known only at the end: record marks). */
   patchUint(at: number, v: number): void {
-    this.dv.setUint32(at, v >>> 0);
+    // The view reaches past this writer's buffer: only words already written may be patched.
+    if (!(at >= 0 && at + 4 <= this.pos)) throw new RangeError(`patch at ${at} outside the ${this.pos} bytes written`);
+    this.dv.setUint32(this.base + at, v >>> 0);
   }
 }
 
@@ -139,12 +145,16 @@ export class XdrWriter {
 export class XdrReader {
   pos: number;
   readonly end: number;
+  /** A view of the whole ArrayBuffer under `buf` (bufferView): `base` is where `buf` starts in it. */
   private readonly dv: DataView;
+  private readonly base: number;
 
   constructor(readonly buf: Buffer, start = 0, end = buf.length) {
-    this.pos = start;
-    this.end = end;
-    this.dv = viewOf(buf);
+    // The view reaches past `buf` (bufferView): reads stay within it whatever the bounds say.
+    this.pos = Math.max(0, start);
+    this.end = Math.min(end, buf.length);
+    this.dv = bufferView(buf);
+    this.base = buf.byteOffset;
   }
 
   get remaining(): number { return this.end - this.pos; }
@@ -155,28 +165,28 @@ export class XdrReader {
 
   int(): number {
     this.need(4, 'int');
-    const v = this.dv.getInt32(this.pos);
+    const v = this.dv.getInt32(this.base + this.pos);
     this.pos += 4;
     return v;
   }
 
   uint(): number {
     this.need(4, 'unsigned int');
-    const v = this.dv.getUint32(this.pos);
+    const v = this.dv.getUint32(this.base + this.pos);
     this.pos += 4;
     return v;
   }
 
   hyper(): bigint {
     this.need(8, 'hyper');
-    const v = this.dv.getBigInt64(this.pos);
+    const v = this.dv.getBigInt64(this.base + this.pos);
     this.pos += 8;
     return v;
   }
 
   uhyper(): bigint {
     this.need(8, 'unsigned hyper');
-    const v = this.dv.getBigUint64(this.pos);
+    const v = this.dv.getBigUint64(this.base + this.pos);
     this.pos += 8;
     return v;
   }
@@ -187,7 +197,7 @@ export class XdrReader {
    */
   uhyperNumber(): number {
     this.need(8, 'unsigned hyper');
-    const v = this.dv.getUint32(this.pos) * 4294967296 + this.dv.getUint32(this.pos + 4);
+    const v = this.dv.getUint32(this.base + this.pos) * 4294967296 + this.dv.getUint32(this.base + this.pos + 4);
     this.pos += 8;
     return v;
   }
@@ -195,14 +205,14 @@ export class XdrReader {
   /** A hyper as a number, as uhyperNumber. */
   hyperNumber(): number {
     this.need(8, 'hyper');
-    const v = this.dv.getInt32(this.pos) * 4294967296 + this.dv.getUint32(this.pos + 4);
+    const v = this.dv.getInt32(this.base + this.pos) * 4294967296 + this.dv.getUint32(this.base + this.pos + 4);
     this.pos += 8;
     return v;
   }
 
   double(): number {
     this.need(8, 'double');
-    const v = this.dv.getFloat64(this.pos);
+    const v = this.dv.getFloat64(this.base + this.pos);
     this.pos += 8;
     return v;
   }

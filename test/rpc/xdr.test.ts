@@ -1,5 +1,5 @@
 import test from 'ava';
-import { RpcDecodeError, RpcEncodeError, array, decode, encode, fixed, hyper, list, opaque, optional, string, struct, uhyper, uint, union, int } from '../../rpc/xdr/index.js';
+import { RpcDecodeError, RpcEncodeError, XdrReader, XdrWriter, array, decode, encode, fixed, hyper, list, opaque, optional, string, struct, uhyper, uint, union, int } from '../../rpc/xdr/index.js';
 
 test('opaque data is padded to four bytes and its length comes first', (t) => {
   t.deepEqual(encode(opaque(), Buffer.from('abcde')), Buffer.from('00000005616263646500000000'.slice(0, 24), 'hex'));
@@ -52,4 +52,36 @@ test('hypers round-trip byte-exact on both sides of the double-precision fast pa
     t.deepEqual(encode(uhyper, v), ref, `encode ${v}`);
     t.is(decode(uhyper, ref), v, `decode ${v}`);
   }
+});
+
+test('a reader over a slice of a shared buffer never reads past the slice, whatever end it is given', (t) => {
+  const pool = Buffer.alloc(64, 0xaa);
+  const slice = pool.subarray(8, 16);
+  slice.writeUInt32BE(7, 0);
+  const r = new XdrReader(slice, 0, 64);
+  t.is(r.uint(), 7);
+  t.is(r.remaining, 4);
+  r.uint();
+  t.throws(() => r.uint(), { instanceOf: RpcDecodeError, message: /truncated/ });
+  t.is(new XdrReader(slice, -4).uint(), 7, 'a negative start reads from the slice, not the bytes before it');
+});
+
+test('a writer patches only words it has written', (t) => {
+  const w = new XdrWriter(8);
+  w.uint(1);
+  w.uint(2);
+  w.patchUint(4, 9);
+  t.deepEqual(w.finish(), Buffer.from('0000000100000009', 'hex'));
+  t.throws(() => w.patchUint(8, 1), { instanceOf: RangeError });
+  t.throws(() => w.patchUint(-4, 1), { instanceOf: RangeError });
+});
+
+test('a writer that outgrows its buffer keeps what it wrote', (t) => {
+  const w = new XdrWriter(4);
+  for (let i = 0; i < 100; i++) w.uint(i);
+  w.hyper(-2n);
+  const out = w.finish();
+  t.is(out.length, 408);
+  t.is(out.readUInt32BE(396), 99);
+  t.is(out.readBigInt64BE(400), -2n);
 });

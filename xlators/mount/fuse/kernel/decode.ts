@@ -1,4 +1,4 @@
-import { viewOf } from '../../../../runtime/core/bytes.js';
+import { bufferView } from '../../../../runtime/core/bytes.js';
 import { Size } from './abi.js';
 
 /** struct fuse_in_header. */
@@ -18,16 +18,18 @@ const LE = true;
 
 export function decodeHeader(buf: Buffer): InHeader {
   if (buf.length < Size.IN_HEADER) throw new RangeError(`short FUSE request: ${buf.length} bytes`);
-  const d = viewOf(buf);
+  // `d` reaches past `buf` (bufferView): the length was checked above.
+  const d = bufferView(buf);
+  const o = buf.byteOffset;
   return {
-    len: d.getUint32(0, LE),
-    opcode: d.getUint32(4, LE),
-    unique: d.getBigUint64(8, LE),
-    nodeid: d.getBigUint64(16, LE),
-    uid: d.getUint32(24, LE),
-    gid: d.getUint32(28, LE),
-    pid: d.getUint32(32, LE),
-    totalExtlen: d.getUint16(36, LE),
+    len: d.getUint32(o, LE),
+    opcode: d.getUint32(o + 4, LE),
+    unique: d.getBigUint64(o + 8, LE),
+    nodeid: d.getBigUint64(o + 16, LE),
+    uid: d.getUint32(o + 24, LE),
+    gid: d.getUint32(o + 28, LE),
+    pid: d.getUint32(o + 32, LE),
+    totalExtlen: d.getUint16(o + 36, LE),
   };
 }
 
@@ -37,11 +39,17 @@ export function decodeHeader(buf: Buffer): InHeader {
  */
 export class Reader {
   private pos: number;
+  private readonly end: number;
+  /** A view of the whole ArrayBuffer under `buf` (bufferView): reads add `base`. */
   private readonly view: DataView;
+  private readonly base: number;
 
-  constructor(private readonly buf: Buffer, start = Size.IN_HEADER, private readonly end = buf.length) {
-    this.pos = start;
-    this.view = viewOf(buf);
+  constructor(private readonly buf: Buffer, start = Size.IN_HEADER, end = buf.length) {
+    // The view reaches past `buf`: reads stay within it whatever the bounds say.
+    this.pos = Math.max(0, start);
+    this.end = Math.min(end, buf.length);
+    this.view = bufferView(buf);
+    this.base = buf.byteOffset;
   }
 
   get remaining(): number {
@@ -52,7 +60,7 @@ export class Reader {
     if (this.pos + n > this.end) throw new RangeError(`FUSE request body too short (need ${n} at ${this.pos}, end ${this.end})`);
     const at = this.pos;
     this.pos += n;
-    return at;
+    return this.base + at;
   }
 
   u32(): number {
@@ -93,7 +101,7 @@ export class Reader {
   }
 
   bytes(n: number): Buffer {
-    const at = this.need(n);
+    const at = this.need(n) - this.base;
     return this.buf.subarray(at, at + n);
   }
 }

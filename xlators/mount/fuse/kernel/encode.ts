@@ -1,4 +1,4 @@
-import { viewOf } from '../../../../runtime/core/bytes.js';
+import { bufferView, viewOf } from '../../../../runtime/core/bytes.js';
 import { Size } from './abi.js';
 import type { Attr, DirEntryOut, DirList, Entry, FileLock, Statfs } from './types.js';
 
@@ -83,18 +83,19 @@ export function writeEntry(d: DataView, at: number, e: Entry): void {
  */
 export function entryOut(e: Entry): Buffer {
   const b = Buffer.allocUnsafe(Size.ENTRY_OUT); // writeEntry writes all 128 bytes
-  writeEntry(viewOf(b), 0, e);
+  writeEntry(bufferView(b), b.byteOffset, e);
   return b;
 }
 
 export function attrOut(attr: Attr, validSeconds: number): Buffer {
   const b = Buffer.allocUnsafe(Size.ATTR_OUT);
-  const d = viewOf(b);
+  const d = bufferView(b);
+  const o = b.byteOffset;
   const [s, ns] = splitTimeout(validSeconds);
-  u64(d, s, 0);
-  d.setUint32(8, ns, LE);
-  d.setUint32(12, 0, LE); // dummy
-  writeAttr(d, 16, attr);
+  u64(d, s, o);
+  d.setUint32(o + 8, ns, LE);
+  d.setUint32(o + 12, 0, LE); // dummy
+  writeAttr(d, o + 16, attr);
   return b;
 }
 
@@ -196,10 +197,11 @@ export class DirBuffer implements DirList {
 
 /** struct fuse_out_header followed by the payload pieces (written into `into` when given). */
 export function outHeader(unique: bigint, error: number, payloadLength: number, into?: Buffer): Buffer {
-  const b = into ?? Buffer.alloc(Size.OUT_HEADER);
-  const d = viewOf(b);
-  d.setUint32(0, Size.OUT_HEADER + payloadLength, LE);
-  d.setInt32(4, error, LE);
-  d.setBigUint64(8, unique, LE);
+  const b = into ?? Buffer.allocUnsafe(Size.OUT_HEADER); // all 16 bytes written
+  const d = bufferView(b);
+  const o = b.byteOffset;
+  d.setUint32(o, Size.OUT_HEADER + payloadLength, LE);
+  d.setInt32(o + 4, error, LE);
+  d.setBigUint64(o + 8, unique, LE);
   return b;
 }
