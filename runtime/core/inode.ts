@@ -12,6 +12,8 @@ export class Inode {
   nlookup = 0;
   /** References held by in-flight calls and open fds. */
   refs = 0;
+  /** The table's gfid index holds this inode (linked and not purged); see InodeTable.link. */
+  indexed = false;
   readonly ctx = new Map<object, unknown>();
   /** Names this inode is linked under: `parentGfid/name` keys. */
   readonly dentries = new Set<string>();
@@ -80,6 +82,7 @@ export class InodeTable {
     this.lru.lruPrev = this.lru.lruNext = this.lru;
     this.root = new Inode(this);
     this.root.gfid = ROOT_GFID;
+    this.root.indexed = true;
     this.root.type = IaType.DIR;
     this.root.nlookup = 1; // the root is never forgotten
     this.byGfid.set(ROOT_GFID, this.root);
@@ -111,10 +114,13 @@ export class InodeTable {
    * an inode for that gfid, that one is returned: callers must use the result.
    */
   link(inode: Inode, gfid: Gfid, type: IaType, parent?: Inode, name?: string): Inode {
-    let target = this.byGfid.get(gfid);
+    // Relinking the inode a lookup was made with (every revalidation) needs no index lookup:
+    // that would hash the gfid string the reply just made.
+    let target = inode.indexed && inode.gfid === gfid ? inode : this.byGfid.get(gfid);
     if (!target) {
       target = inode;
       target.gfid = gfid;
+      target.indexed = true;
       this.byGfid.set(gfid, target);
     }
     if (type !== IaType.INVAL) target.type = type;
@@ -194,19 +200,32 @@ export class InodeTable {
     if (name !== undefined) parts.push(name);
     let cur: Inode | undefined = inode;
     for (let depth = 0; cur && cur !== this.root; depth++) {
-      const key: string | undefined = cur.dentries.values().next().value;
-      if (key === undefined || depth > 4096) return `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
-      const slash = key.indexOf('/');
-      parts.push(key.slice(slash + 1));
-      cur = this.byGfid.get(key.slice(0, slash));
+      const up: { parent: Inode | undefined; name: string } | undefined = depth <= 4096 ? this.up(cur) : undefined;
+      if (up === undefined) return `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
+      parts.push(up.name);
+      cur = up.parent;
     }
     return '/' + parts.reverse().join('/');
   }
 
   /** Parent inode of the first dentry, if known. */
   parentOf(inode: Inode): Inode | undefined {
+    return this.up(inode)?.parent;
+  }
+
+  /**
+   * One of the inode's names and the parent it is in. The dentry linked last is at hand on the
+   * inode itself while it stands and its parent is in the table (the usual case); otherwise the
+   * first dentry's key is split, and its parent looked up by gfid, which hashes a string made
+   * for it (loc paths are built for every request).
+   */
+  private up(inode: Inode): { parent: Inode | undefined; name: string } | undefined {
+    const last = inode.lastParent;
+    if (last !== null && last.indexed) return { parent: last, name: inode.lastName };
     const key: string | undefined = inode.dentries.values().next().value;
-    return key === undefined ? undefined : this.byGfid.get(key.slice(0, key.indexOf('/')));
+    if (key === undefined) return undefined;
+    const slash = key.indexOf('/');
+    return { parent: this.byGfid.get(key.slice(0, slash)), name: key.slice(slash + 1) };
   }
 
   private lruRemove(inode: Inode): void {
@@ -252,6 +271,7 @@ export class InodeTable {
     inode.dentries.clear();
     inode.lastParent = null;
     if (this.byGfid.get(inode.gfid) === inode) this.byGfid.delete(inode.gfid);
+    inode.indexed = false;
     this.onForget?.(inode);
     inode.ctx.clear();
   }

@@ -109,3 +109,47 @@ test('linking a name again after it was unlinked, renamed away or given to anoth
   t.is(table.findDentry(root, 'x'), ib);
   t.is(table.path(ib), '/x');
 });
+
+test('an inode purged from the table and linked again is indexed by its gfid again', (t) => {
+  const table = new InodeTable({ lruLimit: 0 });
+  const g = newGfid();
+  const inode = table.link(table.create(), g, IaType.REG, table.root, 'a');
+  table.prune();
+  t.is(table.find(g), undefined);
+  t.is(table.link(inode, g, IaType.REG, table.root, 'a'), inode);
+  t.is(table.find(g), inode, 'the relinked inode is found by gfid');
+  t.is(table.findDentry(table.root, 'a'), inode);
+});
+
+test('the path of a hard-linked file follows whichever of its names still stands', (t) => {
+  const table = new InodeTable();
+  const dir = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'd');
+  table.lookedUp(dir);
+  const g = newGfid();
+  const f = table.link(table.create(), g, IaType.REG, table.root, 'x');
+  table.lookedUp(f);
+  table.link(f, g, IaType.REG, dir, 'y');
+  t.is(table.path(f), '/d/y', 'the name linked last');
+  t.is(table.parentOf(f), dir);
+  table.unlink(dir, 'y');
+  t.is(table.path(f), '/x', 'the other name once that one is gone');
+  t.is(table.parentOf(f), table.root);
+  table.unlink(table.root, 'x');
+  t.is(table.path(f), `<gfid:${g}>`, 'no name left');
+  t.is(table.path(f, 'n'), `<gfid:${g}>/n`);
+});
+
+test('a directory renamed behind the table keeps one name, and paths below it follow', (t) => {
+  const table = new InodeTable();
+  const a = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'a');
+  const b = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'b');
+  table.lookedUp(a);
+  table.lookedUp(b);
+  const sub = table.link(table.create(), newGfid(), IaType.DIR, a, 's');
+  table.lookedUp(sub);
+  // A lookup finds the same directory under b/t: it moved elsewhere.
+  table.link(table.create(), sub.gfid, IaType.DIR, b, 't');
+  t.is(table.path(sub), '/b/t');
+  t.is(table.path(sub, 'f'), '/b/t/f');
+  t.is(table.findDentry(a, 's'), undefined);
+});

@@ -136,7 +136,12 @@ export class FuseSession {
   private notifying = 0;
   /** The reply header, reused by the replies written inline, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
-  private readonly inflight = new Map<bigint, KernelRequest>();
+  /**
+   * Requests being served, by unique as a number: a small-integer key hashes for free where a
+   * bigint is hashed digit by digit, twice per request. The kernel counts uniques up (by
+   * a fixed step): exact as numbers for longer than any mount lives (2^53).
+   */
+  private readonly inflight = new Map<number, KernelRequest>();
   private resolveReady!: (c: ConnInfo) => void;
   private rejectReady!: (e: unknown) => void;
   private resolveDone!: () => void;
@@ -458,7 +463,7 @@ export class FuseSession {
         case Op.INTERRUPT:
           // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
           // (the kernel interrupts only requests it has handed to us, and we read in order).
-          this.inflight.get(r.u64())?.interrupt();
+          this.inflight.get(Number(r.u64()))?.interrupt();
           return;
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
@@ -478,7 +483,8 @@ export class FuseSession {
    */
   private async serve(h: InHeader, r: ReturnType<typeof bodyReader>, pb?: PipeBytes): Promise<void> {
     const ctx = new KernelRequest(h.unique, h.opcode, h.nodeid, h.uid, h.gid, h.pid);
-    this.inflight.set(h.unique, ctx);
+    const key = Number(h.unique);
+    this.inflight.set(key, ctx);
     try {
       // Inside the try: a synchronous throw (a short body) is answered like a rejection.
       const payload = await dispatch(this.opts.fs, this.conn!, ctx, r);
@@ -488,7 +494,7 @@ export class FuseSession {
       if (errno === undefined) this.opts.onError?.(err, OP_NAMES.get(h.opcode) ?? `opcode ${h.opcode}`);
       this.reply(h.unique, -(errno ?? EIO), []);
     } finally {
-      this.inflight.delete(h.unique);
+      this.inflight.delete(key);
       pb?.finish();
     }
   }
