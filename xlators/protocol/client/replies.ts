@@ -115,27 +115,49 @@ const EXTRA: { [N in WireFop]?: Extra<N> } = {
   },
 };
 
+/** What decodeResult needs of a fop's result and reply, worked out once per fop, not per reply. */
+interface ResultShape {
+  iatts: readonly { field: string; from: string; optional: boolean }[];
+  dict: string | undefined;
+  inode: boolean;
+}
+const SHAPES = new Map<WireFop, ResultShape>();
+
+function shapeOf(fop: WireFop): ResultShape {
+  let shape = SHAPES.get(fop);
+  if (!shape) {
+    const spec = FOP_TABLE[fop].result as Readonly<Record<string, string>>;
+    const wire = GFS4_FOPS[fop];
+    shape = {
+      iatts: Object.entries(wire.iatts).map(([field, from]) => ({ field, from: from as string, optional: spec[field] === 'iatt?' })),
+      dict: wire.dict,
+      inode: 'inode' in spec,
+    };
+    SHAPES.set(fop, shape);
+  }
+  return shape;
+}
+
 /**
  * client4_0_*_cbk: a successful reply as the fop's result. The iatts and the dict come from
  * GFS4_FOPS's mapping of result fields to reply fields; an optional iatt the brick left empty
  * (lookup's postparent of the root) is absent.
  */
 export function decodeResult<N extends WireFop>(c: ReplyContext, fop: N, args: FopArgs<N>, reply: Reply, payload?: Buffer): FopResult<N> {
-  const spec = FOP_TABLE[fop].result as Readonly<Record<string, string>>;
-  const wire = GFS4_FOPS[fop];
+  const shape = shapeOf(fop);
   const out: Out = {};
   // The client's reply decoders turn iattx into Iatts as they read them (client-replies.ts).
-  for (const [field, from] of Object.entries(wire.iatts)) {
+  for (const { field, from, optional } of shape.iatts) {
     const x = reply[from] as Iatt;
     if (x === EMPTY_IATT) {
-      if (spec[field] === 'iatt?') continue;
+      if (optional) continue;
       out[field] = { ...x, atime: { sec: 0, nsec: 0 }, mtime: { sec: 0, nsec: 0 }, ctime: { sec: 0, nsec: 0 } };
     } else out[field] = x;
   }
-  if (wire.dict) out[wire.dict] = dictFromWire(reply.dict as GfxDict) ?? new Dict();
+  if (shape.dict) out[shape.dict] = dictFromWire(reply.dict as GfxDict) ?? new Dict();
   const xdata = dictFromWire(reply.xdata as GfxDict);
   if (xdata) out.xdata = xdata;
-  if ('inode' in spec) out.inode = replyInode(c, args as Record<string, unknown>);
+  if (shape.inode) out.inode = replyInode(c, args as Record<string, unknown>);
   (EXTRA[fop] as Extra<N> | undefined)?.(c, args, reply, payload, out);
   return out as FopResult<N>;
 }
