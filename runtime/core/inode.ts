@@ -14,6 +14,9 @@ export class Inode {
   refs = 0;
   /** The table's gfid index holds this inode (linked and not purged); see InodeTable.link. */
   indexed = false;
+  /** A directory's path, valid while the table's pathGen is still `pathGen` (see InodeTable.path). */
+  pathCache = '';
+  pathGen = -1;
   readonly ctx = new Map<object, unknown>();
   /** Names this inode is linked under: `parentGfid/name` keys. */
   readonly dentries = new Set<string>();
@@ -51,6 +54,39 @@ export interface InodeTableOptions {
 
 const dentryKey = (parent: Gfid, name: string) => `${parent}/${name}`;
 
+/**
+ * parent gfid -> name -> inode. Two levels, so that finding a name hashes the name alone: the
+ * parent's gfid is the string its inode holds (hashed once, the hash kept in the string), where
+ * a key concatenated per lookup had to be flattened and hashed whole every time.
+ */
+class DentryIndex {
+  private readonly byParent = new Map<Gfid, Map<string, Inode>>();
+
+  get(parent: Gfid, name: string): Inode | undefined {
+    return this.byParent.get(parent)?.get(name);
+  }
+
+  set(parent: Gfid, name: string, inode: Inode): void {
+    let names = this.byParent.get(parent);
+    if (!names) this.byParent.set(parent, (names = new Map()));
+    names.set(name, inode);
+  }
+
+  delete(parent: Gfid, name: string): void {
+    const names = this.byParent.get(parent);
+    if (names && names.delete(name) && names.size === 0) this.byParent.delete(parent);
+  }
+
+  /** Delete by an Inode.dentries key (`parentGfid/name`: a gfid has no slash). */
+  deleteKey(key: string): void {
+    const slash = key.indexOf('/');
+    this.delete(key.slice(0, slash), key.slice(slash + 1));
+  }
+}
+
+/** Whether a dentry change of this inode can change directory paths (see InodeTable.path). */
+const mayBeDir = (inode: Inode): boolean => inode.type === IaType.DIR || inode.type === IaType.INVAL;
+
 /** The inode lost the dentry parent/name: its remembered last dentry goes if it was that one. */
 function forgetLast(inode: Inode, parent: Gfid, name: string): void {
   if (inode.lastParent !== null && inode.lastParent.gfid === parent && inode.lastName === name) inode.lastParent = null;
@@ -64,7 +100,12 @@ export class InodeTable {
   readonly root: Inode;
   readonly lruLimit: number;
   private readonly byGfid = new Map<Gfid, Inode>();
-  private readonly byDentry = new Map<string, Inode>();
+  private readonly byDentry = new DentryIndex();
+  /**
+   * Moves on whenever a directory gains or loses a name or its place in the gfid index: cached
+   * directory paths made before are stale.
+   */
+  private pathGen = 0;
   /**
    * Unused inodes, least recently used first: an intrusive doubly-linked list through
    * Inode.lruPrev/lruNext around a sentinel. Every lookup moves an inode in this list; with a JS
@@ -104,7 +145,7 @@ export class InodeTable {
 
   findDentry(parent: Inode | Gfid, name: string): Inode | undefined {
     const p = typeof parent === 'string' ? parent : parent.gfid;
-    const inode = this.byDentry.get(dentryKey(p, name));
+    const inode = this.byDentry.get(p, name);
     if (inode) this.touch(inode);
     return inode;
   }
@@ -122,21 +163,24 @@ export class InodeTable {
       target.gfid = gfid;
       target.indexed = true;
       this.byGfid.set(gfid, target);
+      if (type === IaType.DIR || type === IaType.INVAL) this.pathGen++;
     }
     if (type !== IaType.INVAL) target.type = type;
     if (parent && name !== undefined && !(target.lastParent === parent && target.lastName === name)) {
       const key = dentryKey(parent.gfid, name);
-      const old = this.byDentry.get(key);
+      const old = this.byDentry.get(parent.gfid, name);
       if (old && old !== target) {
         old.dentries.delete(key);
         forgetLast(old, parent.gfid, name);
+        if (mayBeDir(old)) this.pathGen++;
       }
       // A directory has one name: drop any older dentry (it was renamed behind our back).
-      if (target.type === IaType.DIR) for (const k of target.dentries) if (k !== key) this.byDentry.delete(k), target.dentries.delete(k);
-      this.byDentry.set(key, target);
+      if (target.type === IaType.DIR) for (const k of target.dentries) if (k !== key) this.byDentry.deleteKey(k), target.dentries.delete(k);
+      this.byDentry.set(parent.gfid, name, target);
       target.dentries.add(key);
       target.lastParent = parent;
       target.lastName = name;
+      if (mayBeDir(target)) this.pathGen++;
     }
     // An inode nobody holds yet is still subject to the LRU, so linking alone can never grow the
     // table without bound (a listing's surplus entries, a lookup nobody keeps). It is trimmed by
@@ -148,26 +192,26 @@ export class InodeTable {
 
   unlink(parent: Inode | Gfid, name: string): void {
     const pgfid = typeof parent === 'string' ? parent : parent.gfid;
-    const key = dentryKey(pgfid, name);
-    const inode = this.byDentry.get(key);
+    const inode = this.byDentry.get(pgfid, name);
     if (!inode) return;
-    this.byDentry.delete(key);
-    inode.dentries.delete(key);
+    this.byDentry.delete(pgfid, name);
+    inode.dentries.delete(dentryKey(pgfid, name));
     forgetLast(inode, pgfid, name);
+    if (mayBeDir(inode)) this.pathGen++;
     this.maybePurge(inode);
   }
 
   rename(oldParent: Inode, oldName: string, newParent: Inode, newName: string): void {
-    const inode = this.byDentry.get(dentryKey(oldParent.gfid, oldName));
+    const inode = this.byDentry.get(oldParent.gfid, oldName);
     this.unlink(newParent, newName);
     if (!inode) return;
-    this.byDentry.delete(dentryKey(oldParent.gfid, oldName));
+    this.byDentry.delete(oldParent.gfid, oldName);
     inode.dentries.delete(dentryKey(oldParent.gfid, oldName));
-    const key = dentryKey(newParent.gfid, newName);
-    this.byDentry.set(key, inode);
-    inode.dentries.add(key);
+    this.byDentry.set(newParent.gfid, newName, inode);
+    inode.dentries.add(dentryKey(newParent.gfid, newName));
     inode.lastParent = newParent;
     inode.lastName = newName;
+    if (mayBeDir(inode)) this.pathGen++;
   }
 
   ref(inode: Inode): Inode {
@@ -194,18 +238,37 @@ export class InodeTable {
     this.maybePurge(inode);
   }
 
-  /** A path for logs and for loc.path: `/a/b`, or `<gfid:...>` when the chain is not known. */
+  /**
+   * A path for logs and for loc.path: `/a/b`, or `<gfid:...>` when the chain is not known. Every
+   * request's loc has one, so a directory's own path is kept on it until a directory anywhere
+   * gains or loses a name (pathGen): a lookup in a directory then costs one concatenation.
+   */
   path(inode: Inode, name?: string): string {
+    const p = this.pathOf(inode);
+    return name === undefined ? p : p === '/' ? `/${name}` : `${p}/${name}`;
+  }
+
+  private pathOf(inode: Inode): string {
+    if (inode === this.root) return '/';
+    if (inode.pathGen === this.pathGen) return inode.pathCache;
     const parts: string[] = [];
-    if (name !== undefined) parts.push(name);
+    let p: string | undefined;
     let cur: Inode | undefined = inode;
     for (let depth = 0; cur && cur !== this.root; depth++) {
       const up: { parent: Inode | undefined; name: string } | undefined = depth <= 4096 ? this.up(cur) : undefined;
-      if (up === undefined) return `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
+      if (up === undefined) {
+        p = `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
+        break;
+      }
       parts.push(up.name);
       cur = up.parent;
     }
-    return '/' + parts.reverse().join('/');
+    p ??= '/' + parts.reverse().join('/');
+    if (inode.type === IaType.DIR) {
+      inode.pathCache = p;
+      inode.pathGen = this.pathGen;
+    }
+    return p;
   }
 
   /** Parent inode of the first dentry, if known. */
@@ -267,7 +330,8 @@ export class InodeTable {
 
   private purge(inode: Inode): void {
     this.lruRemove(inode);
-    for (const key of inode.dentries) this.byDentry.delete(key);
+    for (const key of inode.dentries) this.byDentry.deleteKey(key);
+    if (mayBeDir(inode) && (inode.dentries.size > 0 || inode.indexed)) this.pathGen++;
     inode.dentries.clear();
     inode.lastParent = null;
     if (this.byGfid.get(inode.gfid) === inode) this.byGfid.delete(inode.gfid);

@@ -153,3 +153,28 @@ test('a directory renamed behind the table keeps one name, and paths below it fo
   t.is(table.path(sub, 'f'), '/b/t/f');
   t.is(table.findDentry(a, 's'), undefined);
 });
+
+test('paths below a directory follow it when it or a directory above it is renamed, unlinked or purged', (t) => {
+  const table = new InodeTable({ lruLimit: 0 });
+  const a = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'a');
+  table.lookedUp(a);
+  const b = table.link(table.create(), newGfid(), IaType.DIR, a, 'b');
+  table.lookedUp(b);
+  t.is(table.path(b, 'f'), '/a/b/f');
+  t.is(table.path(b, 'f'), '/a/b/f', 'asked again (kept)');
+  table.rename(table.root, 'a', table.root, 'z');
+  t.is(table.path(b, 'f'), '/z/b/f', 'the directory above renamed');
+  table.link(table.create(), b.gfid, IaType.DIR, table.root, 'top');
+  t.is(table.path(b, 'f'), '/top/f', 'found elsewhere by a lookup');
+  const c = table.link(table.create(), newGfid(), IaType.DIR, b, 'c');
+  t.is(table.path(c), '/top/c');
+  table.unlink(table.root, 'top');
+  t.is(table.path(c), `<gfid:${b.gfid}>/c`, 'the directory above lost its name');
+  t.is(table.path(b, 'f'), `<gfid:${b.gfid}>/f`);
+  // A file's name changing never changes a directory's path, but its own path follows.
+  const f = table.link(table.create(), newGfid(), IaType.REG, a, 'f');
+  table.lookedUp(f);
+  t.is(table.path(f), '/z/f');
+  table.rename(a, 'f', a, 'g');
+  t.is(table.path(f), '/z/g');
+});
