@@ -136,6 +136,8 @@ interface Inline {
    * is read with getxattrat(2) where the kernel has it (6.13+), else through /proc/self/fd.
    */
   statEntries(dirfd: number, names: string[], stats: Float64Array, gfids: Buffer): Int32Array;
+  /** statEntries for one name: its entry's 1, 0 or -errno, with nothing allocated for the result. */
+  statEntry(dirfd: number, name: string, stats: Float64Array, gfid: Buffer): number;
   /**
    * The xattr `key` of `name` in the directory pinned by `dirfd`, into `out`: its length, or
    * -errno (-ENODATA: none, -ERANGE: larger than `out`). getxattrat(2), /proc fallback.

@@ -138,6 +138,33 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * statEntry(dirfd, name, stats, gfid) -> 1, 0 or -errno as one statEntries entry, for the one
+ * name of a lookup: no result array (an ArrayBuffer, a typed array and a names array per call).
+ */
+static napi_value stat_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (inline_args(env, info, argv, 4, "statEntry")) return NULL;
+  int64_t dirfd;
+  double *stats;
+  void *gdata;
+  size_t glen;
+  if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_float64s(env, argv[2], &stats, STAT_FIELDS, "stats") ||
+      arg_buffer(env, argv[3], &gdata, &glen, 16, "gfid"))
+    return NULL;
+  char name[NAME_MAX + 2];
+  int32_t r = read_name(env, argv[1], name);
+  if (r == 0) {
+    struct statx s;
+    if (statx((int)dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s) < 0) r = -errno;
+    else {
+      fill_stat(stats, &s);
+      r = entry_gfid((int)dirfd, name, (unsigned char *)gdata) == 16 ? 1 : 0;
+    }
+  }
+  return int32_value(env, r);
+}
+
+/*
  * getxattrAt(dirfd, name, key, out) -> bytes of the value written into `out`, or -errno (ENODATA:
  * none; ERANGE: larger than `out`). Relative to the pinned directory, as statEntries, for the xattrs a
  * lookup asks for (DHT asks every entry for its layout and link-to), and trusted.gfid itself.
@@ -198,7 +225,7 @@ void export_stat(napi_env env, napi_value exports) {
   /* Tests run the /proc fallback of kernels before 6.13 with this set. */
   if (getenv("GFS_NO_GETXATTRAT")) have_getxattrat = 0;
   static const inline_fn fns[] = {
-    {"lstatInto", lstat_into}, {"fstatInto", fstat_into}, {"statEntries", stat_entries},
+    {"lstatInto", lstat_into}, {"fstatInto", fstat_into}, {"statEntries", stat_entries}, {"statEntry", stat_entry},
     {"getxattrAt", getxattr_at}, {"getdentsInto", getdents_into}, {NULL, NULL},
   };
   export_inline(env, exports, fns);

@@ -77,7 +77,27 @@ export function gfidFromBytes(b: Uint8Array, from: number): Gfid {
 /** GlusterFS derives ia_ino from the last 8 bytes of the gfid; the root is inode 1. */
 export function gfidToIno(g: Gfid): bigint {
   if (g === ROOT_GFID) return 1n;
-  // The last 8 bytes are the last 16 hex digits (chars 19-22 and 24-35 of the canonical form).
-  if (g.length === 36) return BigInt(`0x${g.slice(19, 23)}${g.slice(24)}`);
+  // The last 8 bytes are the last 16 hex digits (chars 19-22 and 24-35 of the canonical form),
+  // read as two 32-bit halves: a third of the cost of parsing a concatenated hex string (every
+  // iatt a brick sends has one).
+  if (g.length === 36 && g.charCodeAt(23) === 45) {
+    let hi = 0;
+    let lo = 0;
+    let bad = 0;
+    for (let i = 19; i < 36; i++) {
+      if (i === 23) continue;
+      const c = g.charCodeAt(i);
+      const v = c < 128 ? HEX_VALUE[c]! : -1;
+      bad |= v;
+      if (i < 28) hi = hi * 16 + v;
+      else lo = lo * 16 + v;
+    }
+    if (bad >= 0) {
+      INO_VIEW.setUint32(0, hi);
+      INO_VIEW.setUint32(4, lo);
+      return INO_VIEW.getBigUint64(0);
+    }
+  }
   return gfidToBuffer(g).readBigUInt64BE(8);
 }
+const INO_VIEW = new DataView(new ArrayBuffer(8));

@@ -39,6 +39,14 @@ test('gfids convert between text and 16 bytes, and the root is inode 1', (t) => 
   }
   t.is(gfidToIno(ROOT_GFID), 1n);
   t.is(gfidToIno('00000000-0000-0000-0102-030405060708'), 0x0102030405060708n);
+  // The inode number is the gfid's last 8 bytes, for every gfid, whatever the case of its digits.
+  for (let i = 0; i < 200; i++) {
+    const g = newGfid();
+    t.is(gfidToIno(g), gfidToBuffer(g).readBigUInt64BE(8), g);
+    t.is(gfidToIno(g.toUpperCase()), gfidToBuffer(g).readBigUInt64BE(8));
+  }
+  t.is(gfidToIno('00000000-0000-0000-ffff-ffffffffffff'), 0xffffffffffffffffn);
+  t.is(gfidToIno('00000000-0000-0000-8000-000000000000'), 0x8000000000000000n);
 });
 
 test('system errors become FopErrors with their errno', (t) => {

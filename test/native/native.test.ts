@@ -338,6 +338,19 @@ test('getxattrAt and statEntries read trusted.gfid relative to a directory fd', 
   t.is(stats[StatField.size], 1);
   t.is(stats[STAT_FIELDS + StatField.size], 2);
   t.deepEqual(gfids.subarray(0, 16), Buffer.alloc(16, 0xab));
+  // One name at a time, as a lookup asks: the same answers, no result array.
+  const one = new Float64Array(STAT_FIELDS);
+  const gfid = Buffer.alloc(16);
+  t.is(native.statEntry(dfd, 'with', one, gfid), 1);
+  t.deepEqual(gfid, Buffer.alloc(16, 0xab));
+  t.deepEqual(Array.from(one), Array.from(stats.subarray(0, STAT_FIELDS)));
+  t.is(native.statEntry(dfd, 'without', one, gfid), 0);
+  t.is(one[StatField.size], 2);
+  t.is(native.statEntry(dfd, 'gone', one, gfid), -os.constants.errno.ENOENT);
+  t.is(native.statEntry(dfd, 'a/b', one, gfid), -os.constants.errno.EINVAL);
+  t.is(native.statEntry(dfd, 'n'.repeat(256), one, gfid), -os.constants.errno.EINVAL);
+  t.throws(() => native.statEntry(dfd, 'with', new Float64Array(3), gfid), { instanceOf: TypeError });
+  t.throws(() => native.statEntry(dfd, 'with', one, Buffer.alloc(8)), { instanceOf: TypeError });
 });
 
 test('without getxattrat (kernels before 6.13) getxattrAt falls back to the /proc/self/fd path', (t) => {

@@ -59,11 +59,25 @@ const entryGfid = Buffer.alloc(16);
  * (read it before any await); `gfid` is undefined when the entry has none (a failed read throws).
  */
 export function statAt(dirFd: number, name: string, path: string): { stat: Float64Array; gfid: Gfid | undefined } | undefined {
-  const found = native.statEntries(dirFd, [name], entryStats, entryGfid)[0]!;
+  const found = native.statEntry(dirFd, name, entryStats, entryGfid);
   if (found === -E.ENOENT) return undefined;
   if (found < 0) throw errnoError(found, 'statx', path);
   // 0: no 16-byte gfid, or reading it failed: gfidAt tells the two apart (and throws the error).
   return { stat: entryStats, gfid: found === 1 ? gfidFromBuffer(entryGfid) : gfidAt(dirFd, name, path) };
+}
+
+/**
+ * st_dev as a bigint: a brick's files are on one device, so the conversion of the last one is
+ * kept (BigInt of a double is a runtime call in V8, twice per lookup reply).
+ */
+let lastDev = -1;
+let lastDevBig = 0n;
+function devOf(dev: number): bigint {
+  if (dev !== lastDev) {
+    lastDevBig = BigInt(dev);
+    lastDev = dev;
+  }
+  return lastDevBig;
 }
 
 /**
@@ -74,16 +88,17 @@ export function statAt(dirFd: number, name: string, path: string): { stat: Float
 export function iattFromStat(a: Float64Array, gfid: Gfid, at = 0): Iatt {
   const mode = a[at + F.mode]!;
   const nlink = a[at + F.nlink]!;
+  const rdev = a[at + F.rdev]!;
   const iatt: Iatt = {
     gfid,
     ino: gfidToIno(gfid),
-    dev: BigInt(a[at + F.dev]!),
+    dev: devOf(a[at + F.dev]!),
     type: iaTypeFromMode(mode),
     mode,
     nlink: !isDirMode(mode) && nlink > 1 ? nlink - 1 : nlink,
     uid: a[at + F.uid]!,
     gid: a[at + F.gid]!,
-    rdev: BigInt(a[at + F.rdev]!),
+    rdev: rdev === 0 ? 0n : BigInt(rdev),
     size: a[at + F.size]!,
     blksize: a[at + F.blksize]!,
     blocks: a[at + F.blocks]!,
