@@ -258,12 +258,15 @@ export class FuseSession {
         req = copyOf(buf, 0, n);
       }
       const idle = this.inflight.size === 0;
+      const op = req.length >= 8 ? req.readUInt32LE(4) : 0;
       this.handle(req);
       // Nothing else in flight: a caller waiting for this answer (one request at a time, as most
       // programs make them) has queued nothing more, and reading on would only find EAGAIN, a
       // wasted syscall per request. Epoll is level-triggered: anything queued meanwhile calls
       // back at once. With requests in flight (concurrent callers, read-ahead) keep draining.
-      if (idle) break;
+      // FORGET, BATCH_FORGET and INTERRUPT have no caller waiting: the kernel sends them beside
+      // other requests (forgets in bursts), so reading goes on after them.
+      if (idle && op !== Op.FORGET && op !== Op.BATCH_FORGET && op !== Op.INTERRUPT) break;
     }
     // libuv stops a poll that failed: without this the session would wait forever.
     if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
