@@ -150,9 +150,10 @@ export class XdrReader {
   private readonly base: number;
 
   constructor(readonly buf: Buffer, start = 0, end = buf.length) {
-    // The view reaches past `buf` (bufferView): reads stay within it whatever the bounds say.
-    this.pos = Math.max(0, start);
-    this.end = Math.min(end, buf.length);
+    // The view reaches past `buf` (bufferView): reads stay within it whatever the bounds say
+    // (NaN included: a comparison with it is false).
+    this.pos = start > 0 ? start : 0;
+    this.end = end < buf.length ? end : buf.length;
     this.dv = bufferView(buf);
     this.base = buf.byteOffset;
   }
@@ -160,7 +161,8 @@ export class XdrReader {
   get remaining(): number { return this.end - this.pos; }
 
   need(n: number, what: string): void {
-    if (n > this.end - this.pos) throw new RpcDecodeError(`truncated ${what}: need ${n} bytes, ${this.end - this.pos} left`, this.pos);
+    // Written so that NaN fails, and a `pos` set below 0 by a caller reads nothing before `buf`.
+    if (!(n <= this.end - this.pos && this.pos >= 0)) throw new RpcDecodeError(`truncated ${what}: need ${n} bytes, ${this.end - this.pos} left`, this.pos);
   }
 
   int(): number {

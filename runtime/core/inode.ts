@@ -17,6 +17,8 @@ export class Inode {
   /** A directory's path, valid while the table's pathGen is still `pathGen` (see InodeTable.path). */
   pathCache = '';
   pathGen = -1;
+  /** Was ever linked as a directory: paths below it may have been built through it. */
+  everDir = false;
   readonly ctx = new Map<object, unknown>();
   /** Names this inode is linked under: `parentGfid/name` keys. */
   readonly dentries = new Set<string>();
@@ -85,7 +87,7 @@ class DentryIndex {
 }
 
 /** Whether a dentry change of this inode can change directory paths (see InodeTable.path). */
-const mayBeDir = (inode: Inode): boolean => inode.type === IaType.DIR || inode.type === IaType.INVAL;
+const mayBeDir = (inode: Inode): boolean => inode.everDir || inode.type === IaType.DIR || inode.type === IaType.INVAL;
 
 /** The inode lost the dentry parent/name: its remembered last dentry goes if it was that one. */
 function forgetLast(inode: Inode, parent: Gfid, name: string): void {
@@ -163,9 +165,11 @@ export class InodeTable {
       target.gfid = gfid;
       target.indexed = true;
       this.byGfid.set(gfid, target);
-      if (type === IaType.DIR || type === IaType.INVAL) this.pathGen++;
     }
     if (type !== IaType.INVAL) target.type = type;
+    // Sticky: a gfid back as another type (never in a sane volume) still invalidates the paths
+    // that were built through it when its names change (mayBeDir).
+    if (type === IaType.DIR) target.everDir = true;
     if (parent && name !== undefined && !(target.lastParent === parent && target.lastName === name)) {
       const key = dentryKey(parent.gfid, name);
       const old = this.byDentry.get(parent.gfid, name);
@@ -253,17 +257,23 @@ export class InodeTable {
     if (inode.pathGen === this.pathGen) return inode.pathCache;
     const parts: string[] = [];
     let p: string | undefined;
-    let cur: Inode | undefined = inode;
-    for (let depth = 0; cur && cur !== this.root; depth++) {
-      const up: { parent: Inode | undefined; name: string } | undefined = depth <= 4096 ? this.up(cur) : undefined;
+    let cur: Inode = inode;
+    for (let depth = 0; cur !== this.root; depth++) {
+      const up: { parent: Inode | undefined; pgfid: Gfid; name: string } | undefined = depth <= 4096 ? this.up(cur) : undefined;
       if (up === undefined) {
-        p = `<gfid:${cur.gfid}>${parts.length ? '/' + parts.reverse().join('/') : ''}`;
+        p = `<gfid:${cur.gfid}>`;
         break;
       }
       parts.push(up.name);
+      if (up.parent === undefined) {
+        // A name in a directory the table no longer has (purged): anchored at its gfid.
+        p = `<gfid:${up.pgfid}>`;
+        break;
+      }
       cur = up.parent;
     }
-    p ??= '/' + parts.reverse().join('/');
+    parts.reverse();
+    p = p === undefined ? '/' + parts.join('/') : parts.length ? `${p}/${parts.join('/')}` : p;
     if (inode.type === IaType.DIR) {
       inode.pathCache = p;
       inode.pathGen = this.pathGen;
@@ -282,13 +292,14 @@ export class InodeTable {
    * first dentry's key is split, and its parent looked up by gfid, which hashes a string made
    * for it (loc paths are built for every request).
    */
-  private up(inode: Inode): { parent: Inode | undefined; name: string } | undefined {
+  private up(inode: Inode): { parent: Inode | undefined; pgfid: Gfid; name: string } | undefined {
     const last = inode.lastParent;
-    if (last !== null && last.indexed) return { parent: last, name: inode.lastName };
+    if (last !== null && last.indexed) return { parent: last, pgfid: last.gfid, name: inode.lastName };
     const key: string | undefined = inode.dentries.values().next().value;
     if (key === undefined) return undefined;
     const slash = key.indexOf('/');
-    return { parent: this.byGfid.get(key.slice(0, slash)), name: key.slice(slash + 1) };
+    const pgfid = key.slice(0, slash);
+    return { parent: this.byGfid.get(pgfid), pgfid, name: key.slice(slash + 1) };
   }
 
   private lruRemove(inode: Inode): void {

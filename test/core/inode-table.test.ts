@@ -178,3 +178,48 @@ test('paths below a directory follow it when it or a directory above it is renam
   table.rename(a, 'f', a, 'g');
   t.is(table.path(f), '/z/g');
 });
+
+test('a directory whose name is taken by another object loses its place in paths below it', (t) => {
+  const table = new InodeTable();
+  const d = table.link(table.create(), newGfid(), IaType.DIR, table.root, 'n');
+  table.lookedUp(d);
+  const c = table.link(table.create(), newGfid(), IaType.REG, d, 'c');
+  table.lookedUp(c);
+  t.is(table.path(d, 'c'), '/n/c');
+  const f = table.link(table.create(), newGfid(), IaType.REG, table.root, 'n');
+  table.lookedUp(f);
+  t.is(table.path(d, 'c'), `<gfid:${d.gfid}>/c`);
+  t.is(table.path(c), `<gfid:${d.gfid}>/c`);
+});
+
+test('a name in a purged directory is anchored at that directory gfid, and found again once it is relinked', (t) => {
+  const table = new InodeTable({ lruLimit: 0 });
+  const dg = newGfid();
+  const d = table.link(table.create(), dg, IaType.DIR, table.root, 'd');
+  const c = table.link(table.create(), newGfid(), IaType.DIR, d, 'c');
+  table.lookedUp(c);
+  t.is(table.path(c), '/d/c');
+  table.prune(); // d: nothing holds it
+  t.is(table.find(dg), undefined);
+  t.is(table.path(c), `<gfid:${dg}>/c`);
+  t.is(table.path(c, 'x'), `<gfid:${dg}>/c/x`);
+  // A nameless lookup brings the directory back as a new inode, then a named one places it.
+  const d2 = table.link(table.create(), dg, IaType.DIR);
+  table.lookedUp(d2);
+  t.not(d2, d);
+  t.is(table.path(c), `<gfid:${dg}>/c`);
+  table.link(d2, dg, IaType.DIR, table.root, 'e');
+  t.is(table.path(c), '/e/c', 'through the new inode, not the purged one');
+  t.is(table.parentOf(c), d2);
+});
+
+test('a gfid that comes back as another type is no longer taken for a directory in paths', (t) => {
+  const table = new InodeTable();
+  const g = newGfid();
+  const x = table.link(table.create(), g, IaType.DIR, table.root, 'a');
+  table.lookedUp(x);
+  t.is(table.path(x), '/a');
+  table.link(x, g, IaType.REG, table.root, 'b');
+  table.unlink(table.root, 'a');
+  t.is(table.path(x), '/b');
+});

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InitFlag, Size } from '../../xlators/mount/fuse/kernel/abi.js';
-import { Reader } from '../../xlators/mount/fuse/kernel/decode.js';
-import { attrOut, DirBuffer, entryOut, openOut } from '../../xlators/mount/fuse/kernel/encode.js';
+import { decodeHeader, Reader } from '../../xlators/mount/fuse/kernel/decode.js';
+import { attrOut, DirBuffer, entryOut, openOut, outHeader } from '../../xlators/mount/fuse/kernel/encode.js';
 import { negotiate } from '../../xlators/mount/fuse/kernel/init.js';
 import { devFromKernel, devToKernel, fromFlock, toFlock } from '../../xlators/mount/fuse/bridge/attr.js';
 
@@ -148,4 +148,36 @@ test('replies built in Node\'s shared buffer pool carry no stale bytes: the same
     t.is(a0!.readUInt32LE(12), 0, 'fuse_attr_out.dummy');
     t.is(o0!.readBigUInt64LE(0), 5n);
   }
+});
+
+test('requests and replies in slices of a shared buffer are read and written within their slice', (t) => {
+  const pool = Buffer.alloc(256, 0xee);
+  const req = pool.subarray(64, 64 + Size.IN_HEADER + 8);
+  req.writeUInt32LE(req.length, 0);
+  req.writeUInt32LE(1, 4); // LOOKUP
+  req.writeBigUInt64LE(77n, 8);
+  req.writeBigUInt64LE(5n, 16);
+  req.writeUInt32LE(1000, 24);
+  req.write('name\0', Size.IN_HEADER);
+  const h = decodeHeader(req);
+  t.is(h.unique, 77n);
+  t.is(h.nodeid, 5n);
+  t.is(h.uid, 1000);
+  // An end past the slice, or not a number, stops at the slice's end: the bytes after it (0xee)
+  // are never read as part of the body.
+  for (const end of [req.length + 64, Number.NaN]) {
+    const r = new Reader(req, Size.IN_HEADER, end);
+    t.is(r.remaining, 8);
+    t.is(r.u32(), Buffer.from('name').readUInt32LE(0));
+    r.u32();
+    t.throws(() => r.u32(), { instanceOf: RangeError });
+  }
+  t.throws(() => decodeHeader(req.subarray(0, Size.IN_HEADER - 1)), { instanceOf: RangeError });
+  const into = pool.subarray(8, 8 + Size.OUT_HEADER);
+  outHeader(9n, -2, 100, into);
+  t.is(into.readUInt32LE(0), Size.OUT_HEADER + 100);
+  t.is(into.readInt32LE(4), -2);
+  t.is(into.readBigUInt64LE(8), 9n);
+  t.is(pool[8 + Size.OUT_HEADER], 0xee, 'nothing written past the header');
+  t.throws(() => outHeader(9n, 0, 0, pool.subarray(0, 8)), { instanceOf: RangeError });
 });

@@ -64,6 +64,12 @@ test('a reader over a slice of a shared buffer never reads past the slice, whate
   r.uint();
   t.throws(() => r.uint(), { instanceOf: RpcDecodeError, message: /truncated/ });
   t.is(new XdrReader(slice, -4).uint(), 7, 'a negative start reads from the slice, not the bytes before it');
+  t.is(new XdrReader(slice, Number.NaN).uint(), 7, 'so does a start that is not a number');
+  const unbounded = new XdrReader(slice, 0, Number.NaN);
+  t.is(unbounded.remaining, 8, 'an end that is not a number is the slice end');
+  const moved = new XdrReader(slice);
+  moved.pos = -4;
+  t.throws(() => moved.uint(), { instanceOf: RpcDecodeError }, 'a position moved before the slice reads nothing');
 });
 
 test('a writer patches only words it has written', (t) => {

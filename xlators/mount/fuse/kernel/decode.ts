@@ -46,8 +46,8 @@ export class Reader {
 
   constructor(private readonly buf: Buffer, start = Size.IN_HEADER, end = buf.length) {
     // The view reaches past `buf`: reads stay within it whatever the bounds say.
-    this.pos = Math.max(0, start);
-    this.end = Math.min(end, buf.length);
+    this.pos = start > 0 ? start : 0;
+    this.end = end < buf.length ? end : buf.length; // NaN compares false: the whole buffer
     this.view = bufferView(buf);
     this.base = buf.byteOffset;
   }
@@ -57,7 +57,7 @@ export class Reader {
   }
 
   private need(n: number): number {
-    if (this.pos + n > this.end) throw new RangeError(`FUSE request body too short (need ${n} at ${this.pos}, end ${this.end})`);
+    if (!(this.pos + n <= this.end)) throw new RangeError(`FUSE request body too short (need ${n} at ${this.pos}, end ${this.end})`);
     const at = this.pos;
     this.pos += n;
     return this.base + at;

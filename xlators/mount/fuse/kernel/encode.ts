@@ -198,6 +198,8 @@ export class DirBuffer implements DirList {
 /** struct fuse_out_header followed by the payload pieces (written into `into` when given). */
 export function outHeader(unique: bigint, error: number, payloadLength: number, into?: Buffer): Buffer {
   const b = into ?? Buffer.allocUnsafe(Size.OUT_HEADER); // all 16 bytes written
+  // The view reaches past `b` (bufferView): a short `into` would be written past.
+  if (b.length < Size.OUT_HEADER) throw new RangeError(`a reply header needs ${Size.OUT_HEADER} bytes, got ${b.length}`);
   const d = bufferView(b);
   const o = b.byteOffset;
   d.setUint32(o, Size.OUT_HEADER + payloadLength, LE);
