@@ -391,6 +391,12 @@ test('statEntries and getxattrAt take names of the full 255 bytes', (t) => {
   t.teardown(() => fs.closeSync(dfd));
   t.is(native.getxattrAt(dfd, long, 'trusted.gfid', Buffer.alloc(16)), 16);
   t.deepEqual(Array.from(native.statEntries(dfd, [long, 'n'.repeat(256)], new Float64Array(2 * STAT_FIELDS), Buffer.alloc(32))), [1, -os.constants.errno.EINVAL]);
+  // Too long by a multi-byte character at the end: refused, never taken for its first 254 bytes.
+  const cut = 'n'.repeat(254);
+  fs.writeFileSync(path.join(dir, cut), 'y');
+  t.is(native.statEntry(dfd, `${cut}€`, new Float64Array(STAT_FIELDS), Buffer.alloc(16)), -os.constants.errno.EINVAL);
+  t.is(native.getxattrAt(dfd, `${cut}€`, 'trusted.gfid', Buffer.alloc(16)), -os.constants.errno.EINVAL);
+  t.is(native.statEntry(dfd, `${'n'.repeat(252)}€`, new Float64Array(STAT_FIELDS), Buffer.alloc(16)), -os.constants.errno.ENOENT, '255 bytes with the character: a name');
 });
 
 test('tuneMalloc sets glibc thresholds in a child process and refuses values outside an int', (t) => {
