@@ -104,8 +104,9 @@ export class InodeTable {
   private readonly byGfid = new Map<Gfid, Inode>();
   private readonly byDentry = new DentryIndex();
   /**
-   * Moves on whenever a directory gains or loses a name or its place in the gfid index: cached
-   * directory paths made before are stale.
+   * Moves on whenever an inode that is or was a directory gains or loses a name, or leaves the
+   * gfid index: cached directory paths made before are stale. (Entering the index alone changes
+   * no path: a nameless directory's path is its gfid either way.)
    */
   private pathGen = 0;
   /**
