@@ -4,14 +4,15 @@ import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
 import { constants } from 'node:os';
 import { attachPipeBytes, PIPE_BYTES, PipeBytes, readPipe, SPLICE_MIN, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
 import { PipePool } from '../../../../runtime/core/pipe-pool.js';
-import { RECYCLE_MIN, recycle } from '../../../../runtime/core/recycle.js';
+import { RECYCLE_MIN } from '../../../../runtime/core/recycle.js';
 import { Notify, Op, OP_NAMES, REQUEST_OVERHEAD, Size } from './abi.js';
 import { bodyReader, decodeHeader, type InHeader } from './decode.js';
 import { dispatch, type Reply } from './dispatch.js';
 import { outHeader } from './encode.js';
 import { negotiate } from './init.js';
 import { kernelMount, kernelUnmount, type KernelMountOptions } from './mount.js';
-import type { ConnInfo, RawFs, RequestContext } from './types.js';
+import { errnoOf, giveBack, KernelRequest } from './request.js';
+import type { ConnInfo, RawFs } from './types.js';
 
 /**
  * Replies of at least this many bytes (READ data) are written from the thread pool: the kernel
@@ -62,51 +63,6 @@ const WRITE_HEAD = Size.IN_HEADER + Size.WRITE_IN;
  * unaligned); fewer slots would fail such a request with EIO after the kernel dequeued it.
  */
 const MAX_PIPES = 8;
-
-/** Turn whatever a filesystem threw into a positive errno. */
-function errnoOf(err: unknown, interrupted: boolean): number | undefined {
-  const e = err as { errno?: unknown; code?: unknown } | null;
-  if (typeof e?.errno === 'number' && e.errno > 0) return e.errno;
-  if (typeof e?.code === 'string' && e.code in constants.errno) return constants.errno[e.code as keyof typeof constants.errno];
-  if (interrupted) return EINTR;
-  return undefined;
-}
-
-/**
- * A request being served. Its AbortSignal is made only when something asks for it (a lock
- * waiting, a call waiting for the graph to come up): most requests never need one, and an
- * AbortController with its signal cost about 2 us of every request's 50.
- */
-class KernelRequest implements RequestContext {
-  private ac?: AbortController;
-  private fired = false;
-
-  constructor(
-    readonly unique: bigint,
-    readonly opcode: number,
-    readonly nodeid: bigint,
-    readonly uid: number,
-    readonly gid: number,
-    readonly pid: number,
-  ) {}
-
-  get signal(): AbortSignal {
-    if (!this.ac) {
-      this.ac = new AbortController();
-      if (this.fired) this.ac.abort();
-    }
-    return this.ac.signal;
-  }
-
-  get interrupted(): boolean {
-    return this.fired;
-  }
-
-  interrupt(): void {
-    this.fired = true;
-    this.ac?.abort();
-  }
-}
 
 /**
  * One FUSE connection: /dev/fuse opened non-blocking, mounted, and read on the event loop itself:
@@ -501,13 +457,4 @@ export class FuseSession {
       pb?.finish();
     }
   }
-}
-
-/**
- * A reply's buffers once written: READ data read into a pooled buffer goes back to its pool
- * (the bridge asked for it with frame.recycledReads; nothing else holds it). Other buffers are
- * left alone (recycle() knows its own).
- */
-function giveBack(payload: Reply): void {
-  for (const b of payload) if (b.length >= RECYCLE_MIN) recycle(b);
 }
