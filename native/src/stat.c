@@ -100,6 +100,20 @@ static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
   return entry_xattr(dirfd, name, "trusted.gfid", out, 16);
 }
 
+/*
+ * One entry of statEntries: statx of the name `v` relative to `dirfd` into `stats` and its
+ * trusted.gfid into `gfid`: 1 (both), 0 (no 16-byte gfid), or -errno.
+ */
+static int32_t stat_named(napi_env env, int dirfd, napi_value v, double *stats, unsigned char *gfid) {
+  char name[NAME_MAX + 2];
+  int32_t r = read_name(env, v, name);
+  if (r < 0) return r;
+  struct statx s;
+  if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s) < 0) return -errno;
+  fill_stat(stats, &s);
+  return entry_gfid(dirfd, name, gfid) == 16 ? 1 : 0;
+}
+
 static napi_value stat_entries(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (inline_args(env, info, argv, 4, "statEntries")) return NULL;
@@ -122,17 +136,8 @@ static napi_value stat_entries(napi_env env, napi_callback_info info) {
   napi_create_typedarray(env, napi_int32_array, count, result_ab, 0, &result);
   for (uint32_t i = 0; i < count; i++) {
     napi_value v;
-    char name[NAME_MAX + 2];
     napi_get_element(env, argv[1], i, &v);
-    if ((res[i] = read_name(env, v, name)) < 0) continue;
-    struct statx s;
-    if (statx((int)dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s) < 0) {
-      res[i] = -errno;
-      continue;
-    }
-    fill_stat(stats + (size_t)i * STAT_FIELDS, &s);
-    unsigned char *g = (unsigned char *)gdata + (size_t)i * 16;
-    res[i] = entry_gfid((int)dirfd, name, g) == 16 ? 1 : 0;
+    res[i] = stat_named(env, (int)dirfd, v, stats + (size_t)i * STAT_FIELDS, (unsigned char *)gdata + (size_t)i * 16);
   }
   return result;
 }
@@ -151,17 +156,7 @@ static napi_value stat_entry(napi_env env, napi_callback_info info) {
   if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_float64s(env, argv[2], &stats, STAT_FIELDS, "stats") ||
       arg_buffer(env, argv[3], &gdata, &glen, 16, "gfid"))
     return NULL;
-  char name[NAME_MAX + 2];
-  int32_t r = read_name(env, argv[1], name);
-  if (r == 0) {
-    struct statx s;
-    if (statx((int)dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &s) < 0) r = -errno;
-    else {
-      fill_stat(stats, &s);
-      r = entry_gfid((int)dirfd, name, (unsigned char *)gdata) == 16 ? 1 : 0;
-    }
-  }
-  return int32_value(env, r);
+  return int32_value(env, stat_named(env, (int)dirfd, argv[1], stats, (unsigned char *)gdata));
 }
 
 /*
