@@ -214,15 +214,13 @@ export class FuseSession {
         req = copyOf(buf, 0, n);
       }
       const idle = this.inflight.size === 0;
-      const op = req.length >= 8 ? req.readUInt32LE(4) : 0;
-      this.handle(req);
+      const awaited = this.handle(req);
       // Nothing else in flight: a caller waiting for this answer (one request at a time, as most
       // programs make them) has queued nothing more, and reading on would only find EAGAIN, a
       // wasted syscall per request. Epoll is level-triggered: anything queued meanwhile calls
-      // back at once. With requests in flight (concurrent callers, read-ahead) keep draining.
-      // FORGET, BATCH_FORGET and INTERRUPT have no caller waiting: the kernel sends them beside
-      // other requests (forgets in bursts), so reading goes on after them.
-      if (idle && op !== Op.FORGET && op !== Op.BATCH_FORGET && op !== Op.INTERRUPT) break;
+      // back at once. With requests in flight (concurrent callers, read-ahead), or after one
+      // nobody waits for (see handle), keep draining.
+      if (idle && awaited) break;
     }
     // libuv stops a poll that failed: without this the session would wait forever.
     if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
@@ -376,14 +374,19 @@ export class FuseSession {
   /** A pipe back from a request: the pool empties it (or closes it, or it after the end). */
   private readonly givePipe = (p: Pipe): void => this.pipes.give(p);
 
-  private handle(buf: Buffer, pb?: PipeBytes): void {
+  /**
+   * Decode and start one request. Returns whether a caller waits for its answer: FORGET,
+   * BATCH_FORGET and INTERRUPT have none (the kernel sends them beside other requests, forgets
+   * in bursts), and neither has a request that could not be decoded.
+   */
+  private handle(buf: Buffer, pb?: PipeBytes): boolean {
     let h: InHeader;
     try {
       h = decodeHeader(buf);
     } catch (err) {
       this.opts.onError?.(err, 'decode');
       pb?.finish();
-      return;
+      return false;
     }
     const r = bodyReader(buf, h);
     const fs = this.opts.fs;
@@ -400,7 +403,7 @@ export class FuseSession {
             // with the reason instead of waiting for an INIT that was never answered.
             this.reply(h.unique, -EPROTO, []);
             this.rejectReady(err);
-            return;
+            return true;
           }
           const { conn, reply } = negotiated;
           this.conn = conn;
@@ -408,31 +411,32 @@ export class FuseSession {
             () => (this.reply(h.unique, 0, [reply]), this.resolveReady(conn)),
             (err) => (this.reply(h.unique, -EIO, []), this.rejectReady(err)),
           );
-          return;
+          return true;
         }
         case Op.FORGET:
           fs.forget?.(h.nodeid, Number(r.u64()));
-          return;
+          return false;
         case Op.BATCH_FORGET: {
           const count = r.u32();
           r.skip(4);
           for (let i = 0; i < count && r.remaining >= Size.FORGET_ONE; i++) fs.forget?.(r.u64(), Number(r.u64()));
-          return;
+          return false;
         }
         case Op.INTERRUPT:
           // Abort the call; it answers (EINTR or its result) as usual. Unknown: already answered
           // (the kernel interrupts only requests it has handed to us, and we read in order).
           this.inflight.get(Number(r.u64()))?.interrupt();
-          return;
+          return false;
         case Op.DESTROY:
           Promise.resolve(fs.destroy?.()).finally(() => this.reply(h.unique, 0, []));
-          return;
+          return true;
       }
     } catch (err) {
       this.opts.onError?.(err, OP_NAMES.get(h.opcode) ?? `opcode ${h.opcode}`);
-      return;
+      return false;
     }
     void this.serve(h, r, pb);
+    return true;
   }
 
   /**
