@@ -29,24 +29,32 @@ for (let i = 0; i < 16; i++) {
   HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
 
+/** The canonical form's dashes are where they belong (its digits are checked as they are read). */
+const canonical = (g: string): boolean =>
+  g.length === 36 && g.charCodeAt(8) === 45 && g.charCodeAt(13) === 45 && g.charCodeAt(18) === 45 && g.charCodeAt(23) === 45;
+
+/** The byte written as the two hex digits at g[at], or -1 when they are not hex digits. */
+function hexByte(g: string, at: number): number {
+  const c0 = g.charCodeAt(at);
+  const c1 = g.charCodeAt(at + 1);
+  const hi = c0 < 128 ? HEX_VALUE[c0]! : -1;
+  const lo = c1 < 128 ? HEX_VALUE[c1]! : -1;
+  return (hi | lo) < 0 ? -1 : (hi << 4) | lo;
+}
+
 /**
  * The 16 bytes of a gfid. The canonical form is parsed digit by digit into a pooled buffer (this
  * runs for every iatt a brick encodes and every request a client sends: Buffer.from(hex) of the
  * joined slices cost several times more); anything else goes the general way.
  */
 export function gfidToBuffer(g: Gfid): Buffer {
-  if (g.length === 36 && g.charCodeAt(8) === 45 && g.charCodeAt(13) === 45 && g.charCodeAt(18) === 45 && g.charCodeAt(23) === 45) {
+  if (canonical(g)) {
     const out = Buffer.allocUnsafe(16);
     let bad = 0;
     for (let k = 0; k < 16; k++) {
-      const at = DIGITS_AT[k]!;
-      const c0 = g.charCodeAt(at);
-      const c1 = g.charCodeAt(at + 1);
-      // -1 (not a hex digit, or not ASCII) makes `bad` negative.
-      const hi = c0 < 128 ? HEX_VALUE[c0]! : -1;
-      const lo = c1 < 128 ? HEX_VALUE[c1]! : -1;
-      bad |= hi | lo;
-      out[k] = (hi << 4) | lo;
+      const b = hexByte(g, DIGITS_AT[k]!);
+      bad |= b;
+      out[k] = b;
     }
     if (bad >= 0) return out;
   }
@@ -77,20 +85,17 @@ export function gfidFromBytes(b: Uint8Array, from: number): Gfid {
 /** GlusterFS derives ia_ino from the last 8 bytes of the gfid; the root is inode 1. */
 export function gfidToIno(g: Gfid): bigint {
   if (g === ROOT_GFID) return 1n;
-  // The last 8 bytes are the last 16 hex digits (chars 19-22 and 24-35 of the canonical form),
-  // read as two 32-bit halves: a third of the cost of parsing a concatenated hex string (every
-  // iatt a brick sends has one).
-  if (g.length === 36 && g.charCodeAt(23) === 45) {
+  // The last 8 bytes, read from the canonical form as two 32-bit halves: a third of the cost of
+  // parsing a concatenated hex string (every iatt a brick sends has one).
+  if (canonical(g)) {
     let hi = 0;
     let lo = 0;
     let bad = 0;
-    for (let i = 19; i < 36; i++) {
-      if (i === 23) continue;
-      const c = g.charCodeAt(i);
-      const v = c < 128 ? HEX_VALUE[c]! : -1;
-      bad |= v;
-      if (i < 28) hi = hi * 16 + v;
-      else lo = lo * 16 + v;
+    for (let k = 8; k < 16; k++) {
+      const b = hexByte(g, DIGITS_AT[k]!);
+      bad |= b;
+      if (k < 12) hi = hi * 256 + b;
+      else lo = lo * 256 + b;
     }
     if (bad >= 0) {
       INO_VIEW.setUint32(0, hi);
