@@ -38,6 +38,8 @@ Mounts the translator graph of VOLFILE on MOUNTPOINT through FUSE.
                               kernel invalidates them on change, as GlusterFS)
   -o read-ahead=SIZE          kernel readahead (default 4MB; 0 keeps the kernel's 128 KiB)
   -o readdir-size=SIZE        entries asked of the volume per listing request (default 128KB)
+  -o readdir-cache=on|off     let the kernel answer repeated listings for up to the attribute
+                              timeout (default on)
   -o lru-limit=N              unused inodes kept (default 65536)
   -o fsname=NAME              mount source shown in /proc/mounts
   -o splice-writes=on|off     pass large writes' data to the bricks without copying it
@@ -52,7 +54,7 @@ umount MOUNTPOINT stops the daemon. See docs/mount.md.
 `;
 
 /** Options given to the mount/fuse translator as they are. */
-const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'fopen-keep-cache', 'read-ahead', 'readdir-size', 'lru-limit', 'fsname', 'max-write', 'splice-writes', 'selinux', 'capability'];
+const FUSE_KEYS = ['attribute-timeout', 'entry-timeout', 'negative-timeout', 'direct-io-mode', 'fopen-keep-cache', 'read-ahead', 'readdir-size', 'readdir-cache', 'lru-limit', 'fsname', 'max-write', 'splice-writes', 'selinux', 'capability'];
 const VALUED = ['log-level', 'log-file', 'pid-file', 'xlator-option', ...FUSE_KEYS];
 /** Accepted and ignored, so fstab lines work (mount(8) passes them to helpers). */
 const IGNORED = ['rw', 'defaults', 'auto', 'noauto', 'nofail', '_netdev', 'user', 'nouser', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'atime', 'noatime', 'relatime'];

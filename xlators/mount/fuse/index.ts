@@ -43,6 +43,12 @@ const options = {
     description:
       'Bytes of entries one readdir(p) asks of the volume (as readdir-ahead\'s rda-request-size). The kernel asks for what the caller\'s buffer holds (32 KiB for glibc\'s readdir); the rest answers its next requests for up to a second.',
   },
+  'readdir-cache': {
+    type: 'bool',
+    default: 'on',
+    description:
+      'Let the kernel keep a directory\'s listing across opens (FOPEN_CACHE_DIR): a repeated listing is answered by the kernel. It is dropped when this mount changes the directory, when the kernel sees a new mtime for it, and at the latest attribute-timeout seconds after it was read, so a change made by another client shows as late as a changed attribute does. Off (or attribute-timeout 0): every listing asks the volume.',
+  },
   'max-write': { type: 'size', default: '1MB', min: '4KB', max: '1MB', description: 'Largest write request the kernel sends (needs max_pages).' },
   'splice-writes': {
     type: 'bool',
@@ -118,6 +124,7 @@ export default defineXlator({
         selinux: o.selinux,
         capability: o.capability,
         readdirSize: o['readdir-size'],
+        readdirCache: o['readdir-cache'] && o['attribute-timeout'] > 0,
       },
       self.log,
     );

@@ -32,6 +32,8 @@ export interface BridgeOptions {
   capability?: boolean;
   /** Bytes of entries a readdir(p) asks of the volume (at least the kernel's request size). */
   readdirSize?: number;
+  /** FOPEN_CACHE_DIR on directory opens: the kernel keeps listings for up to attributeTimeout. */
+  readdirCache?: boolean;
 }
 
 /**
@@ -120,6 +122,10 @@ export class BridgeCore {
   private removals = 0;
   /** open_flags for every file open, settled at INIT (see BridgeOptions.keepCache). */
   fileOpenFlags = 0;
+  /** open_flags for every directory open, settled at INIT (see BridgeOptions.readdirCache). */
+  dirOpenFlags = 0;
+  /** Directories whose kernel listing is due to be dropped (listingRead), and when. */
+  private readonly listingTimers = new Map<Inode, NodeJS.Timeout>();
   /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
   invalidate: ((nodeid: bigint) => void) | undefined;
 
@@ -142,7 +148,29 @@ export class BridgeCore {
     // Keeping pages needs our own invalidations: inode notifications arrived in protocol 7.12.
     const keep = this.opts.keepCache === true && conn.minor >= 12;
     this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
+    // FOPEN_CACHE_DIR came with protocol 7.28; without KEEP_CACHE every opendir would drop it.
+    this.dirOpenFlags = this.opts.readdirCache === true && conn.minor >= 28 ? Fopen.CACHE_DIR | Fopen.KEEP_CACHE : 0;
     this.killPrivV2 = (conn.flags & InitFlag.HANDLE_KILLPRIV_V2) !== 0;
+  }
+
+  /**
+   * A listing of `dir` starts (a request at offset 0) on a directory fd the kernel may cache: the
+   * kernel fills its cache from this listing and answers later ones from it until this mount
+   * changes the directory or the kernel sees another mtime for it. Another client's change shows
+   * only once something refreshes the directory's attributes, which a process that keeps the
+   * directory open and rewinds it never does: so the cached listing is dropped (its pages
+   * invalidated, FUSE_NOTIFY_INVAL_INODE) once it is as old as attributes may be. A timer
+   * already running is kept: it drops a newer listing early, never an older one late.
+   */
+  listingRead(dir: Inode): void {
+    if (this.dirOpenFlags === 0 || this.listingTimers.has(dir)) return;
+    const timer = setTimeout(() => {
+      this.listingTimers.delete(dir);
+      const nodeid = this.nodes.knownId(dir);
+      if (nodeid !== undefined) this.invalidate?.(nodeid);
+    }, this.opts.attributeTimeout * 1000);
+    timer.unref();
+    this.listingTimers.set(dir, timer);
   }
 
   /** The groups and capabilities of the process behind a request. */

@@ -9,7 +9,7 @@ export async function opendir(b: BridgeCore, ctx: RequestContext, flags: number)
   const inode = b.nodes.inode(ctx.nodeid);
   const fd = new Fd(inode, flags, ctx.pid);
   const res = await b.fops.opendir(b.frame(ctx), { loc: b.locOf(inode), fd });
-  return { fh: BigInt(b.fds.add(res.fd ?? fd)), openFlags: 0 };
+  return { fh: BigInt(b.fds.add(res.fd ?? fd)), openFlags: b.dirOpenFlags };
 }
 
 const isDots = (name: string) => name === '.' || name === '..';
@@ -94,6 +94,7 @@ export async function readdir(b: BridgeCore, ctx: RequestContext, fh: bigint, of
   let l = fd.ctxGet<Listing>(LISTING);
   if (!l || l.plus !== list.plus) fd.ctxSet(LISTING, (l = { plus: list.plus }));
   let continuing = l.end === offset;
+  if (offset === 0n) b.listingRead(fd.inode);
   let last = offset; // the offset of the last entry handed out: where the kernel goes on
   for (;;) {
     const kept = l.surplus;
