@@ -74,15 +74,28 @@ export class Graph extends EventEmitter {
 
   private trackedFops(): BoundFops {
     const out: Record<string, FopCall<FopName>> = {};
+    // Plain functions, not async ones with try/finally: a fop through the graph's entry then
+    // costs one promise reaction, with no async frame allocated per call.
+    const done = <T>(value: T): T => {
+      if (--this.inflight === 0) this.drained?.();
+      return value;
+    };
+    const failed = (err: unknown): never => {
+      if (--this.inflight === 0) this.drained?.();
+      throw err;
+    };
     for (const name of FOP_NAMES) {
-      out[name] = async (frame, args) => {
-        if (this.state !== 'active') throw new FopError(E.ENOTCONN, `graph ${this.source} is ${this.state}`);
+      out[name] = (frame, args) => {
+        if (this.state !== 'active') return Promise.reject(new FopError(E.ENOTCONN, `graph ${this.source} is ${this.state}`));
         this.inflight++;
+        let call: Promise<unknown>;
         try {
-          return await (this.top.fops[name] as FopCall<FopName>)(frame, args);
-        } finally {
+          call = (this.top.fops[name] as FopCall<FopName>)(frame, args);
+        } catch (err) {
           if (--this.inflight === 0) this.drained?.();
+          return Promise.reject(err);
         }
+        return call.then(done, failed) as never;
       };
     }
     return out as unknown as BoundFops;

@@ -69,13 +69,15 @@ export class Xlator<O extends OptionTable = OptionTable, P = unknown> {
         // A write payload still in a pipe is filled in before a translator that reads it sees it.
         const fill = name === 'writev' && !this.def.passesWriteData;
         const bytesOnly = name === 'readv' && !this.def.passesReadData;
+        // Made once per fop, not per call.
+        const failed = (err: unknown): never => {
+          throw this.fopFailure(name, err);
+        };
         out[name] = (frame, args) => {
           try {
             if (fill) realBytes((args as FopArgs<'writev'>).data);
             if (bytesOnly && (frame.pipedReads || frame.recycledReads)) frame.pipedReads = frame.recycledReads = false;
-            return impl(this, frame, args).catch((err: unknown) => {
-              throw this.fopFailure(name, err);
-            }) as never;
+            return impl(this, frame, args).catch(failed) as never;
           } catch (err) {
             return Promise.reject(this.fopFailure(name, err));
           }
