@@ -2,6 +2,7 @@ import test from 'ava';
 import { constants, rmdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fd } from '../../runtime/core/fd.js';
+import type { Inode } from '../../runtime/core/inode.js';
 import type { FopError } from '../../runtime/core/fop-error.js';
 import { native } from '../../native/index.js';
 import { diskLayout, makeBricks, setDown, start, volfile, where, SUBVOLS } from './helpers.js';
@@ -205,4 +206,37 @@ test.serial('with the last brick down the last brick that is up ends the listing
   await g.graph.release(fd, true);
   t.deepEqual(again.batches.map((x) => x.eof), [false, false, true], JSON.stringify(again.batches));
   t.deepEqual(again.names.filter((n) => n.startsWith('file-')).sort(), Array.from({ length: 40 }, (_, i) => `file-${i}`).sort());
+});
+
+test.serial('a directory first read while a brick was down gets every name created in it once the brick is back, without being looked up again', async (t) => {
+  const b = makeBricks(t);
+  const g = await start(volfile(b, { switchable: true }));
+  t.teardown(() => g.stop());
+  await g.mkdir('/late');
+  // The brick to take down: any but the one `late` hashes to in the root (its lookup needs that one).
+  let late: Inode | undefined;
+  let dead: string | undefined;
+  for (const sv of SUBVOLS) {
+    await setDown(g, sv, true);
+    // Forget what was known: /late's layout is read again, with a hole where the dead brick's range is.
+    g.graph.itable.prune();
+    late = await g.lookup('/late').then((r) => r.loc.inode, () => undefined);
+    if (late) {
+      dead = sv;
+      break;
+    }
+    await setDown(g, sv, false);
+  }
+  if (!late || !dead) return t.fail('no brick could be taken down');
+  await setDown(g, dead, false);
+  // As the kernel does within its entry timeout: new names under the inode it holds, no lookup
+  // of /late first. Enough names that some hash into the range of the brick that came back.
+  for (let i = 0; i < 12; i++) {
+    const loc = { path: `/late/f${i}`, name: `f${i}`, parent: late, pargfid: late.gfid, inode: g.graph.itable.create() };
+    const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY;
+    const res = await g.fops.create(g.frame(), { loc, flags, mode: constants.S_IFREG | 0o644, umask: 0, fd: new Fd(loc.inode, flags) });
+    await g.graph.release(res.fd);
+  }
+  t.true([...Array(12).keys()].some((i) => where(b, `late/f${i}`).data[0] === dead), 'some names landed on the brick that came back');
+  t.is((await g.readdir('/late')).length, 12);
 });

@@ -146,10 +146,16 @@ async function healDir(self: DhtSelf, loc: Loc, buf: Iatt, layout: Layout, gfid:
   return next;
 }
 
-/** Make sure a directory inode has a layout: look it up (by gfid) when the context lacks one. */
+/**
+ * Make sure a directory inode has a layout: look it up (by gfid) when the context lacks one, or
+ * when it was read before a subvolume last came up (GlusterFS's layout->gen < conf->gen): a
+ * layout read while a subvolume was down has a hole there, and a name hashing into it could not
+ * be created (mkdir right after a brick came back failed with EIO until something looked the
+ * directory up again).
+ */
 export async function dirLayout(self: DhtSelf, frame: Frame, dir: Loc['parent'], path?: string): Promise<Layout> {
-  const have = inodeCtx(self, dir)?.layout;
-  if (have) return have;
+  const ctx = inodeCtx(self, dir);
+  if (ctx?.layout && ctx.layoutGen === self.priv.gen) return ctx.layout;
   if (!dir) throw new FopError(E.EINVAL, 'no parent directory');
   const loc: Loc = { path: path ?? dir.table.path(dir), inode: dir, gfid: dir.gfid };
   await lookupDir(self, frame, loc, undefined);

@@ -39,6 +39,7 @@ function makePriv(self: DhtSelf): DhtPriv {
     index: new Map(subvols.map((x, i) => [x, i])),
     up: subvols.map(() => false),
     lastEvent: subvols.map(() => undefined),
+    gen: 1,
     propagated: false,
     volCommitHash: forced === undefined ? 0 : forced >>> 0,
     vchForced: forced !== undefined,

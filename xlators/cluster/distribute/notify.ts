@@ -21,6 +21,7 @@ export async function dhtNotify(self: DhtSelf, event: GfEvent): Promise<void> {
     case 'CHILD_UP':
       p.up[i] = true;
       p.lastEvent[i] = 'CHILD_UP';
+      p.gen++;
       // Free space is known before the first create lands (dht_get_du_info_for_subvol).
       void refreshDu(self, event.from).catch(() => undefined);
       break;

@@ -34,6 +34,11 @@ export interface DhtPriv {
   lastEvent: (string | undefined)[];
   /** Whether the aggregated first event has gone up. */
   propagated: boolean;
+  /**
+   * conf->gen: moves on each time a subvolume comes up. A directory layout read before then may
+   * have a hole where that subvolume was down (dirLayout reads it again).
+   */
+  gen: number;
   volCommitHash: number;
   vchForced: boolean;
   hash: HashRegexOptions;
@@ -48,6 +53,8 @@ export type DhtSelf = Xlator<DhtOptions, DhtPriv>;
 /** Per-inode state: a directory's merged layout, a file's data subvolume. */
 export interface DhtInodeCtx {
   layout?: Layout;
+  /** DhtPriv.gen when `layout` was read or made. */
+  layoutGen?: number;
   cached?: Xlator;
 }
 
@@ -69,6 +76,7 @@ export function inodeCtx(self: DhtSelf, inode: Inode | undefined): DhtInodeCtx |
  */
 export function setInodeCtx(self: DhtSelf, inode: Inode | undefined, gfid: string, ctx: DhtInodeCtx): void {
   if (!inode) return;
+  if (ctx.layout) ctx = { ...ctx, layoutGen: self.priv.gen };
   const merge = (i: Inode) => i.ctxSet(self, { ...(i.ctxGet<DhtInodeCtx>(self) ?? {}), ...ctx });
   merge(inode);
   const known = inode.table.find(gfid);
