@@ -59,9 +59,10 @@ export function wireError(err: unknown): FopError {
 
 /**
  * Send one GFS4 call and wait for its reply; op_ret -1 becomes FopError(op_errno). Without a
- * handshaken connection the call fails at once with ENOTCONN.
+ * handshaken connection the call fails at once with ENOTCONN. A plain function with handlers
+ * made once, not an async one: no async frame per call on the path of every fop.
  */
-export async function callFop<N extends Gfs4FopName>(
+export function callFop<N extends Gfs4FopName>(
   session: Session,
   frame: Frame | undefined,
   fop: N,
@@ -69,22 +70,29 @@ export async function callFop<N extends Gfs4FopName>(
   opts: { payload?: Buffer; cred: Credential; conn?: RpcConnection; replyPool?: ReplyPool },
 ): Promise<Message<Record<string, unknown>>> {
   const conn = opts.conn ?? session.current();
-  if (!conn) throw notConnected('not connected to the brick');
+  if (!conn) return Promise.reject(notConnected('not connected to the brick'));
   // Only a lock can wait on the brick without bound, so only lock calls give up on an interrupt
   // (as GlusterFS's fuse_interrupt handles only setlk); the others finish, and asking every frame
   // for its signal would make one per request.
   const interruptible = frame !== undefined && LOCK_FOPS.has(fop);
-  if (interruptible && frame.signal.aborted) throw new FopError(E.EINTR, 'interrupted');
-  let reply: Message<unknown>;
+  if (interruptible && frame.signal.aborted) return Promise.reject(new FopError(E.EINTR, 'interrupted'));
+  let p: Promise<Message<unknown>>;
   try {
     const procedure = CLIENT_PROCEDURES.get(fop)!;
-    const p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred, replyPool: opts.replyPool });
-    reply = await (interruptible ? abortable(p, frame.signal) : p);
+    p = session.call(conn, GFS4, procedure, req as never, { payload: opts.payload, cred: opts.cred, replyPool: opts.replyPool });
   } catch (err) {
-    throw wireError(err);
+    return Promise.reject(wireError(err));
   }
+  return (interruptible ? abortable(p, frame.signal) : p).then(checkStatus, failed);
+}
+
+/** gf_error_to_errno is the identity on Linux; 0 with op_ret -1 would be a brick bug. */
+function checkStatus(reply: Message<unknown>): Message<Record<string, unknown>> {
   const status = reply.value as Status;
-  // gf_error_to_errno is the identity on Linux; 0 with op_ret -1 would be a brick bug.
   if (status.op_ret === -1) throw new FopError(status.op_errno || E.EIO);
   return reply as Message<Record<string, unknown>>;
+}
+
+function failed(err: unknown): never {
+  throw wireError(err);
 }
