@@ -39,6 +39,10 @@ export function mergeDirIatt(bufs: Iatt[]): Iatt {
 
 /** Look a directory up on every subvolume (reusing replies already in hand) and heal it. */
 export async function lookupDir(self: DhtSelf, frame: Frame, loc: Loc, xdata: Dict | undefined, have: Reply[] = []): Promise<LookupRes> {
+  // The generation before any subvolume is asked (layout->gen is set when the layout is made,
+  // before the lookup goes out): one coming up while the replies are awaited leaves this layout
+  // older than it, so it is read again (`have` holds answers only, never a subvolume down).
+  const gen = self.priv.gen;
   const req = lookupXdata(self, xdata, isRootLoc(loc));
   const replies: Reply[] = [];
   const todo = self.priv.subvols.filter((xl) => !have.some((h) => h.xl === xl));
@@ -66,7 +70,7 @@ export async function lookupDir(self: DhtSelf, frame: Frame, loc: Loc, xdata: Di
   layout = keepKnownRanges(layout, inodeCtx(self, loc.inode)?.layout);
   const down = layout.entries.some((e) => e.err === ENOTCONN);
   if (!down) layout = await healDir(self, loc, dirs[0]!.ok!.buf, layout, gfid);
-  setInodeCtx(self, loc.inode, gfid, { layout });
+  setInodeCtx(self, loc.inode, gfid, { layout, layoutGen: gen });
 
   const bufs = dirs.map((d) => d.ok!.buf);
   const first = dirs[0]!.ok!;

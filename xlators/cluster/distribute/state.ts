@@ -53,7 +53,7 @@ export type DhtSelf = Xlator<DhtOptions, DhtPriv>;
 /** Per-inode state: a directory's merged layout, a file's data subvolume. */
 export interface DhtInodeCtx {
   layout?: Layout;
-  /** DhtPriv.gen when `layout` was read or made. */
+  /** DhtPriv.gen when `layout` was asked for or made. */
   layoutGen?: number;
   cached?: Xlator;
 }
@@ -76,7 +76,8 @@ export function inodeCtx(self: DhtSelf, inode: Inode | undefined): DhtInodeCtx |
  */
 export function setInodeCtx(self: DhtSelf, inode: Inode | undefined, gfid: string, ctx: DhtInodeCtx): void {
   if (!inode) return;
-  if (ctx.layout) ctx = { ...ctx, layoutGen: self.priv.gen };
+  // A layout made here (mkdir, rebalance) is as new as the generation now.
+  if (ctx.layout) ctx.layoutGen ??= self.priv.gen;
   const merge = (i: Inode) => i.ctxSet(self, { ...(i.ctxGet<DhtInodeCtx>(self) ?? {}), ...ctx });
   merge(inode);
   const known = inode.table.find(gfid);
