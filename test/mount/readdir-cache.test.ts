@@ -3,9 +3,10 @@
  * is answered by the kernel; a change made through the mount shows in the next listing, and one
  * made by another client shows at the latest once the attribute timeout has passed, even to a
  * process that keeps the directory open and rewinds it (nothing refreshes the directory's
- * attributes then, so the mount drops the cached listing itself).
+ * attributes then: the mount drops the cached listing itself, or with fopen-keep-cache=off the
+ * kernel's FUSE_AUTO_INVAL_DATA checks the directory's mtime before using its cache).
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -41,8 +42,13 @@ test('a name created, renamed or removed through the mount shows in the next lis
   t.is(lines().length, before, 'the listing after the last change is kept');
 });
 
-test('a name another client adds shows within the attribute timeout, even to a process that only rewinds its open directory', async (t) => {
-  const { env, brick } = await mountDemoVolume(t, 'attribute-timeout=0.5,entry-timeout=0.5');
+/**
+ * Another client's new name, seen by a process that keeps the directory open and rewinds it: with
+ * the default fopen-keep-cache the mount drops the cached listing itself; with it off the kernel
+ * refreshes the directory's mtime before answering from its cache (FUSE_AUTO_INVAL_DATA).
+ */
+async function rewindSeesNewName(t: ExecutionContext, more: string): Promise<void> {
+  const { env, brick } = await mountDemoVolume(t, `attribute-timeout=0.5,entry-timeout=0.5${more}`);
   fs.mkdirSync(join(env.mnt, 'd'));
   fs.writeFileSync(join(env.mnt, 'd', 'a'), '');
   // One open directory, listed with getdents64 and rewound with lseek (no fstat, as
@@ -74,7 +80,11 @@ test('a name another client adds shows within the attribute timeout, even to a p
   ].join('\n');
   const { stdout } = await exec('python3', ['-c', py, join(env.mnt, 'd'), join(brick, 'd')]);
   t.deepEqual(stdout.trim().split('\n'), ["['a']", "['a']", "['a', 'b']"]);
-});
+}
+
+test('a name another client adds shows within the attribute timeout, even to a process that only rewinds its open directory', (t) => rewindSeesNewName(t, ''));
+
+test('with fopen-keep-cache=off the kernel itself shows another client\'s new name to a process that rewinds its open directory', (t) => rewindSeesNewName(t, ',fopen-keep-cache=off'));
 
 test('with readdir-cache=off every listing asks the volume', async (t) => {
   const { env, lines } = await mountMemoryLogging(t, 'readdir-log', 'readdir-cache=off');

@@ -124,7 +124,9 @@ export class BridgeCore {
   fileOpenFlags = 0;
   /** open_flags for every directory open, settled at INIT (see BridgeOptions.readdirCache). */
   dirOpenFlags = 0;
-  /** Directories whose kernel listing is due to be dropped (listingRead), and when. */
+  /** The kernel's cached listings are dropped by the mount once as old as attributes may be. */
+  private listingsExpire = false;
+  /** Directories whose kernel listing is due to be dropped (listingRead). */
   private readonly listingTimers = new Map<Inode, NodeJS.Timeout>();
   /** Sends FUSE_NOTIFY_INVAL_INODE (set by mount/fuse once the session exists). */
   invalidate: ((nodeid: bigint) => void) | undefined;
@@ -150,20 +152,25 @@ export class BridgeCore {
     this.fileOpenFlags = this.opts.directIo ? Fopen.DIRECT_IO : keep ? Fopen.KEEP_CACHE : 0;
     // FOPEN_CACHE_DIR came with protocol 7.28; without KEEP_CACHE every opendir would drop it.
     this.dirOpenFlags = this.opts.readdirCache === true && conn.minor >= 28 ? Fopen.CACHE_DIR | Fopen.KEEP_CACHE : 0;
+    // With FUSE_AUTO_INVAL_DATA the kernel itself refreshes a directory's mtime before it answers
+    // a listing from its cache (fuse_readdir_cached); without it (fopen-keep-cache, see
+    // attrsSeen) cached listings need the mount to drop them (listingRead).
+    this.listingsExpire = this.dirOpenFlags !== 0 && (conn.flags & InitFlag.AUTO_INVAL_DATA) === 0;
     this.killPrivV2 = (conn.flags & InitFlag.HANDLE_KILLPRIV_V2) !== 0;
   }
 
   /**
    * A listing of `dir` starts (a request at offset 0) on a directory fd the kernel may cache: the
    * kernel fills its cache from this listing and answers later ones from it until this mount
-   * changes the directory or the kernel sees another mtime for it. Another client's change shows
-   * only once something refreshes the directory's attributes, which a process that keeps the
-   * directory open and rewinds it never does: so the cached listing is dropped (its pages
+   * changes the directory or the kernel sees another mtime for it. Without AUTO_INVAL_DATA,
+   * another client's change shows only once something refreshes the directory's attributes,
+   * which a process that keeps the directory open and rewinds it never does: so the cached
+   * listing is dropped (its pages
    * invalidated, FUSE_NOTIFY_INVAL_INODE) once it is as old as attributes may be. A timer
    * already running is kept: it drops a newer listing early, never an older one late.
    */
   listingRead(dir: Inode): void {
-    if (this.dirOpenFlags === 0 || this.listingTimers.has(dir)) return;
+    if (!this.listingsExpire || this.listingTimers.has(dir)) return;
     const timer = setTimeout(() => {
       this.listingTimers.delete(dir);
       const nodeid = this.nodes.knownId(dir);
