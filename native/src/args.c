@@ -228,14 +228,11 @@ int arg_float64s(napi_env env, napi_value v, double **data, size_t min, const ch
   return 0;
 }
 
-int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]) {
-  size_t full = 0, len = 0;
-  /* The full UTF-8 length first: copying into the buffer stops before a character that does not
-   * fit whole, so a name of 254 bytes and a 3-byte character would read as its first 254. */
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &full) != napi_ok) return -EINVAL;
-  if (full == 0 || full > NAME_MAX) return -EINVAL;
-  if (napi_get_value_string_utf8(env, v, name, NAME_MAX + 2, &len) != napi_ok) return -EINVAL;
-  if (len != full || strchr(name, '/') || strlen(name) != len) return -EINVAL;
+int read_name(napi_env env, napi_value v, char name[NAME_BUF]) {
+  size_t len = 0;
+  /* One copy, no separate length scan: see NAME_BUF for why a longer name cannot pass. */
+  if (napi_get_value_string_utf8(env, v, name, NAME_BUF, &len) != napi_ok) return -EINVAL;
+  if (len == 0 || len > NAME_MAX || strchr(name, '/') || strlen(name) != len) return -EINVAL;
   return 0;
 }
 

@@ -72,8 +72,13 @@ void export_inline(napi_env env, napi_value exports, const inline_fn *fns);
 int arg_buffer(napi_env env, napi_value v, void **data, size_t *len, size_t min, const char *what);
 /* A Float64Array of at least `min` elements (not copied), or a TypeError. */
 int arg_float64s(napi_env env, napi_value v, double **data, size_t min, const char *what);
+/*
+ * A buffer for read_name: a name too long by up to a 4-byte UTF-8 character still copies to
+ * more than NAME_MAX bytes (the copy stops only before a character that does not fit whole).
+ */
+#define NAME_BUF (NAME_MAX + 5)
 /* One path component (1 to NAME_MAX bytes, no '/' or NUL) into `name`: 0, or -EINVAL without throwing. */
-int read_name(napi_env env, napi_value v, char name[NAME_MAX + 2]);
+int read_name(napi_env env, napi_value v, char name[NAME_BUF]);
 napi_value make_errno_error(napi_env env, int err, const char *syscall, const char *path);
 napi_value res_int(napi_env env, req *r);
 napi_value res_buffer(napi_env env, req *r);

@@ -105,7 +105,7 @@ static ssize_t entry_gfid(int dirfd, const char *name, unsigned char *out) {
  * trusted.gfid into `gfid`: 1 (both), 0 (no 16-byte gfid), or -errno.
  */
 static int32_t stat_named(napi_env env, int dirfd, napi_value v, double *stats, unsigned char *gfid) {
-  char name[NAME_MAX + 2];
+  char name[NAME_BUF];
   int32_t r = read_name(env, v, name);
   if (r < 0) return r;
   struct statx s;
@@ -172,7 +172,7 @@ static napi_value getxattr_at(napi_env env, napi_callback_info info) {
   size_t olen;
   char *key = NULL;
   if (arg_int64(env, argv[0], &dirfd, "dirfd") || arg_buffer(env, argv[3], &out, &olen, 1, "out") || arg_string(env, argv[2], &key, "key")) return NULL;
-  char name[NAME_MAX + 2];
+  char name[NAME_BUF];
   int32_t r = read_name(env, argv[1], name);
   if (r == 0) {
     ssize_t n = entry_xattr((int)dirfd, name, key, out, olen);
