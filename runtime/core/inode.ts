@@ -346,7 +346,7 @@ export class InodeTable {
     if (mayBeDir(inode) && (inode.dentries.size > 0 || inode.indexed)) this.pathGen++;
     inode.dentries.clear();
     inode.lastParent = null;
-    if (this.byGfid.get(inode.gfid) === inode) this.byGfid.delete(inode.gfid);
+    if (inode.indexed) this.byGfid.delete(inode.gfid);
     inode.indexed = false;
     this.onForget?.(inode);
     inode.ctx.clear();

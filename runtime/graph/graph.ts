@@ -76,12 +76,12 @@ export class Graph extends EventEmitter {
     const out: Record<string, FopCall<FopName>> = {};
     // Plain functions, not async ones with try/finally: a fop through the graph's entry then
     // costs one promise reaction, with no async frame allocated per call.
-    const done = <T>(value: T): T => {
+    const settle = (): void => {
       if (--this.inflight === 0) this.drained?.();
-      return value;
     };
+    const done = <T>(value: T): T => (settle(), value);
     const failed = (err: unknown): never => {
-      if (--this.inflight === 0) this.drained?.();
+      settle();
       throw err;
     };
     for (const name of FOP_NAMES) {
@@ -92,7 +92,7 @@ export class Graph extends EventEmitter {
         try {
           call = (this.top.fops[name] as FopCall<FopName>)(frame, args);
         } catch (err) {
-          if (--this.inflight === 0) this.drained?.();
+          settle();
           return Promise.reject(err);
         }
         return call.then(done, failed) as never;

@@ -50,5 +50,16 @@ test('nodeids are never reused for another inode', (t) => {
   nodes.handedOut(inode);
   nodes.forget(a, 1);
   const third = itable.link(itable.create(), newGfid(), IaType.REG, itable.root, 'h');
-  t.true(nodes.idOf(third) > b);
+  const thirdId = nodes.idOf(third);
+  t.true(thirdId > b);
+  // Forgotten and purged (its ctx, where the nodeid was kept, cleared), then found again: the
+  // same gfid comes back under a new nodeid, and the old one stays unknown.
+  itable.prune();
+  t.is(itable.find(inode.gfid), undefined, 'purged');
+  const again = itable.link(itable.create(), inode.gfid, IaType.REG, itable.root, 'f');
+  const c = nodes.idOf(again);
+  t.true(c > thirdId);
+  nodes.handedOut(again);
+  t.is(nodes.inode(c), again);
+  t.throws(() => nodes.inode(a), { instanceOf: FopError });
 });

@@ -82,29 +82,27 @@ const attrReply = (a: AttrReply): Reply => [attrOut(a.attr, a.attrValid)];
 
 async function dispatchOther(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r: Reader): Promise<Reply> {
   switch (ctx.opcode) {
-    case Op.SETATTR: {
-      const a = await need(fs.setattr).call(fs, ctx, readSetattr(r));
-      return [attrOut(a.attr, a.attrValid)];
-    }
+    case Op.SETATTR:
+      return attrReply(await need(fs.setattr).call(fs, ctx, readSetattr(r)));
     case Op.READLINK: {
       const t = await need(fs.readlink).call(fs, ctx);
       return [typeof t === 'string' ? Buffer.from(t, 'utf8') : t];
     }
     case Op.SYMLINK: {
       const name = r.cstr();
-      return [entryOut(await need(fs.symlink).call(fs, ctx, name, r.cstr()))];
+      return entryReply(await need(fs.symlink).call(fs, ctx, name, r.cstr()));
     }
     case Op.MKNOD: {
       const mode = r.u32();
       const rdev = r.u32();
       const umask = r.u32();
       r.skip(4);
-      return [entryOut(await need(fs.mknod).call(fs, ctx, r.cstr(), mode, rdev, umask))];
+      return entryReply(await need(fs.mknod).call(fs, ctx, r.cstr(), mode, rdev, umask));
     }
     case Op.MKDIR: {
       const mode = r.u32();
       const umask = r.u32();
-      return [entryOut(await need(fs.mkdir).call(fs, ctx, r.cstr(), mode, umask))];
+      return entryReply(await need(fs.mkdir).call(fs, ctx, r.cstr(), mode, umask));
     }
     case Op.UNLINK:
       await need(fs.unlink).call(fs, ctx, r.cstr());
@@ -126,7 +124,7 @@ async function dispatchOther(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r: 
     }
     case Op.LINK: {
       const old = r.u64();
-      return [entryOut(await need(fs.link).call(fs, ctx, old, r.cstr()))];
+      return entryReply(await need(fs.link).call(fs, ctx, old, r.cstr()));
     }
     case Op.OPEN:
     case Op.OPENDIR: {
