@@ -90,6 +90,15 @@ const SUCCESS = acceptedReply();
  *
  * Events: 'close' (err?: Error).
  */
+/** Where auth_glusterfs_params_v3 keeps the frame's birth time: ctime_nsec then ctime_sec. */
+const V3_CTIME_AT = 16;
+const V3_CTIME_END = 28;
+
+/** Two v3 credential bodies of one length that differ at most in their birth time. */
+function sameButCtime(a: Buffer, b: Buffer): boolean {
+  return a.length >= V3_CTIME_END && a.compare(b, 0, V3_CTIME_AT, 0, V3_CTIME_AT) === 0 && a.compare(b, V3_CTIME_END, a.length, V3_CTIME_END, a.length) === 0;
+}
+
 export class RpcConnection extends EventEmitter {
   private readonly decoder: RecordDecoder;
   private readonly pending = new Map<number, Pending>();
@@ -377,15 +386,24 @@ export class RpcConnection extends EventEmitter {
 
   /**
    * A call's credential. A client sends the same one call after call (same pid, owner and
-   * groups; our client's ctime is 0): the last one decoded on this connection is reused while
-   * its bytes match, shared by those calls and so frozen. (A real GlusterFS client stamps each
-   * frame's ctime: its calls cost one comparison more.)
+   * groups): the last one decoded on this connection is reused while its bytes match, shared by
+   * those calls and so frozen. A real GlusterFS client stamps each frame's birth time into a v3
+   * credential (our client sends 0): when only those bytes differ, the last credential is copied
+   * with the new time instead of decoding the groups and lk-owner again.
    */
   private credentialOf(auth: OpaqueAuth): Credential {
     const last = this.lastCred;
-    if (last !== undefined && last.flavor === auth.flavor && auth.body.equals(last.body)) return last.cred;
+    const body = auth.body;
+    if (last !== undefined && last.flavor === auth.flavor && body.length === last.body.length) {
+      if (body.equals(last.body)) return last.cred;
+      if (last.cred.flavor === 'glusterfs-v3' && sameButCtime(body, last.body)) {
+        body.copy(last.body, V3_CTIME_AT, V3_CTIME_AT, V3_CTIME_END);
+        last.cred = Object.freeze({ ...last.cred, ctime: { sec: body.readBigUInt64BE(V3_CTIME_AT + 4), nsec: body.readUInt32BE(V3_CTIME_AT) } });
+        return last.cred;
+      }
+    }
     const cred = Object.freeze(credentialFromAuth(auth));
-    this.lastCred = { flavor: auth.flavor, body: copyOf(auth.body), cred };
+    this.lastCred = { flavor: auth.flavor, body: copyOf(body), cred };
     return cred;
   }
 

@@ -60,6 +60,30 @@ test('a call over TCP reaches the handler with its credential and the reply come
   t.is(ping.value.op_ret, 0);
 });
 
+test('each call carries its own credential when a client stamps every frame with its birth time', async (t) => {
+  const seen: { uid: number; sec: bigint; nsec: number }[] = [];
+  const { client } = await pair(t, (c) =>
+    c.serve(GFS4, {
+      lookup: (_args, ctx) => {
+        if (ctx.cred.flavor !== 'glusterfs-v3') throw new Error(`unexpected ${ctx.cred.flavor}`);
+        seen.push({ uid: ctx.cred.uid, sec: ctx.cred.ctime.sec, nsec: ctx.cred.ctime.nsec });
+        return { value: lookupReply(0) };
+      },
+    }),
+  );
+  // As a real GlusterFS client sends them: the same caller, a new ctime per frame.
+  const base = glusterfsCredential({ pid: 7, uid: 1000, gid: 1000, groups: [4, 27] });
+  const sent = [
+    { ...base, ctime: { sec: 1_700_000_000n, nsec: 1 } },
+    { ...base, ctime: { sec: 1_700_000_000n, nsec: 2 } },
+    { ...base, ctime: { sec: 1_700_000_001n, nsec: 2 } },
+    { ...base, uid: 1001, ctime: { sec: 1_700_000_001n, nsec: 2 } },
+    { ...base, ctime: { sec: 1_700_000_001n, nsec: 2 } },
+  ];
+  for (const cred of sent) await client.call(GFS4, GFS4.procs.lookup, lookupArgs, { cred });
+  t.deepEqual(seen, sent.map((c) => ({ uid: c.uid, sec: c.ctime.sec, nsec: c.ctime.nsec })));
+});
+
 test('concurrent calls are matched to their replies by xid, whatever order the replies come in', async (t) => {
   const { client } = await pair(t, (c) =>
     c.serve(GFS4, {
