@@ -73,6 +73,7 @@ test('each call carries its own credential when a client stamps every frame with
   );
   // As a real GlusterFS client sends them: the same caller, a new ctime per frame.
   const base = glusterfsCredential({ pid: 7, uid: 1000, gid: 1000, groups: [4, 27] });
+  if (base.flavor !== 'glusterfs-v3') throw new Error('a v3 credential was expected');
   const sent = [
     { ...base, ctime: { sec: 1_700_000_000n, nsec: 1 } },
     { ...base, ctime: { sec: 1_700_000_000n, nsec: 2 } },

@@ -181,7 +181,7 @@ export default defineXlator({
   async fini(self: Self) {
     const { session } = self.priv;
     if (session.splicedWrites > 0) self.log.info(`large writes: ${session.splicedWrites} had their data spliced`, { code: 'FUSE_SPLICE_STATS', spliced: session.splicedWrites });
-    self.priv.bridge.setChildState('down');
+    self.priv.bridge.stop();
     try {
       await session.unmount();
     } catch (err) {

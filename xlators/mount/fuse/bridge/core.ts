@@ -180,6 +180,13 @@ export class BridgeCore {
     this.listingTimers.set(dir, timer);
   }
 
+  /** The mount is going away: pending listing expiries are dropped with the inodes they hold. */
+  stop(): void {
+    for (const timer of this.listingTimers.values()) clearTimeout(timer);
+    this.listingTimers.clear();
+    this.setChildState('down');
+  }
+
   /** The groups and capabilities of the process behind a request. */
   caller(ctx: RequestContext): Caller {
     return this.callers.get(ctx);
