@@ -89,7 +89,7 @@ export function callFop<N extends Gfs4FopName>(
 /** gf_error_to_errno is the identity on Linux; 0 with op_ret -1 would be a brick bug. */
 function checkStatus(reply: Message<unknown>): Message<Record<string, unknown>> {
   const status = reply.value as Status;
-  if (status.op_ret === -1) throw new FopError(status.op_errno || E.EIO);
+  if (status.op_ret === -1) throw FopError.of(status.op_errno || E.EIO);
   return reply as Message<Record<string, unknown>>;
 }
 

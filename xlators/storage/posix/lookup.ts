@@ -46,7 +46,7 @@ export async function lookup(self: PosixSelf, _frame: Frame, a: FopArgs<'lookup'
     // /proc path walk); only an entry without a gfid or a handle takes the healing path below.
     // A negative lookup is common (every create starts with one): no thrown system error for it.
     const found = statAt(e.dirFd, e.name, e.path);
-    if (!found) throw new FopError(E.ENOENT);
+    if (!found) throw FopError.of(E.ENOENT);
     const { stat, gfid } = found;
     const isDir = isDirMode(stat[F.mode]!);
     if (gfid && (isDir || stat[F.nlink]! >= 2)) {
