@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SECTION...] [--files N] [--settle MS] [--mib N] [--targets a,b] [--skip sequential,small]
- *  [--repeat N] [--warmup N] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
+ *  [--repeat N] [--warmup N] [--gaps] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
  * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
  * (except `parse`, which reports its 1 s target). See bench/README.md.
  */
@@ -31,6 +31,8 @@ export interface BenchOptions {
   repeat?: number;
   /** Uncounted rounds per workload before those (default 1): see measure(). */
   warmup?: number;
+  /** Also run the idle-gaps workload (workloads.ts idleGaps). */
+  gaps?: boolean;
 }
 
 export interface BenchContext {
@@ -80,6 +82,7 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
     else if (a === '--mib') opts.mib = Number(val());
     else if (a === '--targets') opts.targets = val().split(',');
     else if (a === '--skip') opts.skip = val().split(',');
+    else if (a === '--gaps') opts.gaps = true;
     else if (a === '--profile') opts.profile = val();
     else if (a === '--baseline') opts.baseline = val();
     else if (a === '--repeat') opts.repeat = count(a, val(), 1);

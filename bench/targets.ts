@@ -179,6 +179,10 @@ export async function compareWorkloads(ctx: BenchContext, targets: Target[], pai
     const res = await measure(targets, (dir) => ({ workload: 'small-files', dir, opts: { files, settleMs } }), repeat, warmup);
     ctx.say(`\nsmall files: ${files} files of 4 KiB in one directory (readdir: entries/s over 3 listings, ${settleNote(settleMs)})${runs}\n${report(res, pairs)}`);
   }
+  if (ctx.opts.gaps) {
+    const res = await measure(targets, (dir) => ({ workload: 'idle-gaps', dir }), repeat, warmup);
+    ctx.say(`\nidle gaps: 1,000 lookups of missing names, then 1,000 stats of expired names, straight after 1,000 like them (busy) and after a pause${runs}\n${report(res, pairs)}`);
+  }
 }
 
 export function localTarget(work: string): Target {

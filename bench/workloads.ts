@@ -71,6 +71,7 @@ function pause(ms: number): void {
 export type WorkloadJob = (
   | { workload: 'sequential'; dir: string; opts?: SequentialOptions }
   | { workload: 'small-files'; dir: string; opts?: SmallFileOptions }
+  | { workload: 'idle-gaps'; dir: string }
 ) & { cpu?: CpuSpec };
 
 /** Flush dirty data everywhere, then drop the page, dentry and inode caches (needs root). */
@@ -191,6 +192,52 @@ export function smallFiles(dir: string, o: SmallFileOptions = {}): Phase[] {
   return phases;
 }
 
+/** Operations per `idleGaps` phase. */
+const GAP_OPS = 1000;
+
+/**
+ * What an idle pause costs the requests after it (`--gaps`): the small-file phases each start
+ * after SETTLE_MS of idleness, and a process that has slept serves its next requests on cold
+ * caches. The same 1,000 requests are timed straight after a burst of 1,000 like them (busy) and
+ * after a pause of 0.1 s and 1.5 s: lookups of names that do not exist (the start of every create
+ * and rename), then stats of names whose kernel entries have expired (the stat phase).
+ */
+export function idleGaps(dir: string): Phase[] {
+  const base = join(dir, 'gaps');
+  fs.mkdirSync(base);
+  const names = Array.from({ length: 4 * GAP_OPS }, (_, i) => join(base, `f${String(i).padStart(6, '0')}`));
+  for (const p of names) fs.closeSync(fs.openSync(p, 'w'));
+  let missing = 0;
+  const lookMissing = () => {
+    for (let i = 0; i < GAP_OPS; i++) {
+      try {
+        fs.statSync(join(base, `none${missing++}`));
+        throw new Error('a name that was never created exists');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  };
+  // Each stat phase takes names not touched since they were made, more than a second ago.
+  let next = 0;
+  const statExpired = () => {
+    for (let i = 0; i < GAP_OPS; i++) fs.statSync(names[next++]!);
+  };
+  const phases: Phase[] = [];
+  const gaps: [string, number][] = [['busy', 0], ['after 0.1 s idle', 100], ['after 1.5 s idle', 1500]];
+  pause(1500);
+  for (const [what, fn] of [['missing name', lookMissing], ['stat', statExpired]] as const) {
+    for (const [when, ms] of gaps) {
+      if (ms === 0) fn(); // the burst before: not counted
+      else pause(ms);
+      phases.push(timed(`${what}, ${when}`, 'ops/s', GAP_OPS, fn));
+    }
+  }
+  for (const p of names) fs.unlinkSync(p);
+  fs.rmdirSync(base);
+  return phases;
+}
+
 /** Per phase, the run with the median rate (runs are lists of the same phases). */
 export function medianPhases(runs: Phase[][]): Phase[] {
   return runs[0]!.map((_, i) => {
@@ -201,6 +248,7 @@ export function medianPhases(runs: Phase[][]): Phase[] {
 
 export function runJob(job: WorkloadJob): Phase[] {
   pids = job.cpu && findPids(job.cpu);
+  if (job.workload === 'idle-gaps') return idleGaps(job.dir);
   return job.workload === 'sequential' ? sequential(job.dir, job.opts) : smallFiles(job.dir, job.opts);
 }
 
