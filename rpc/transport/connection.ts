@@ -82,14 +82,6 @@ const WRITER_START = 1024;
 /** The reply header of every successful call. */
 const SUCCESS = acceptedReply();
 
-/**
- * One SunRPC connection over a stream socket (TCP or unix). Both ends can call and serve:
- * a GlusterFS server calls its clients back on the connection they opened. Calls are matched to
- * replies by xid. A record that cannot be framed or parsed closes this connection only, after
- * a log line; bad arguments in a well-formed call get a GARBAGE_ARGS reply.
- *
- * Events: 'close' (err?: Error).
- */
 /** Where auth_glusterfs_params_v3 keeps the frame's birth time: ctime_nsec then ctime_sec. */
 const V3_CTIME_AT = 16;
 const V3_CTIME_END = 28;
@@ -99,6 +91,14 @@ function sameButCtime(a: Buffer, b: Buffer): boolean {
   return a.length >= V3_CTIME_END && a.compare(b, 0, V3_CTIME_AT, 0, V3_CTIME_AT) === 0 && a.compare(b, V3_CTIME_END, a.length, V3_CTIME_END, a.length) === 0;
 }
 
+/**
+ * One SunRPC connection over a stream socket (TCP or unix). Both ends can call and serve:
+ * a GlusterFS server calls its clients back on the connection they opened. Calls are matched to
+ * replies by xid. A record that cannot be framed or parsed closes this connection only, after
+ * a log line; bad arguments in a well-formed call get a GARBAGE_ARGS reply.
+ *
+ * Events: 'close' (err?: Error).
+ */
 export class RpcConnection extends EventEmitter {
   private readonly decoder: RecordDecoder;
   private readonly pending = new Map<number, Pending>();

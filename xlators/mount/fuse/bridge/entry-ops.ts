@@ -20,7 +20,7 @@ const ZERO_ATTR = { ino: 0n, size: 0, blocks: 0, atime: { sec: 0, nsec: 0 }, mti
  * not at all): the kernel takes nodeid 0 as ENOENT (fuse_lookup_name, fuse_dentry_revalidate),
  * so the answer is the same as an ENOENT reply. Handlers instead of await: a create and a rename
  * each start with such a lookup, and a rejection awaited in an async function is thrown into it
- * and rethrown out of it at each level, which cost the mount about 1.5 µs per missing name.
+ * and rethrown out of it at each level (0.3-0.4 µs of the mount's CPU per missing name).
  */
 export function lookup(b: BridgeCore, ctx: RequestContext, name: string): Promise<Entry> {
   const parent = b.nodes.inode(ctx.nodeid);
