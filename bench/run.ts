@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- SECTION...] [--files N] [--settle MS] [--mib N] [--targets a,b] [--skip sequential,small]
- *  [--repeat N] [--warmup N] [--gaps] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
+ *  [--repeat N] [--warmup N] [--gaps] [--heat] [--baseline CHECKOUT] [--profile DIR] [-o MOUNTOPTS]`: runs the named sections (all by default) and prints a table
  * per section. Figures are side-by-side comparisons made in one run, never pass/fail thresholds
  * (except `parse`, which reports its 1 s target). See bench/README.md.
  */
@@ -13,6 +13,7 @@ import { distributeSection } from './distribute.js';
 import { distributeLocalSection } from './distribute-local.js';
 import { wireSection } from './wire.js';
 import { machine, table } from './report.js';
+import { heatCpus } from './heat.js';
 import { cleanupAll, onCleanup } from './targets.js';
 import { killWorkloads } from './workloads.js';
 
@@ -33,6 +34,8 @@ export interface BenchOptions {
   warmup?: number;
   /** Also run the idle-gaps workload (workloads.ts idleGaps). */
   gaps?: boolean;
+  /** Keep every CPU busy at nice 19 during the run (heat.ts). */
+  heat?: boolean;
 }
 
 export interface BenchContext {
@@ -83,6 +86,7 @@ function parseArgs(argv: string[]): { sections: string[]; opts: BenchOptions } {
     else if (a === '--targets') opts.targets = val().split(',');
     else if (a === '--skip') opts.skip = val().split(',');
     else if (a === '--gaps') opts.gaps = true;
+    else if (a === '--heat') opts.heat = true;
     else if (a === '--profile') opts.profile = val();
     else if (a === '--baseline') opts.baseline = val();
     else if (a === '--repeat') opts.repeat = count(a, val(), 1);
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
   const base = fs.mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gfs-bench-'));
   // Registered first, so it runs last: after every mount on it is gone (also on Ctrl-C).
   onCleanup(async () => fs.rmSync(base, { recursive: true, force: true }));
+  if (opts.heat) console.log(`heat: ${heatCpus().pids.length} busy loops at nice 19 keep the CPUs from halting (bench/heat.ts)`);
   try {
     for (const name of sections) {
       console.log(`\n== ${name} ==`);
