@@ -8,7 +8,7 @@ import type { Loc } from '../../../runtime/core/loc.js';
 import type { Call } from './call.js';
 import type { FopHandlers } from './handler.js';
 import { resultReply } from './reply.js';
-import { checkBasename, linkInode, resolveEntry, resolveInode } from './resolve.js';
+import { checkBasename, linkInode, resolveEntry, resolveInode, resolveInodeNow } from './resolve.js';
 import { dictArg, gfFlagsToFlags, xd } from './wire.js';
 
 /** Link a new entry's inode under its parent and name. */
@@ -25,7 +25,7 @@ export const entryFops = {
     const xdata = xd(r.xdata);
     if (r.bname !== '') {
       checkBasename(r.bname);
-      const parent = (await resolveInode(c, r.pargfid)).inode!;
+      const parent = (resolveInodeNow(c, r.pargfid) ?? (await resolveInode(c, r.pargfid))).inode!;
       const loc: Loc = { path: c.itable.path(parent, r.bname), name: r.bname, parent, pargfid: parent.gfid, inode: c.itable.create() };
       try {
         const res = await c.fops.lookup(c.frame, { loc, xdata });

@@ -38,23 +38,34 @@ export function linkInode(call: Call, inode: Inode | undefined, buf: Iatt, paren
 }
 
 /**
+ * resolveInode without waiting, for a gfid the table knows (nearly every call: the client
+ * looked it up through this brick); undefined otherwise: then call resolveInode. Every
+ * request's path tries this first, sparing a promise and a turn of the microtask queue.
+ */
+export function resolveInodeNow(call: Call, gfidBuf: Buffer): Loc | undefined {
+  const inode = call.itable.find(wireGfid(gfidBuf, 'gfid'));
+  if (!inode) return undefined;
+  call.hold(inode);
+  return inodeLoc(call, inode);
+}
+
+/**
  * The file a gfid names, held for the call. Unknown to the table: a nameless lookup finds it
  * (resolve_gfid); the brick not having it either is ESTALE, as resolve_inode_simple answers.
  */
 export async function resolveInode(call: Call, gfidBuf: Buffer): Promise<Loc> {
+  const known = resolveInodeNow(call, gfidBuf);
+  if (known) return known;
   const gfid = wireGfid(gfidBuf, 'gfid');
-  let inode = call.itable.find(gfid);
-  if (!inode) {
-    const fresh = call.itable.create();
-    let res;
-    try {
-      res = await call.fops.lookup(call.frame, { loc: { path: `<gfid:${gfid}>`, inode: fresh, gfid } });
-    } catch (err) {
-      if (err instanceof FopError && err.errno === E.ENOENT) throw new FopError(E.ESTALE, `gfid ${gfid} is not on the brick`);
-      throw err;
-    }
-    inode = linkInode(call, res.inode ?? fresh, res.buf);
+  const fresh = call.itable.create();
+  let res;
+  try {
+    res = await call.fops.lookup(call.frame, { loc: { path: `<gfid:${gfid}>`, inode: fresh, gfid } });
+  } catch (err) {
+    if (err instanceof FopError && err.errno === E.ENOENT) throw new FopError(E.ESTALE, `gfid ${gfid} is not on the brick`);
+    throw err;
   }
+  const inode = linkInode(call, res.inode ?? fresh, res.buf);
   call.hold(inode);
   return inodeLoc(call, inode);
 }

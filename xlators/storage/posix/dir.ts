@@ -153,7 +153,7 @@ async function readdirpFrom(self: PosixSelf, a: FopArgs<'readdirp'>, offset: big
     entry.ino = entry.stat.ino;
     entry.inode = table.find(gfid) ?? table.create();
     if (wantXattrs) {
-      const dict = await fillRequestedXattrs(a.xdata, { dirFd: c.kfd, name });
+      const dict = fillRequestedXattrs(a.xdata, { dirFd: c.kfd, name });
       if (dict) entry.dict = dict;
     }
   }

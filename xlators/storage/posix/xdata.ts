@@ -42,7 +42,7 @@ const xattrBuf = Buffer.allocUnsafe(4096);
  * of through a /proc/self/fd path walk; a value over 4 KiB is read through the /proc path, made
  * only then (a listing asks this for every entry). A plain `path` is read through that path.
  */
-export async function fillRequestedXattrs(req: Dict | undefined, where: string | { dirFd: number; name: string }): Promise<Dict | undefined> {
+export function fillRequestedXattrs(req: Dict | undefined, where: string | { dirFd: number; name: string }): Dict | undefined {
   if (!req || req.size === 0) return undefined;
   let out: Dict | undefined;
   for (const key of req.keys()) {
