@@ -76,6 +76,16 @@ function rethrowStale(gfid: Gfid, err: unknown): never {
 
 const closeFd = (fd: number) => () => fs.closeSync(fd);
 
+/** The name a loc gives its entry: `name`, else the last component of its path. */
+const entryName = (loc: Loc): string | undefined => loc.name ?? loc.path.split('/').pop();
+
+/** A name checked as a path component and as one a client may reach in `pargfid`. */
+function checkedName(pargfid: Gfid, name: string | undefined): string {
+  const n = checkName(name);
+  checkNotHidden(pargfid, n);
+  return n;
+}
+
 /**
  * Resolves gfids and (parent gfid, name) pairs to pinned objects inside the brick.
  *
@@ -266,8 +276,7 @@ export class Resolver {
 
   /** A name in a parent directory, checked and pinned. */
   async entry(pargfid: Gfid, name: string | undefined): Promise<EntryRef> {
-    const n = checkName(name);
-    checkNotHidden(pargfid, n);
+    const n = checkedName(pargfid, name);
     return this.entryRef(await this.dirFd(pargfid), pargfid, n);
   }
 
@@ -283,8 +292,7 @@ export class Resolver {
   locEntryNow(loc: Loc): EntryRef | undefined {
     const pargfid = locParentGfid(loc);
     if (!pargfid) return undefined;
-    const n = checkName(loc.name ?? loc.path.split('/').pop());
-    checkNotHidden(pargfid, n);
+    const n = checkedName(pargfid, entryName(loc));
     const pin = this.dirFdNow(pargfid);
     return pin && this.entryRef(pin, pargfid, n);
   }
@@ -292,7 +300,7 @@ export class Resolver {
   /** The entry named by a loc: parent gfid + name, or (for callers without gfids) an absolute path. */
   async locEntry(loc: Loc): Promise<EntryRef> {
     const pargfid = locParentGfid(loc);
-    if (pargfid) return this.entry(pargfid, loc.name ?? loc.path.split('/').pop());
+    if (pargfid) return this.entry(pargfid, entryName(loc));
     const parts = pathParts(loc.path);
     const name = parts.pop();
     if (name === undefined) throw new FopError(E.EINVAL, 'the root has no parent entry');

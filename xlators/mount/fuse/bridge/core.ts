@@ -165,9 +165,9 @@ export class BridgeCore {
    * changes the directory or the kernel sees another mtime for it. Without AUTO_INVAL_DATA,
    * another client's change shows only once something refreshes the directory's attributes,
    * which a process that keeps the directory open and rewinds it never does: so the cached
-   * listing is dropped (its pages
-   * invalidated, FUSE_NOTIFY_INVAL_INODE) once it is as old as attributes may be. A timer
-   * already running is kept: it drops a newer listing early, never an older one late.
+   * listing is dropped (its pages invalidated, FUSE_NOTIFY_INVAL_INODE) once it is as old as
+   * attributes may be. A timer already running is kept: it drops a newer listing early, never an
+   * older one late.
    */
   listingRead(dir: Inode): void {
     if (!this.listingsExpire || this.listingTimers.has(dir)) return;
