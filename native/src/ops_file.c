@@ -173,7 +173,10 @@ static napi_value res_statvfs(napi_env env, req *r) {
   set_prop_int64(env, o, "files", (int64_t)s->f_files);
   set_prop_int64(env, o, "ffree", (int64_t)s->f_ffree);
   set_prop_int64(env, o, "favail", (int64_t)s->f_favail);
-  set_prop_int64(env, o, "fsid", (int64_t)s->f_fsid);
+  /* An opaque 64-bit id (ext4 sets its top bit often): exact and unsigned, as GlusterFS sends it. */
+  napi_value fsid;
+  napi_create_bigint_uint64(env, (uint64_t)s->f_fsid, &fsid);
+  napi_set_named_property(env, o, "fsid", fsid);
   set_prop_int64(env, o, "flag", (int64_t)s->f_flag);
   set_prop_int64(env, o, "namemax", (int64_t)s->f_namemax);
   return o;

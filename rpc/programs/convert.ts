@@ -215,13 +215,17 @@ export function flockToWire(f: Flock): GfProtoFlock {
 }
 
 type GfStatfs = Infer<typeof gf_statfs>;
-const STATFS_FIELDS = ['bsize', 'frsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree', 'favail', 'fsid', 'flag', 'namemax'] as const;
+/** statvfs's counts and sizes: numbers here, uhyper on the wire. The fsid goes apart (see Statvfs). */
+const STATFS_COUNTS = ['bsize', 'frsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree', 'favail', 'flag', 'namemax'] as const;
 
 export function statfsFromWire(s: GfStatfs): Statvfs {
-  return Object.fromEntries(STATFS_FIELDS.map((k) => [k, Number(s[k])])) as unknown as Statvfs;
+  const out = Object.fromEntries(STATFS_COUNTS.map((k) => [k, Number(s[k])])) as Omit<Statvfs, 'fsid'>;
+  return { ...out, fsid: s.fsid };
 }
 
 export function statfsToWire(s: Statvfs): GfStatfs {
-  return Object.fromEntries(STATFS_FIELDS.map((k) => [k, BigInt(Math.trunc(s[k]))])) as unknown as GfStatfs;
+  const out = Object.fromEntries(STATFS_COUNTS.map((k) => [k, BigInt(Math.trunc(s[k]))])) as Omit<GfStatfs, 'fsid'>;
+  // A negative fsid (a signed reading of its 64 bits) would not encode as uhyper.
+  return { ...out, fsid: BigInt.asUintN(64, BigInt(s.fsid)) };
 }
 

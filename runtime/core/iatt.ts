@@ -77,7 +77,8 @@ export interface Statvfs {
   files: number;
   ffree: number;
   favail: number;
-  fsid: number;
+  /** The filesystem id: 64 opaque bits (ext4 often sets the top one), so a bigint, never negative. */
+  fsid: bigint;
   flag: number;
   namemax: number;
 }

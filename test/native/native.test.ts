@@ -225,6 +225,16 @@ test('statvfs reports the filesystem of a path', async (t) => {
   t.true(s.namemax >= 255);
 });
 
+test('statvfs reports the filesystem id whole: 64 bits, unsigned, as statfs(2) gives it', async (t) => {
+  const s = await native.statvfs(os.tmpdir());
+  t.is(typeof s.fsid, 'bigint');
+  const printed = spawnSync('stat', ['-f', '-c', '%i', os.tmpdir()], { encoding: 'utf8' });
+  t.is(printed.status, 0, printed.stderr);
+  const v = BigInt(`0x${printed.stdout.trim()}`);
+  // coreutils prints f_fsid's first 32-bit word as the high half; statvfs puts the second there.
+  t.is(s.fsid, ((v & 0xffffffffn) << 32n) | (v >> 32n));
+});
+
 test('mount and umount2 bind-mount a directory and detach it', async (t) => {
   const dir = tmpdir(t);
   fs.mkdirSync(path.join(dir, 'src'));

@@ -2,7 +2,7 @@ import test from 'ava';
 import { Dict } from '../../runtime/core/dict.js';
 import { IaType, type Iatt } from '../../runtime/core/iatt.js';
 import {
-  dictFromWire, dictToWire, flockFromWire, flockToWire, gfx_dict, gfx_iattx, iattFromWire, iattToWire, iattToWireNumbers, serializeDict, unserializeDict, GF_DATA_TYPE,
+  dictFromWire, dictToWire, flockFromWire, flockToWire, gf_statfs, gfx_dict, gfx_iattx, iattFromWire, iattToWire, iattToWireNumbers, serializeDict, statfsFromWire, statfsToWire, unserializeDict, GF_DATA_TYPE,
 } from '../../rpc/programs/index.js';
 import { decode, encode } from '../../rpc/xdr/index.js';
 import { makedev } from '../../native/index.js';
@@ -55,6 +55,14 @@ test('the serialized (pre-4.x) dict keeps text with its NUL and numbers as text'
   t.is(back.getStr('process-uuid'), 'abc');
   t.is(back.getStr('clnt-lk-version'), '1');
   t.true(serializeDict(back).equals(b));
+});
+
+test('a statvfs survives the wire with an fsid whose top bit is set (as ext4 often gives)', (t) => {
+  const s = { bsize: 4096, frsize: 4096, blocks: 65_000_000, bfree: 20_000_000, bavail: 19_000_000, files: 16_000_000, ffree: 15_000_000, favail: 15_000_000, fsid: 0x9a20025bc1dd1e07n, flag: 4096, namemax: 255 };
+  const bytes = encode(gf_statfs, statfsToWire(s));
+  t.is(bytes.length, 11 * 8);
+  t.is(bytes.readBigUInt64BE(8 * 8), 0x9a20025bc1dd1e07n);
+  t.deepEqual(statfsFromWire(decode(gf_statfs, bytes)), s);
 });
 
 test('a lock keeps its signed range and owner', (t) => {

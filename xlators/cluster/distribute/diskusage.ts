@@ -13,10 +13,17 @@ const REFRESH_MS = 1000;
 
 /** statfs calls in flight, so a burst of creates asks each subvolume once. */
 const inFlight = new WeakMap<Xlator, Promise<DuInfo>>();
+/**
+ * When a subvolume last failed to report (a brick that refuses statfs, say): creates and mkdirs
+ * then go by what is known, or without its figures, as GlusterFS's do without du_stats, instead
+ * of each waiting for another statfs; it is asked again once REFRESH_MS has passed.
+ */
+const failedAt = new WeakMap<Xlator, number>();
 
 export async function refreshDu(self: DhtSelf, xl: Xlator, force = false): Promise<DuInfo | undefined> {
   const old = self.priv.du.get(xl);
-  if (old && !force && Date.now() - old.at < REFRESH_MS) return old;
+  const asked = Math.max(old?.at ?? -Infinity, failedAt.get(xl) ?? -Infinity);
+  if (!force && Date.now() - asked < REFRESH_MS) return old;
   let p = inFlight.get(xl);
   if (!p) {
     p = statfsDu(self, xl).finally(() => inFlight.delete(xl));
@@ -41,7 +48,14 @@ export async function duForPlacement(self: DhtSelf, xl: Xlator): Promise<void> {
 
 async function statfsDu(self: DhtSelf, xl: Xlator): Promise<DuInfo> {
   const root = self.graph.itable.root;
-  const { buf } = await xl.fops.statfs(createFrame(), { loc: { path: '/', name: '', inode: root, gfid: ROOT_GFID } });
+  let buf;
+  try {
+    ({ buf } = await xl.fops.statfs(createFrame(), { loc: { path: '/', name: '', inode: root, gfid: ROOT_GFID } }));
+  } catch (err) {
+    failedAt.set(xl, Date.now());
+    throw err;
+  }
+  failedAt.delete(xl);
   const info: DuInfo = {
     freePercent: buf.blocks ? (buf.bavail * 100) / buf.blocks : 0,
     freeInodesPercent: buf.files ? (buf.favail * 100) / buf.files : 100,

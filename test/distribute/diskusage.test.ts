@@ -1,0 +1,60 @@
+import test, { type ExecutionContext } from 'ava';
+import { E, FopError } from '../../runtime/core/fop-error.js';
+import type { Frame } from '../../runtime/core/frame.js';
+import type { FopArgs } from '../../runtime/fops/signatures.js';
+import { startGraph } from '../../runtime/testkit/index.js';
+import { API_VERSION, defineXlator } from '../../runtime/xlator/define.js';
+import type { Xlator } from '../../runtime/xlator/xlator.js';
+import { makeBricks, SUBVOLS, type Bricks } from './helpers.js';
+
+/** statfs calls per subvolume, and whether each subvolume refuses them (as a brick may): shared, so the tests run serially. */
+const asked = new Map<string, number>();
+const refusing = new Set<string>();
+
+/** Counts the statfs calls that reach a subvolume; the rest of the fops pass through. */
+const counter = defineXlator({
+  apiVersion: API_VERSION,
+  type: 'testing/statfs-counter',
+  options: {},
+  fops: {
+    statfs: (self: Xlator, frame: Frame, args: FopArgs<'statfs'>) => {
+      asked.set(self.name, (asked.get(self.name) ?? 0) + 1);
+      if (refusing.has(self.name)) return Promise.reject(new FopError(E.ENOTCONN, 'statfs refused'));
+      return self.firstChild!.fops.statfs(frame, args);
+    },
+  } as never,
+});
+
+function volfile(b: Bricks): string {
+  let text = '';
+  for (const n of SUBVOLS) {
+    text += `volume ${n}-posix\n  type storage/posix\n  option directory ${b.dirs[n]}\nend-volume\n\n`;
+    text += `volume ${n}\n  type testing/statfs-counter\n  subvolumes ${n}-posix\nend-volume\n\n`;
+  }
+  return `${text}volume dist\n  type cluster/distribute\n  subvolumes ${SUBVOLS.join(' ')}\nend-volume\n`;
+}
+
+async function creates(refuse: boolean, t: ExecutionContext) {
+  asked.clear();
+  refusing.clear();
+  if (refuse) for (const n of SUBVOLS) refusing.add(n);
+  const g = await startGraph({ volfile: volfile(makeBricks(t)), xlators: { 'testing/statfs-counter': counter } });
+  t.teardown(() => g.stop());
+  await g.mkdir('/d');
+  asked.clear();
+  for (let i = 0; i < 30; i++) await g.create(`/d/f${i}`, 'x');
+  t.is((await g.readdir('/d')).length, 30);
+  return SUBVOLS.map((n) => asked.get(n) ?? 0);
+}
+
+// Free space is asked for at most once a second per subvolume (dht_get_du_info). A burst of 30
+// creates takes well under a second here; two per subvolume allows for one that does not.
+test.serial('a burst of creates asks each subvolume for its free space once, not once per create', async (t) => {
+  const counts = await creates(false, t);
+  t.true(counts.every((n) => n <= 2), `statfs calls per subvolume: ${counts.join(', ')}`);
+});
+
+test.serial('a subvolume that refuses statfs is not asked again with every create, and the creates succeed', async (t) => {
+  const counts = await creates(true, t);
+  t.true(counts.every((n) => n <= 2), `statfs calls per subvolume: ${counts.join(', ')}`);
+});
