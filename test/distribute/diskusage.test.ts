@@ -58,3 +58,23 @@ test.serial('a subvolume that refuses statfs is not asked again with every creat
   const counts = await creates(true, t);
   t.true(counts.every((n) => n <= 2), `statfs calls per subvolume: ${counts.join(', ')}`);
 });
+
+test.serial('a subvolume that comes back up is asked for its free space at once, though it failed a moment ago', async (t) => {
+  asked.clear();
+  refusing.clear();
+  refusing.add(SUBVOLS[0]!);
+  const g = await startGraph({ volfile: volfile(makeBricks(t)), xlators: { 'testing/statfs-counter': counter } });
+  t.teardown(() => g.stop());
+  await g.create('/f', 'x');
+  const before = asked.get(SUBVOLS[0]!) ?? 0;
+  t.true(before >= 1);
+  refusing.clear();
+  const xl = g.graph.get(SUBVOLS[0]!)!;
+  await xl.notifyParents({ type: 'CHILD_DOWN' });
+  await xl.notifyParents({ type: 'CHILD_UP' });
+  for (let i = 0; i < 100 && (asked.get(SUBVOLS[0]!) ?? 0) === before; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(asked.get(SUBVOLS[0]!), before + 1);
+  const du = (g.graph.get('dist')!.priv as { du: Map<unknown, unknown> }).du;
+  await new Promise((r) => setTimeout(r, 10));
+  t.true(du.has(xl), 'its figures are known again');
+});

@@ -22,8 +22,9 @@ export async function dhtNotify(self: DhtSelf, event: GfEvent): Promise<void> {
       p.up[i] = true;
       p.lastEvent[i] = 'CHILD_UP';
       p.gen++;
-      // Free space is known before the first create lands (dht_get_du_info_for_subvol).
-      void refreshDu(self, event.from).catch(() => undefined);
+      // Free space is known before the first create lands (dht_get_du_info_for_subvol); asked
+      // even if a statfs failed a moment ago, while the subvolume was still down.
+      void refreshDu(self, event.from, true).catch(() => undefined);
       break;
     case 'CHILD_DOWN':
       p.up[i] = false;
