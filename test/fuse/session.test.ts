@@ -111,6 +111,23 @@ test('flock, POSIX locks, fallocate and SEEK_DATA reach the filesystem', async (
   t.truthy(st.counts.LSEEK);
 });
 
+test('an ioctl the filesystem does not offer fails with ENOTTY, each time it is asked, and the mount goes on', async (t) => {
+  const s = await startServer(t);
+  const file = join(s.mnt, 'tty');
+  fs.writeFileSync(file, 'abc');
+  // Python's open() asks isatty() (TCGETS) of every file; the kernel sends each as FUSE_IOCTL.
+  const { stdout } = await exec('python3', ['-c', [
+    'import errno, fcntl, termios',
+    `f = open(${JSON.stringify(file)}, 'rb', buffering=0)`,
+    'for _ in range(3):',
+    '    try: fcntl.ioctl(f.fileno(), termios.TCGETS, bytes(64)); print("answered")',
+    '    except OSError as e: print(errno.errorcode[e.errno])',
+  ].join('\n')]);
+  t.deepEqual(stdout.trim().split('\n'), ['ENOTTY', 'ENOTTY', 'ENOTTY']);
+  t.true(((await s.stats()).counts.IOCTL ?? 0) >= 3);
+  t.is(fs.readFileSync(file, 'utf8'), 'abc');
+});
+
 test('umount ends the session and the server exits cleanly', async (t) => {
   const s = await startServer(t);
   fs.writeFileSync(join(s.mnt, 'x'), 'x');

@@ -1,5 +1,4 @@
 import { constants } from 'node:os';
-// Answers such as ENOSYS to the FUSE_IOCTL of every isatty(3) are FopErrors: no stack trace.
 import { FopError } from '../../../../runtime/core/fop-error.js';
 import { FSYNC_FDATASYNC, GETATTR_FH, InitFlag, Op, READ_LOCKOWNER, WRITE_LOCKOWNER } from './abi.js';
 import type { Reader } from './decode.js';
@@ -13,7 +12,7 @@ const { ENOSYS, ERANGE } = constants.errno;
 export type Reply = Buffer[];
 
 function need<T>(fn: T | undefined): T {
-  if (fn === undefined) throw new FopError(ENOSYS);
+  if (fn === undefined) throw FopError.of(ENOSYS);
   return fn;
 }
 
@@ -247,7 +246,10 @@ async function dispatchOther(fs: RawFs, conn: ConnInfo, ctx: RequestContext, r: 
       return [u32Out(await need(fs.copyFileRange).call(fs, ctx, inp))];
     }
     default:
-      // IOCTL, POLL, SYNCFS, TMPFILE, DAX mappings, NOTIFY_REPLY: not offered.
-      throw new FopError(ENOSYS);
+      // IOCTL, POLL, SYNCFS, TMPFILE, DAX mappings, NOTIFY_REPLY: not offered. The kernel asks
+      // again every time (an IOCTL for each isatty(3)): the shared answer, thrown after a turn so
+      // that the caller holds this promise first (ARCHITECTURE.md, "One fop table drives everything").
+      await undefined;
+      throw FopError.of(ENOSYS);
   }
 }
