@@ -42,21 +42,24 @@ async function creates(refuse: boolean, t: ExecutionContext) {
   t.teardown(() => g.stop());
   await g.mkdir('/d');
   asked.clear();
+  const start = Date.now();
   for (let i = 0; i < 30; i++) await g.create(`/d/f${i}`, 'x');
+  // Free space is asked for at most once a second per subvolume (dht_get_du_info): the bound
+  // grows with the time the burst took, so a slow machine cannot fail it. Asked per create, the
+  // subvolumes see 10, 7 and 13 calls here: caught unless the burst takes over eleven seconds.
+  const most = 1 + Math.ceil((Date.now() - start) / 1000);
   t.is((await g.readdir('/d')).length, 30);
-  return SUBVOLS.map((n) => asked.get(n) ?? 0);
+  return { counts: SUBVOLS.map((n) => asked.get(n) ?? 0), most };
 }
 
-// Free space is asked for at most once a second per subvolume (dht_get_du_info). A burst of 30
-// creates takes well under a second here; two per subvolume allows for one that does not.
 test.serial('a burst of creates asks each subvolume for its free space once, not once per create', async (t) => {
-  const counts = await creates(false, t);
-  t.true(counts.every((n) => n <= 2), `statfs calls per subvolume: ${counts.join(', ')}`);
+  const { counts, most } = await creates(false, t);
+  t.true(counts.every((n) => n <= most), `statfs calls per subvolume: ${counts.join(', ')} (at most ${most})`);
 });
 
 test.serial('a subvolume that refuses statfs is not asked again with every create, and the creates succeed', async (t) => {
-  const counts = await creates(true, t);
-  t.true(counts.every((n) => n <= 2), `statfs calls per subvolume: ${counts.join(', ')}`);
+  const { counts, most } = await creates(true, t);
+  t.true(counts.every((n) => n <= most), `statfs calls per subvolume: ${counts.join(', ')} (at most ${most})`);
 });
 
 test.serial('a subvolume that comes back up is asked for its free space at once, though it failed a moment ago', async (t) => {
