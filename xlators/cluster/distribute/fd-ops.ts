@@ -14,7 +14,8 @@ import type { FopName } from '../../../runtime/fops/table.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { fdCtx, firstUp, hasLinkfileMode, inodeCtx, isUp, notConnected, setInodeCtx, type DhtSelf } from './state.js';
 
-async function fdSubvol(self: DhtSelf, fd: Fd): Promise<Xlator> {
+/** Where an fd's fops go; known at once (no promise: every read and write asks). */
+function fdSubvol(self: DhtSelf, fd: Fd): Xlator {
   const c = fdCtx(self, fd);
   const xl = c?.dir ? firstUp(self) : (c?.subvol ?? inodeCtx(self, fd.inode)?.cached);
   if (!xl) throw new FopError(E.EBADF, 'fd was not opened through distribute');
@@ -45,7 +46,7 @@ type Impl<N extends FopName> = (self: DhtSelf, frame: Frame, a: FopArgs<N>) => P
 function byFd<N extends FdFop>(name: N, post?: (r: FopResult<N>) => Iatt | undefined): Impl<N> {
   return async (self, frame, a) => {
     const fd = (a as unknown as { fd: Fd }).fd;
-    const xl = await fdSubvol(self, fd);
+    const xl = fdSubvol(self, fd);
     const call = (x: Xlator) => (x.fops[name] as (f: Frame, y: FopArgs<N>) => Promise<FopResult<N>>)(frame, a);
     const r = await call(xl);
     if (post && !fdCtx(self, fd)?.dir && hasLinkfileMode(post(r))) {
