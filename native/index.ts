@@ -157,6 +157,12 @@ interface Inline {
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   /** read(2) into the whole buffer: bytes read, or -errno (-EAGAIN when a non-blocking fd is empty). Never throws an errno error. */
   readNb(fd: number, buf: Buffer): number;
+  /**
+   * preadv2(2) with RWF_NOWAIT into the whole buffer at `position`: bytes read (short when only
+   * part is cached, 0 at the end of the file), -EAGAIN when the data is not in the page cache,
+   * -EOPNOTSUPP where that cannot be told. Never waits on the disk, never throws an errno error.
+   */
+  preadNowait(fd: number, buf: Buffer, position: number): number;
   /** writev(2) of `head` then the buffers of `rest` (at most 63): bytes written, or -errno. Never throws an errno error. */
   writevNb(fd: number, head: Buffer, rest: readonly Buffer[]): number;
   /** A non-blocking pipe holding at least `size` bytes (F_SETPIPE_SZ): [readFd, writeFd], or -errno. */

@@ -136,6 +136,29 @@ static napi_value read_nb(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * preadNowait(fd, buffer, position) -> bytes read (>= 0) or -errno: preadv2 with RWF_NOWAIT, so
+ * it never waits on the disk: -EAGAIN when the data is not all in the page cache (a short count
+ * when only its start is), -EOPNOTSUPP where the filesystem or kernel cannot tell. A brick reads
+ * a small file's cached data inline this way instead of handing every read to a pool thread and
+ * back (two thread wake-ups, each costlier than reading a few cached pages).
+ */
+static napi_value pread_nowait(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (inline_args(env, info, argv, 3, "preadNowait")) return NULL;
+  int64_t fd, pos;
+  void *data;
+  size_t len;
+  if (arg_int64(env, argv[0], &fd, "fd") || arg_buffer(env, argv[1], &data, &len, 0, "buffer") || arg_int64(env, argv[2], &pos, "position")) return NULL;
+  struct iovec iov = {data, len};
+#ifdef RWF_NOWAIT
+  return nb_result(env, preadv2((int)fd, &iov, 1, (off_t)pos, RWF_NOWAIT));
+#else
+  (void)iov;
+  return int32_value(env, -EOPNOTSUPP);
+#endif
+}
+
+/*
  * writevNb(fd, head, rest) -> bytes written or -errno: one writev(2) of `head` then the buffers
  * of the array `rest`, inline. FUSE replies go this way: fs.writevSync builds a request object
  * and copies the buffer list for every reply.
@@ -195,7 +218,7 @@ static napi_value tune_malloc(napi_env env, napi_callback_info info) {
 
 void export_poll(napi_env env, napi_value exports) {
   static const inline_fn fns[] = {
-    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {"writevNb", writev_nb}, {NULL, NULL},
+    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {"preadNowait", pread_nowait}, {"writevNb", writev_nb}, {NULL, NULL},
   };
   export_inline(env, exports, fns);
 }

@@ -67,6 +67,7 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       // 16: more READs than a mount keeps in flight.
       readPipes: new PipePool(PIPE_BYTES, 16),
       spliceReads: true,
+      nowaitReads: true,
     };
   } catch (err) {
     brick.close();

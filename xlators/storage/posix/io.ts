@@ -52,6 +52,14 @@ export async function open(self: PosixSelf, _f: Frame, a: FopArgs<'open'>): Prom
  */
 const SPLICE_READ_MAX = PIPE_BYTES / 2;
 
+/**
+ * Reads up to this size are first tried inline from the page cache alone (preadv2 RWF_NOWAIT):
+ * a small file's data is cached on every read after the first, and copying a few cached pages
+ * costs less than the thread pool's round trip (a pool thread woken, then the loop). What is not
+ * all cached is read on the thread pool as before, so a read never holds the loop on the disk.
+ */
+const INLINE_READ = 64 * 1024;
+
 export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Promise<FopResult<'readv'>> {
   const c = fdCtx(self, a.fd);
   if (a.offset < 0) throw new FopError(E.EINVAL, 'negative offset');
@@ -63,6 +71,14 @@ export async function readv(self: PosixSelf, f: Frame, a: FopArgs<'readv'>): Pro
   }
   const buf = Buffer.allocUnsafe(a.size);
   let got = 0;
+  if (a.size <= INLINE_READ && c.isFile && self.priv.nowaitReads) {
+    const n = native.preadNowait(c.kfd, buf, a.offset);
+    if (n > 0) got = n;
+    else if (n === -E.EOPNOTSUPP || n === -E.ENOSYS) self.priv.nowaitReads = false;
+    // All of it, or all there is: the stat taken after the read says where the file ends.
+    const stbuf = n >= 0 ? fdIatt(c) : undefined;
+    if (stbuf && (got === a.size || a.offset + got >= stbuf.size)) return { data: buf.subarray(0, got), stbuf };
+  }
   // A short read before EOF is retried so callers see a full buffer or the end of the file.
   while (got < a.size) {
     const n = await kfd.read(c.kfd, buf.subarray(got), a.offset + got);

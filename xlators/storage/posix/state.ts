@@ -32,6 +32,8 @@ export interface PosixState {
   readPipes: PipePool;
   /** False once the brick's filesystem refused to splice from a file (no splice_read). */
   spliceReads: boolean;
+  /** False once the kernel or filesystem cannot read without waiting (RWF_NOWAIT): io.ts readv. */
+  nowaitReads: boolean;
 }
 
 export type PosixSelf = Xlator<PosixOptions, PosixState>;
