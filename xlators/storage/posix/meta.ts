@@ -11,10 +11,12 @@ import fs, { type BigIntStats } from 'node:fs';
  *   - inline: lstat, fstat of an open fd, xattrs, chown/chmod/utimens, mkdir, symlink, readlink,
  *     link, rename, rmdir, unlink of a name that is not the last link (the gfid handle keeps the
  *     data: no blocks are freed), opening a regular file or directory, writes up to 64 KiB (a
- *     copy into the page cache), closing an fd whose file still has links, reading directory
- *     entries (getdents of a cached directory), and removing the last link of a small file;
- *   - thread pool (kfd.ts, native async): opening anything else (a FIFO open blocks), reads,
- *     larger writes, fsync, truncate, fallocate, the last close of an unlinked file, and
+ *     copy into the page cache), reads up to 64 KiB whose data is all cached (preadv2 with
+ *     RWF_NOWAIT, which says EAGAIN rather than wait on the disk), closing an fd whose file still
+ *     has links, reading directory entries (getdents of a cached directory), and removing the
+ *     last link of a small file;
+ *   - thread pool (kfd.ts, native async): opening anything else (a FIFO open blocks), other
+ *     reads, larger writes, fsync, truncate, fallocate, the last close of an unlinked file, and
  *     removing the last link of a large file (freeing its blocks can take long).
  * The Node fs errors are the same either way (err.code), so callers did not change.
  */
