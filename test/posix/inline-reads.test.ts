@@ -1,14 +1,13 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import fs from 'node:fs';
 import { kfd } from '../../xlators/storage/posix/kfd.js';
 import { openFile, posixGraph } from './helpers.js';
 
 /** Reads that went to the thread pool while `run` ran (the module's kfd.read, counted). */
-async function poolReads(t: ExecutionContext, run: () => Promise<void>): Promise<number> {
+async function poolReads(run: () => Promise<void>): Promise<number> {
   const real = kfd.read;
   let n = 0;
   kfd.read = (fd, buf, pos) => (n++, real(fd, buf, pos));
-  t.teardown(() => (kfd.read = real));
   try {
     await run();
   } finally {
@@ -23,7 +22,7 @@ test.serial('a small read of cached data is answered inline, and so is the end o
   const text = 'x'.repeat(3000) + 'the end';
   await g.create('/small', text);
   const fd = await openFile(t, g, '/small', fs.constants.O_RDONLY);
-  const n = await poolReads(t, async () => {
+  const n = await poolReads(async () => {
     const whole = await g.fops.readv(g.frame(), { fd, size: 4096, offset: 0, flags: 0 });
     t.is(whole.data.toString(), text);
     t.is(whole.stbuf.size, text.length);
@@ -40,7 +39,7 @@ test.serial('a read larger than the inline limit goes to the thread pool and com
   data.write('last', data.length - 4);
   await g.create('/big', data);
   const fd = await openFile(t, g, '/big', fs.constants.O_RDONLY);
-  const n = await poolReads(t, async () => {
+  const n = await poolReads(async () => {
     const r = await g.fops.readv(g.frame(), { fd, size: data.length, offset: 0, flags: 0 });
     t.true(r.data.equals(data));
   });

@@ -37,6 +37,12 @@ export function linkInode(call: Call, inode: Inode | undefined, buf: Iatt, paren
   return call.itable.link(inode && !inode.linked ? inode : call.itable.create(), buf.gfid, buf.type, parent, name);
 }
 
+/** `inode` held for the call, as the loc fops take. */
+function heldLoc(call: Call, inode: Inode): Loc {
+  call.hold(inode);
+  return inodeLoc(call, inode);
+}
+
 /**
  * resolveInode without waiting, for a gfid the table knows (nearly every call: the client
  * looked it up through this brick); undefined otherwise: then call resolveInode. Every
@@ -44,9 +50,7 @@ export function linkInode(call: Call, inode: Inode | undefined, buf: Iatt, paren
  */
 export function resolveInodeNow(call: Call, gfidBuf: Buffer): Loc | undefined {
   const inode = call.itable.find(wireGfid(gfidBuf, 'gfid'));
-  if (!inode) return undefined;
-  call.hold(inode);
-  return inodeLoc(call, inode);
+  return inode && heldLoc(call, inode);
 }
 
 /**
@@ -54,9 +58,9 @@ export function resolveInodeNow(call: Call, gfidBuf: Buffer): Loc | undefined {
  * (resolve_gfid); the brick not having it either is ESTALE, as resolve_inode_simple answers.
  */
 export async function resolveInode(call: Call, gfidBuf: Buffer): Promise<Loc> {
-  const known = resolveInodeNow(call, gfidBuf);
-  if (known) return known;
   const gfid = wireGfid(gfidBuf, 'gfid');
+  const known = call.itable.find(gfid);
+  if (known) return heldLoc(call, known);
   const fresh = call.itable.create();
   let res;
   try {
@@ -65,9 +69,7 @@ export async function resolveInode(call: Call, gfidBuf: Buffer): Promise<Loc> {
     if (err instanceof FopError && err.errno === E.ENOENT) throw new FopError(E.ESTALE, `gfid ${gfid} is not on the brick`);
     throw err;
   }
-  const inode = linkInode(call, res.inode ?? fresh, res.buf);
-  call.hold(inode);
-  return inodeLoc(call, inode);
+  return heldLoc(call, linkInode(call, res.inode ?? fresh, res.buf));
 }
 
 /** A basename must be one path component (resolve_entry_simple refuses '/' with EPERM). */
