@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { copyOf } from '../../runtime/core/bytes.js';
+import { IdTable } from '../../runtime/core/id-table.js';
 import { realBytes } from '../../runtime/core/pipe-bytes.js';
 import { POOL_MIN } from '../../runtime/core/recycle.js';
 import { Logger } from '../../runtime/log/logger.js';
@@ -101,7 +102,7 @@ function sameButCtime(a: Buffer, b: Buffer): boolean {
  */
 export class RpcConnection extends EventEmitter {
   private readonly decoder: RecordDecoder;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new IdTable<Pending>();
   private readonly services = new Map<number, { program: Program; handlers: Record<string, Handler<Procedure> | undefined> }>();
   private nextXid = 1;
   /** One timer for every outstanding call's frame timeout, armed for the earliest deadline. */

@@ -1,6 +1,7 @@
 import { closeSync, constants as fsc, openSync, writev } from 'node:fs';
 import { errnoError, native } from '../../../../native/index.js';
 import { copyOf, viewOf } from '../../../../runtime/core/bytes.js';
+import { IdTable } from '../../../../runtime/core/id-table.js';
 import { constants } from 'node:os';
 import { attachPipeBytes, PIPE_BYTES, PipeBytes, readPipe, SPLICE_MIN, type Pipe } from '../../../../runtime/core/pipe-bytes.js';
 import { PipePool } from '../../../../runtime/core/pipe-pool.js';
@@ -93,11 +94,11 @@ export class FuseSession {
   /** The reply header, reused by the replies written inline, one at a time. */
   private readonly header = Buffer.alloc(Size.OUT_HEADER);
   /**
-   * Requests being served, by unique as a number: a small-integer key hashes for free where a
-   * bigint is hashed digit by digit, twice per request. The kernel counts uniques up (by
-   * a fixed step): exact as numbers for longer than any mount lives (2^53).
+   * Requests being served, by unique as a number (an IdTable: nothing allocated per request).
+   * The kernel counts uniques up by a fixed step: exact as numbers for longer than any mount
+   * lives (2^53).
    */
-  private readonly inflight = new Map<number, KernelRequest>();
+  private readonly inflight = new IdTable<KernelRequest>();
   private resolveReady!: (c: ConnInfo) => void;
   private rejectReady!: (e: unknown) => void;
   private resolveDone!: () => void;
