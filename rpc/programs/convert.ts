@@ -138,11 +138,29 @@ export function dictToWire(d: Dict | undefined | null): GfxDict {
   const pairs: GfxDict['pairs'] = [];
   let size = 0;
   for (const [key, v] of d) {
-    const pair = { key: Buffer.from(`${key}\0`, 'utf8'), value: valueToWire(v) };
+    const pair = { key: wireKey(key), value: valueToWire(v) };
     pairs.push(pair);
     size += opaqueSize(pair.key.length) + valueSize(pair.value);
   }
   return { xdr_size: size, count: pairs.length, pairs };
+}
+
+/**
+ * Keys on the wire (NUL included), kept: a volume's dicts use a few dozen keys over and over (DHT
+ * asks for its link-file marker on every lookup), and encoding one afresh cost a string concat
+ * and a buffer per pair. Never written to: encoders only read them. Bounded, in case a client
+ * sends ever new keys.
+ */
+const wireKeys = new Map<string, Buffer>();
+const WIRE_KEYS_MAX = 1024;
+
+function wireKey(key: string): Buffer {
+  let b = wireKeys.get(key);
+  if (b === undefined) {
+    if (wireKeys.size >= WIRE_KEYS_MAX) wireKeys.clear();
+    wireKeys.set(key, (b = Buffer.from(`${key}\0`, 'utf8')));
+  }
+  return b;
 }
 
 /** An opaque<> on the wire: its length word, its bytes, padding to 4. */

@@ -42,6 +42,15 @@ test('a dict\'s xdr_size is the encoded size of its pairs for every value type a
   t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w))), d);
 });
 
+test('keys encode the same each time, non-ASCII ones in UTF-8, also past the kept keys\' bound', (t) => {
+  const keys = ['trusted.glusterfs.dht.linkto', 'user.ключ', ...Array.from({ length: 1100 }, (_, i) => `user.k${i}`), 'trusted.glusterfs.dht.linkto'];
+  for (const key of keys) {
+    const w = dictToWire(new Dict().setStr(key, 'v'));
+    t.deepEqual(w.pairs[0]!.key, Buffer.from(`${key}\0`, 'utf8'), key);
+    t.deepEqual(dictFromWire(decode(gfx_dict, encode(gfx_dict, w)))?.getStr(key), 'v');
+  }
+});
+
 test('no dict is count -1 on the wire', (t) => {
   t.deepEqual(encode(gfx_dict, dictToWire(undefined)), Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]));
   t.is(dictFromWire(dictToWire(undefined)), undefined);

@@ -183,10 +183,10 @@ export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string,
 }
 
 export async function getxattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<Buffer> {
-  if (securityXattrRefused(b.opts, name)) throw new FopError(E.ENODATA);
+  if (securityXattrRefused(b.opts, name)) throw FopError.of(E.ENODATA);
   const res = await b.fops.getxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
   const v = res.dict.getBin(name);
-  if (v === undefined) throw new FopError(E.ENODATA);
+  if (v === undefined) throw FopError.of(E.ENODATA);
   return v;
 }
 
