@@ -34,14 +34,15 @@ export const program = (name: 'gfs-mount' | 'gfs-brick', root = ROOT): string[] 
 /** Everything to undo, newest first; run on success, failure and SIGINT/SIGTERM alike. */
 const pending = new Set<() => Promise<void>>();
 
+/**
+ * Register `fn`; the function returned runs it once. A second caller (an interruption's cleanup
+ * racing a failed section's) waits for the same run: returning at once let Ctrl-C exit while a
+ * volume's bricks were still being stopped, and they were left running.
+ */
 export function onCleanup(fn: () => Promise<void>): () => Promise<void> {
-  let done = false;
-  const once = async () => {
-    if (done) return;
-    done = true;
-    pending.delete(once);
-    await fn();
-  };
+  let running: Promise<void> | undefined;
+  // Left registered until it has finished, so that a cleanupAll meanwhile waits for it too.
+  const once = (): Promise<void> => (running ??= fn().finally(() => pending.delete(once)));
   pending.add(once);
   return once;
 }
