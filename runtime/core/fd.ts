@@ -1,3 +1,4 @@
+import { IdTable } from './id-table.js';
 import type { Inode } from './inode.js';
 
 let nextFdId = 1;
@@ -23,9 +24,13 @@ export class Fd {
   }
 }
 
-/** Numbers handed to a client (the kernel's fh, a remote client's fd number) mapped to fds. */
+/**
+ * Numbers handed to a client (the kernel's fh, a remote client's fd number) mapped to fds. The
+ * numbers count up, so an IdTable holds them: a file opened, read and closed by a single caller
+ * would otherwise empty a Map, and get it a new table, once per file.
+ */
 export class FdTable {
-  private readonly fds = new Map<number, Fd>();
+  private readonly fds = new IdTable<Fd>();
   private next = 1;
 
   add(fd: Fd): number {

@@ -42,3 +42,21 @@ test('thousands of open fds keep distinct numbers through releases and reuse', a
   t.true([...open.keys()].every((n) => n < BigInt(peak)));
   t.true(peak < 5000);
 });
+
+test('a number the client was never given, or gave back, is EBADF, whatever 64-bit value it sends', async (t) => {
+  const itable = new InodeTable();
+  const fds = new ClientFdTable();
+  const a = fds.add(fdOf(itable), false);
+  const b = fds.add(fdOf(itable), true);
+  t.deepEqual(fds.numbers(), [0n, 1n]);
+  for (const n of [-1n, 2n, 2n ** 53n, 2n ** 63n - 1n, 2n ** 64n - 1n]) {
+    t.throws(() => fds.take(n), { message: /is not open/ }, `number ${n}`);
+    t.notThrows(() => fds.put(n));
+    t.is(await fds.remove(n), undefined);
+  }
+  t.throws(() => fds.take(b, false), { message: /is a directory/ });
+  await fds.remove(a);
+  t.throws(() => fds.take(a), { message: /is not open/ });
+  t.deepEqual(fds.numbers(), [1n]);
+  t.is(fds.size, 1);
+});

@@ -1,6 +1,7 @@
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Gfid } from '../../../runtime/core/gfid.js';
+import { IdTable } from '../../../runtime/core/id-table.js';
 
 /** EBADFD (Linux 77): Node's errno table lacks it; GlusterFS answers it for an fd not open remotely. */
 export const EBADFD = 77;
@@ -20,9 +21,13 @@ export interface FdCtx {
   dir: boolean;
 }
 
-/** The translator's open fds: the saved_fds list that reconnects walk. */
+/**
+ * The translator's open fds: the saved_fds list that reconnects walk. By fd id (ids count up):
+ * an IdTable, where a Set that files opened and closed one at a time emptied got a new table
+ * from V8 every time.
+ */
 export class FdRegistry {
-  private readonly all = new Set<FdCtx>();
+  private readonly all = new IdTable<FdCtx>();
 
   constructor(private readonly owner: object) {}
 
@@ -31,18 +36,16 @@ export class FdRegistry {
   }
 
   add(fd: Fd, c: Omit<FdCtx, 'fd'>): FdCtx {
-    const old = this.get(fd);
-    if (old) this.all.delete(old);
     const ctx: FdCtx = { fd, ...c };
     fd.ctxSet(this.owner, ctx);
-    this.all.add(ctx);
+    this.all.set(fd.id, ctx);
     return ctx;
   }
 
   remove(fd: Fd): FdCtx | undefined {
     const c = this.get(fd);
     if (c) {
-      this.all.delete(c);
+      this.all.delete(fd.id);
       fd.ctx.delete(this.owner);
     }
     return c;
@@ -50,12 +53,12 @@ export class FdRegistry {
 
   /** client_mark_fd_bad: the brick forgot every fd number with the connection. */
   markAllBad(): void {
-    for (const c of this.all) c.remoteFd = -1n;
+    for (const c of this.all.values()) c.remoteFd = -1n;
   }
 
   /** Fds to reopen after a handshake. */
   bad(): FdCtx[] {
-    return [...this.all].filter((c) => c.remoteFd === -1n && !c.fd.released);
+    return [...this.all.values()].filter((c) => c.remoteFd === -1n && !c.fd.released);
   }
 
   get size(): number {

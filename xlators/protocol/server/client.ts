@@ -22,25 +22,37 @@ interface FdEntry {
  * smallest free number made each open cost as many steps as the client had fds open.
  */
 export class ClientFdTable {
-  private readonly map = new Map<bigint, FdEntry>();
+  /**
+   * Entries by number: numbers are small and reused, so an array indexed by them (GlusterFS's
+   * fdtable is one too). A Map keyed by bigints hashed each number digit by digit, and one that
+   * a client opening and closing one file at a time emptied got a new table from V8 every time.
+   */
+  private readonly slots: (FdEntry | undefined)[] = [];
+  private count = 0;
   /** Released numbers, the last released on top. */
   private readonly free: bigint[] = [];
   /** The next number never handed out. */
   private next = 0n;
 
   get size(): number {
-    return this.map.size;
+    return this.count;
   }
 
   add(fd: Fd, dir: boolean): bigint {
     const n = this.free.pop() ?? this.next++;
-    this.map.set(n, { fd, dir, users: 0 });
+    this.slots[Number(n)] = { fd, dir, users: 0 };
+    this.count++;
     return n;
+  }
+
+  /** The entry of a number a client sent: any 64-bit value, only those handed out have one. */
+  private entry(n: bigint): FdEntry | undefined {
+    return n >= 0n && n < this.next ? this.slots[Number(n)] : undefined;
   }
 
   /** The fd behind a number, held until `put` (EBADF for a number never given or released). */
   take(n: bigint, wantDir?: boolean): Fd {
-    const e = this.map.get(n);
+    const e = this.entry(n);
     if (!e || e.closing) throw new FopError(E.EBADF, `fd ${n} is not open`);
     if (wantDir !== undefined && e.dir !== wantDir) throw new FopError(E.EBADF, `fd ${n} is ${e.dir ? 'a directory' : 'a file'}`);
     e.users++;
@@ -48,7 +60,7 @@ export class ClientFdTable {
   }
 
   put(n: bigint): void {
-    const e = this.map.get(n);
+    const e = this.entry(n);
     if (!e) return;
     e.users--;
     if (e.users === 0) e.closing?.();
@@ -59,17 +71,20 @@ export class ClientFdTable {
    * that already waited its bounded time for the calls in flight).
    */
   async remove(n: bigint, wait = true): Promise<{ fd: Fd; dir: boolean } | undefined> {
-    const e = this.map.get(n);
+    const e = this.entry(n);
     if (!e || e.closing) return undefined;
     if (wait && e.users > 0) await new Promise<void>((resolve) => (e.closing = resolve));
     else e.closing = () => {};
-    this.map.delete(n);
+    this.slots[Number(n)] = undefined;
+    this.count--;
     this.free.push(n);
     return { fd: e.fd, dir: e.dir };
   }
 
   numbers(): bigint[] {
-    return [...this.map.keys()];
+    const out: bigint[] = [];
+    this.slots.forEach((e, i) => e && out.push(BigInt(i)));
+    return out;
   }
 }
 

@@ -27,7 +27,7 @@ export default defineXlator({
   children: { max: 0 },
   init: (self): Promise<PosixState> => initPosix(self),
   fini(self) {
-    for (const k of self.priv.openFds) fs.closeSync(k);
+    for (const [k] of self.priv.openFds) fs.closeSync(k);
     self.priv.openFds.clear();
     self.priv.resolver.close();
     self.priv.brick.close();

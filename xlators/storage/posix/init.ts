@@ -1,5 +1,6 @@
 import { PIPE_BYTES } from '../../../runtime/core/pipe-bytes.js';
 import { PipePool } from '../../../runtime/core/pipe-pool.js';
+import { IdTable } from '../../../runtime/core/id-table.js';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { native, C } from '../../../native/index.js';
@@ -63,7 +64,7 @@ export async function initPosix(self: PosixSelf): Promise<PosixState> {
       maxHardlinks: self.options['max-hardlinks'],
       sharedBrickCount: self.options['shared-brick-count'],
       spareTable: newSpareTable(),
-      openFds: new Set(),
+      openFds: new IdTable(),
       // 16: more READs than a mount keeps in flight.
       readPipes: new PipePool(PIPE_BYTES, 16),
       spliceReads: true,

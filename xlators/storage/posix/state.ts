@@ -4,6 +4,7 @@ import type { Loc } from '../../../runtime/core/loc.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { PipePool } from '../../../runtime/core/pipe-pool.js';
+import type { IdTable } from '../../../runtime/core/id-table.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import type { Brick } from './brick.js';
 import type { PosixOptions } from './options.js';
@@ -26,8 +27,11 @@ export interface PosixState {
   sharedBrickCount: number;
   /** Inodes for replies when the caller's loc carries none (direct calls, tests). */
   spareTable: InodeTable;
-  /** Kernel fds held for open fds, closed at fini if a client never released them. */
-  openFds: Set<number>;
+  /**
+   * Kernel fds held for open fds, closed at fini if a client never released them. An IdTable: a
+   * Set that files opened and closed one at a time emptied got a new table from V8 every time.
+   */
+  openFds: IdTable<PosixFd>;
   /** Pipes large reads are spliced into when protocol/server sends the reply (io.ts readv). */
   readPipes: PipePool;
   /** False once the brick's filesystem refused to splice from a file (no splice_read). */
@@ -51,7 +55,7 @@ export interface PosixFd {
 
 /** Attach a kernel fd to an fd (open, create, opendir). */
 export function setFdCtx(self: PosixSelf, fd: Fd, c: PosixFd): void {
-  self.priv.openFds.add(c.kfd);
+  self.priv.openFds.set(c.kfd, c);
   fd.ctxSet(self, c);
 }
 
