@@ -243,7 +243,7 @@ export function statfsFromWire(s: GfStatfs): Statvfs {
 
 export function statfsToWire(s: Statvfs): GfStatfs {
   const out = Object.fromEntries(STATFS_COUNTS.map((k) => [k, BigInt(Math.trunc(s[k]))])) as Omit<GfStatfs, 'fsid'>;
-  // A negative fsid (a signed reading of its 64 bits) would not encode as uhyper.
-  return { ...out, fsid: BigInt.asUintN(64, BigInt(s.fsid)) };
+  // A translator that reports the 64 bits signed (negative) still sends them as a uhyper.
+  return { ...out, fsid: BigInt.asUintN(64, s.fsid) };
 }
 

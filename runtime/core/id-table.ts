@@ -1,15 +1,16 @@
 /**
- * Entries keyed by the id of a request in flight (a FUSE unique, an RPC xid), for the few
- * operations such tables see: set when the request starts, get and delete when it ends.
+ * Entries keyed by ids that count up or are small and reused: requests in flight (a FUSE unique,
+ * an RPC xid) and open files (a kernel fh, an fd's id, a kernel fd). Such tables see few
+ * operations: set when the request or file starts, get while it lasts, delete when it ends.
  *
  * Why not a Map: a Map's table is an append-only log (a delete leaves a hole, and a table full
  * of holes is rebuilt), and V8 shrinks it whenever a delete leaves it nearly empty. A table of
  * requests in flight lives long, so it sits in the old generation, and its Map got a new table
  * in old space every request or few: a runtime call, old-space garbage and the page faults of
- * fresh pages, 3.5 % of a mount's CPU over serial stats. Ids count up, so the live ones sit in a
- * fixed ring of slots indexed by their low bits, and nothing is allocated per request. An id
- * whose slot is still taken (a request that outlives the ring's span, such as a blocked lock)
- * goes to a Map beside the ring.
+ * fresh pages, 3.5 % of a mount's CPU over serial stats. The live ids are close together, so
+ * they sit in a fixed ring of slots indexed by their low bits, and nothing is allocated per
+ * request. An id whose slot is still taken (a request that outlives the ring's span, such as a
+ * blocked lock) goes to a Map beside the ring.
  */
 export class IdTable<V extends object> {
   /** The id in each slot, -1 for none. */

@@ -72,6 +72,9 @@ test('a statvfs survives the wire with an fsid whose top bit is set (as ext4 oft
   t.is(bytes.length, 11 * 8);
   t.is(bytes.readBigUInt64BE(8 * 8), 0x9a20025bc1dd1e07n);
   t.deepEqual(statfsFromWire(decode(gf_statfs, bytes)), s);
+  // The same 64 bits reported signed by a translator go out unsigned, not refused.
+  const signed = encode(gf_statfs, statfsToWire({ ...s, fsid: BigInt.asIntN(64, 0x9a20025bc1dd1e07n) }));
+  t.true(signed.equals(bytes));
 });
 
 test('a lock keeps its signed range and owner', (t) => {

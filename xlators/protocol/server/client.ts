@@ -83,7 +83,7 @@ export class ClientFdTable {
 
   numbers(): bigint[] {
     const out: bigint[] = [];
-    this.slots.forEach((e, i) => e && out.push(BigInt(i)));
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i]) out.push(BigInt(i));
     return out;
   }
 }
