@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FopError } from '../../runtime/core/fop-error.js';
 import {
   applyLock, conflicts, F_RDLCK, F_UNLCK, F_WRLCK, firstConflict, flockRange, grantable, OFFSET_MAX, overlaps, rangeLen, subtract, type RangeLock,
-} from '../../xlators/features/locks/ranges.js';
+} from '../../runtime/core/lock-ranges.js';
 
 const L = (owner: string, type: number, start: number, end: number | bigint): RangeLock => ({ owner, type, start: BigInt(start), end: BigInt(end) });
 const show = (ls: RangeLock[]) => ls.map((l) => `${l.owner}:${['R', 'W', 'U'][l.type]}:${l.start}-${l.end === OFFSET_MAX ? 'max' : l.end}`).sort();

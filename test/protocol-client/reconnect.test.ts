@@ -12,6 +12,7 @@ import { startGraph } from '../../runtime/testkit/index.js';
 import type { GfEvent } from '../../runtime/xlator/events.js';
 import { listenRpc } from '../../rpc/transport/index.js';
 import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
+import { EBADFD } from '../../xlators/protocol/client/fd-ctx.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
 import { needing } from '../helpers/needs.js';
 
@@ -53,6 +54,43 @@ serial('a brick killed under an active client: ENOTCONN while down, CHILD_DOWN o
   t.is(fs.readFileSync(path.join(brick.dir, 'f'), 'utf8'), 'before|after');
   t.is((await g.fops.stat(g.frame(), { loc })).buf.size, 12);
   t.deepEqual(seen, ['CHILD_DOWN', 'CHILD_UP']);
+});
+
+serial('after a brick restart, strict-locks keeps an fd that held a lock closed (EBADFD, no anonymous fd) and reopens the rest; without it every fd is reopened', async (t) => {
+  const brick = await startRealBrick();
+  t.teardown(() => brick.stop());
+  const strict = await startGraph({ volfile: clientVolfile(brick, ['strict-locks on']), brick: false });
+  t.teardown(() => strict.stop());
+  const plain = await startGraph({ volfile: clientVolfile(brick), brick: false });
+  t.teardown(() => plain.stop());
+  const seen = { strict: events(strict.graph), plain: events(plain.graph) };
+  const owner = Buffer.from('0123abcd');
+  const open = async (g: typeof strict, name: string, lock: number[]) => {
+    await g.create(`/${name}`, `${name}|`);
+    const { loc } = await g.lookup(`/${name}`);
+    const fd = new Fd(loc.inode!, constants.O_RDWR);
+    await g.fops.open(g.frame({ pid: 21, lkOwner: owner }), { loc, flags: constants.O_RDWR, fd });
+    t.teardown(() => g.graph.release(fd));
+    for (const type of lock) await g.fops.lk(g.frame({ pid: 21, lkOwner: owner }), { fd, cmd: 6, flock: { type, whence: 0, start: 0n, len: 0n, pid: 21, owner } });
+    return fd;
+  };
+  const locked = await open(strict, 'locked', [1]);
+  const unlocked = await open(strict, 'unlocked', [1, 2]);
+  const never = await open(strict, 'never', []);
+  const plainLocked = await open(plain, 'plain', [1]);
+
+  await brick.kill();
+  await waitFor('CHILD_DOWN', () => seen.strict.includes('CHILD_DOWN') && seen.plain.includes('CHILD_DOWN'));
+  await brick.restart();
+  await waitFor('CHILD_UP after restart', () => seen.strict.includes('CHILD_UP') && seen.plain.includes('CHILD_UP'), 15_000);
+
+  const write = (g: typeof strict, fd: Fd) => g.fops.writev(g.frame(), { fd, data: Buffer.from('after'), offset: 0, flags: 0 });
+  t.is(await errno(write(strict, locked)), EBADFD, 'its lock is gone: writing on regardless is refused');
+  t.is(await errno(strict.fops.readv(strict.frame(), { fd: locked, size: 4, offset: 0, flags: 0 })), EBADFD, 'no anonymous fd either');
+  for (const fd of [unlocked, never]) t.is((await write(strict, fd)).postbuf.size, fd === never ? 6 : 9);
+  t.is((await write(plain, plainLocked)).postbuf.size, 6, 'without strict-locks the fd is reopened, as GlusterFS does by default');
+  t.is(fs.readFileSync(path.join(brick.dir, 'locked'), 'utf8'), 'locked|');
+  t.is(fs.readFileSync(path.join(brick.dir, 'plain'), 'utf8'), 'after|');
 });
 
 /**

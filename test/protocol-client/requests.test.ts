@@ -25,7 +25,7 @@ function setup() {
   const fds = new FdRegistry(owner);
   const dirGfid = newGfid();
   const dir = itable.link(itable.create(), dirGfid, IaType.DIR, itable.root, 'd');
-  return { itable, fds, dir, dirGfid, c: { fds, filterDirect: false } };
+  return { itable, fds, dir, dirGfid, c: { fds, filterDirect: false, strictLocks: false } };
 }
 
 test('open flags: the access mode and common bits keep their numbers, O_LARGEFILE is not sent, O_DSYNC reads as O_SYNC', (t) => {
@@ -102,6 +102,43 @@ test('fd fops send the brick\'s fd number; an fd never opened here is EBADFD, ex
   fds.markAllBad();
   t.throws(() => buildRequest(c, 'flush', { fd }), { instanceOf: FopError });
   t.deepEqual(fds.bad().map((x) => x.fd), [fd]);
+});
+
+test('an fd records the ranges its granted locks cover, whoever the owner: unlocks cut them, touching locks merge', (t) => {
+  const { fds, itable, dir } = setup();
+  const fd = new Fd(itable.link(itable.create(), newGfid(), IaType.REG, dir, 'l'), O.O_RDWR);
+  const ctx = fds.add(fd, { remoteFd: 3n, gfid: fd.inode.gfid, flags: O.O_RDWR, dir: false });
+  const lock = (type: number, start: bigint, len: bigint, who = 'a') => fds.lockGranted(fd, { type, whence: 0, start, len, pid: 1, owner: Buffer.from(who) });
+  const ranges = () => ctx.locked.map((r) => `${r.start}-${r.end}`);
+  lock(1, 0n, 10n);
+  lock(0, 10n, 5n, 'b'); // touching, another owner and type: one range, as GlusterFS's list keeps it
+  t.deepEqual(ranges(), ['0-14']);
+  lock(2, 4n, 2n); // an unlock in the middle splits it
+  t.deepEqual(ranges(), ['0-3', '6-14']);
+  lock(1, 100n, 0n); // to the end of the file
+  t.deepEqual(ranges(), ['0-3', '6-14', '100-9223372036854775807']);
+  lock(2, 0n, 0n, 'b'); // unlocking the whole file leaves nothing held
+  t.deepEqual(ranges(), []);
+});
+
+test('an fd whose locks were lost with the connection never falls back to an anonymous fd; under strict-locks neither does a write on an unknown fd', (t) => {
+  const { c, fds, itable, dir } = setup();
+  const fd = new Fd(itable.link(itable.create(), newGfid(), IaType.REG, dir, 'l'), O.O_RDWR);
+  const read = () => buildRequest(c, 'readv', { fd, size: 10, offset: 0, flags: 0 }).req.fd;
+  const write = (strictLocks: boolean) => buildRequest({ ...c, strictLocks }, 'writev', { fd, data: Buffer.from('x'), offset: 0, flags: 0 }).req.fd;
+  // Never opened here: reads and writes go to an anonymous fd, but a strict-locks write does not.
+  t.is(read(), -2n);
+  t.is(write(false), -2n);
+  t.is(t.throws(() => write(true), { instanceOf: FopError })?.errno, EBADFD);
+  fds.add(fd, { remoteFd: 4n, gfid: fd.inode.gfid, flags: O.O_RDWR, dir: false });
+  fds.lockGranted(fd, { type: 1, whence: 0, start: 0n, len: 0n, pid: 1, owner: Buffer.from('o') });
+  t.is(read(), 4n, 'while connected the fd is used, locks or not');
+  fds.markAllBad();
+  t.is(t.throws(read, { instanceOf: FopError })?.errno, EBADFD);
+  t.is(t.throws(() => write(false), { instanceOf: FopError })?.errno, EBADFD);
+  // Unlocked again (before the drop, say): no locks involved, the anonymous fd is allowed.
+  fds.lockGranted(fd, { type: 2, whence: 0, start: 0n, len: 0n, pid: 1, owner: Buffer.from('o') });
+  t.is(read(), -2n);
 });
 
 test('path fops refuse a loc without a gfid and entry fops one without a parent', (t) => {

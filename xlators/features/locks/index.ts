@@ -23,7 +23,7 @@ import type { InodeLock } from './inodelk.js';
 import { options, type LocksOptions } from './options.js';
 import { ownerOf, ownerKey, showOwner } from './owner.js';
 import type { PosixLock } from './posix-locks.js';
-import { applyLock, F_RDLCK, F_UNLCK, F_WRLCK, flockRange, OFFSET_MAX, rangeLen } from './ranges.js';
+import { applyLock, F_RDLCK, F_UNLCK, F_WRLCK, flockRange, OFFSET_MAX, rangeLen } from '../../../runtime/core/lock-ranges.js';
 import { LockTable } from './table.js';
 
 export interface LocksPriv {

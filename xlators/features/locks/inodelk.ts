@@ -7,7 +7,7 @@
  * with it, unless its owner already holds or waits for a lock in the domain: no starvation of
  * waiters, yet self-heal's nested locks go through (__lock_inodelk).
  */
-import { F_UNLCK, F_WRLCK, overlaps, rangeLen, type RangeLock } from './ranges.js';
+import { F_UNLCK, F_WRLCK, overlaps, rangeLen, type RangeLock } from '../../../runtime/core/lock-ranges.js';
 import { showOwner, type Owner } from './owner.js';
 import { LockDomain } from './domain.js';
 

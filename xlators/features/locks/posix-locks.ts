@@ -4,7 +4,7 @@
  * pl_setlk / pl_getlk / __grant_blocked_locks, over the pure arithmetic of ranges.ts.
  */
 import { E, FopError } from '../../../runtime/core/fop-error.js';
-import { applyLock, F_UNLCK, firstConflict, grantable, rangeLen, type RangeLock } from './ranges.js';
+import { applyLock, F_UNLCK, firstConflict, grantable, rangeLen, type RangeLock } from '../../../runtime/core/lock-ranges.js';
 import { showOwner, type Owner } from './owner.js';
 import { WaitQueue } from './waiters.js';
 

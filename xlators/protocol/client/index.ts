@@ -10,7 +10,7 @@ import { GFS4_FOPS, dictToWire } from '../../../rpc/programs/index.js';
 import type { RpcConnection } from '../../../rpc/transport/index.js';
 import { callFop } from './call.js';
 import { FdRegistry, notConnected, type FdCtx } from './fd-ctx.js';
-import { reopenFlags } from '../../../rpc/programs/flags.js';
+import { F, reopenFlags } from '../../../rpc/programs/flags.js';
 import { frameCredential, internalCredential } from './handshake.js';
 import { CLIENT_OPTIONS } from './options.js';
 import { decodeResult } from './replies.js';
@@ -50,7 +50,7 @@ function wireFop<N extends WireFop>(fop: N) {
   const reads = fop === 'readv';
   return async (self: Self, frame: Frame, args: FopArgs<N>) => {
     const { session, fds } = self.priv;
-    const { req, payload } = buildRequest({ fds, filterDirect: self.options['filter-O_DIRECT'] }, fop, args);
+    const { req, payload } = buildRequest({ fds, filterDirect: self.options['filter-O_DIRECT'], strictLocks: self.options['strict-locks'] }, fop, args);
     // A caller that gives READ data back (the FUSE bridge) gets it in a pooled buffer.
     const replyPool = reads && frame.recycledReads ? READ_REPLIES : undefined;
     const reply = await callFop(session, frame, fop, req, { payload, cred: frameCredential(frame, self.options['send-gids']), replyPool });
@@ -85,17 +85,41 @@ async function flush(self: Self, frame: Frame, args: FopArgs<'flush'>) {
 const LOCKED = 'locked';
 const markLocked = (self: Self, inode: Inode | undefined) => inode?.ctxSet(self, LOCKED);
 
+/** The fcntl commands that set (or clear) a lock, rather than ask about one. */
+const SETS: ReadonlySet<number> = new Set([F.SETLK, F.SETLKW, F.SETLK64, F.SETLKW64]);
+
+/** LK: sent, and what a granted lock or unlock covers kept on the fd (see FdCtx.locked). */
+async function lk(self: Self, frame: Frame, args: FopArgs<'lk'>) {
+  markLocked(self, args.fd.inode);
+  const r = await sendLk(self, frame, args);
+  if (SETS.has(args.cmd)) self.priv.fds.lockGranted(args.fd, args.flock);
+  return r;
+}
+
 const fops = {
   ...(Object.fromEntries(WIRE_FOPS.map((n) => [n, wireFop(n)])) as FopImpls<typeof CLIENT_OPTIONS, ClientState>),
   flush,
-  lk: (self: Self, frame: Frame, args: FopArgs<'lk'>) => (markLocked(self, args.fd.inode), sendLk(self, frame, args)),
+  lk,
   lease: (self: Self, frame: Frame, args: FopArgs<'lease'>) => (markLocked(self, args.loc.inode), sendLease(self, frame, args)),
 } as FopImpls<typeof CLIENT_OPTIONS, ClientState>;
 
-/** protocol_client_reopen: open again, by gfid, every fd the lost connection had. */
+/**
+ * protocol_client_reopen: open again, by gfid, every fd the lost connection had; with
+ * strict-locks, not those that held locks (client_post_handshake): the brick dropped the locks
+ * with the connection, so their fops fail with EBADFD rather than go on unprotected.
+ */
 async function reopenAll(self: Self, conn: RpcConnection): Promise<void> {
   const { session, fds } = self.priv;
-  const todo = fds.bad();
+  let todo = fds.bad();
+  if (self.options['strict-locks']) {
+    const held = todo.filter((c) => c.locked.length > 0);
+    if (held.length) {
+      self.log.warn(`not reopening ${held.length} fd(s) whose locks the brick dropped with the connection (strict-locks): their fops fail with EBADFD`, {
+        code: 'CLIENT_FD_LOCKS_LOST',
+      });
+      todo = todo.filter((c) => c.locked.length === 0);
+    }
+  }
   if (todo.length) self.log.info(`reopening ${todo.length} fd(s) after reconnect`);
   await Promise.all(todo.map((c) => reopen(self, session, conn, c)));
 }

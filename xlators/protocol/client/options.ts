@@ -26,7 +26,11 @@ export const CLIENT_OPTIONS = {
     description: 'always: every FLUSH (each close) goes to the brick, as GlusterFS\'s client sends it. when-locked: only for files this client has sent a POSIX lock or lease for, or a FLUSH carrying xdata: on the brick a FLUSH does nothing else (posix answers it; features/locks drops the flushing owner\'s locks), so closing a file this client never locked needs no round trip.',
   },
   'send-gids': { type: 'bool', default: 'on', description: 'Send the caller\'s auxiliary groups with each call.' },
-  'strict-locks': { type: 'bool', default: 'off', description: 'Do not reopen fds that held locks after a reconnect (no lock tracking here: accepted, no effect).' },
+  'strict-locks': {
+    type: 'bool',
+    default: 'off',
+    description: 'After a reconnect, do not reopen fds that held POSIX locks (the brick dropped them with the connection): their fops fail with EBADFD instead of going on unlocked.',
+  },
   'filter-O_DIRECT': { type: 'bool', default: 'disable', description: 'Drop O_DIRECT from open and create flags.' },
   'transport.socket.keepalive': { type: 'bool', default: 'on', aliases: ['keepalive'], description: 'TCP keepalive on the connection.' },
   'transport.socket.keepalive-time': { type: 'int', default: '20', description: 'Seconds idle before the first keepalive probe.' },

@@ -16,6 +16,8 @@ export type WireFop = Exclude<Gfs4FopName, 'release' | 'releasedir'> & FopName;
 export interface BuildContext {
   fds: FdRegistry;
   filterDirect: boolean;
+  /** Option strict-locks: a write on an fd this client has no record of gets no anonymous fd. */
+  strictLocks: boolean;
 }
 
 type Req = Record<string, unknown>;
@@ -63,8 +65,8 @@ const u32 = (n: number) => n >>> 0;
 const i32 = (n: number) => n | 0;
 const u64 = (n: number | bigint) => BigInt.asUintN(64, BigInt(n));
 
-function withFd(c: BuildContext, fd: Fd, anon = false) {
-  return { gfid: buf(c.fds.gfid(fd)), fd: c.fds.remote(fd, anon) };
+function withFd(c: BuildContext, fd: Fd, anon = false, writes = false) {
+  return { gfid: buf(c.fds.gfid(fd)), fd: c.fds.remote(fd, anon, writes && c.strictLocks) };
 }
 
 function lockList(locks: LockInfo[]) {
@@ -94,7 +96,7 @@ const BUILD: Builders = {
   truncate: (_c, a) => ({ gfid: target(a.loc), offset: u64(a.offset), xdata: xd(a.xdata) }),
   open: (c, a) => ({ gfid: target(a.loc), flags: openFlags(c, a.flags), xdata: xd(a.xdata) }),
   readv: (c, a) => ({ ...withFd(c, a.fd, true), offset: u64(a.offset), size: u32(a.size), flag: u32(a.flags), xdata: xd(a.xdata) }),
-  writev: (c, a) => ({ ...withFd(c, a.fd, true), offset: u64(a.offset), size: a.data.length, flag: u32(a.flags), xdata: xd(a.xdata) }),
+  writev: (c, a) => ({ ...withFd(c, a.fd, true, true), offset: u64(a.offset), size: a.data.length, flag: u32(a.flags), xdata: xd(a.xdata) }),
   // client_pre_statfs: without an inode the root is asked.
   statfs: (_c, a) => ({ gfid: locGfid(a.loc) ? target(a.loc) : gfidToBuffer(ROOT_GFID), xdata: xd(a.xdata) }),
   flush: (c, a) => ({ ...withFd(c, a.fd), xdata: xd(a.xdata) }),

@@ -4,7 +4,7 @@
  * a lock "to end of file" ends at OFFSET_MAX (LLONG_MAX). Owners are opaque string keys: two
  * locks with the same key never conflict with each other (POSIX: a process never blocks itself).
  */
-import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { E, FopError } from './fop-error.js';
 
 export const F_RDLCK = 0;
 export const F_WRLCK = 1;
