@@ -50,7 +50,7 @@ async function populate(b: Bricks, n: number, size = 100): Promise<string[]> {
   return files;
 }
 
-test('fix-layout then start moves every file to its hashed brick on the grown volume, data intact', async (t) => {
+test('fix-layout then start moves every file to its hashed brick on the grown volume, data intact, with ranges traded as GlusterFS trades them', async (t) => {
   const b = makeBricks(t);
   const files = await populate(b, 90);
   const vol = join(b.root, 'three.vol');
@@ -58,10 +58,14 @@ test('fix-layout then start moves every file to its hashed brick on the grown vo
   const fix = capture();
   t.is(await main(['rebalance', vol, 'fix-layout', '--progress', 'none'], fix.io), 0, fix.err);
   t.regex(fix.out, /fix-layout: 3 directories laid out over 3 subvolumes/);
-  for (const d of ['', 'a', 'a/b']) {
-    const spans = B3.map((sv) => native.lgetxattrSync(join(b.dirs[sv]!, d), 'trusted.glusterfs.dht'));
-    t.true(spans.every((x) => x.readUInt32BE(12) !== x.readUInt32BE(8)), `every brick has a range in /${d}`);
-  }
+  // The new ranges, traded to keep what each old brick had (dht_selfheal_layout_maximize_overlap,
+  // worked through by hand from the two-brick layouts): / and /a/b had 0-7ffffffe on brick 0, /a
+  // had it on brick 1; as new directories all three would start elsewhere.
+  const spans = (d: string) => B3.map((sv) => native.lgetxattrSync(join(b.dirs[sv]!, d), 'trusted.glusterfs.dht')).map((x) => `${x.readUInt32BE(8).toString(16)}-${x.readUInt32BE(12).toString(16)}`);
+  const keeps = ['0-55555554', 'aaaaaaaa-ffffffff', '55555555-aaaaaaa9'];
+  t.deepEqual(spans(''), keeps);
+  t.deepEqual(spans('a'), ['55555555-aaaaaaa9', '0-55555554', 'aaaaaaaa-ffffffff']);
+  t.deepEqual(spans('a/b'), keeps);
   // files not yet moved are still found (lookups search everywhere until the move)
   const g = await start(volfile(b));
   for (const f of files.slice(0, 30)) t.is((await g.read(f)).length, 100);
@@ -84,6 +88,24 @@ test('fix-layout then start moves every file to its hashed brick on the grown vo
   const again = capture();
   t.is(await main(['rebalance', vol, 'start', '--progress', 'none'], again.io), 0);
   t.regex(again.out, /moved 0,/);
+});
+
+test('fix-layout leaves a layout set by hand (DHT_HASH_TYPE_DM_USER) as it is', async (t) => {
+  const b = makeBricks(t);
+  await populate(b, 6);
+  const xattr = (sv: string) => native.lgetxattrSync(join(b.dirs[sv]!, 'a'), 'trusted.glusterfs.dht');
+  for (const sv of B3.slice(0, 2)) {
+    const x = Buffer.from(xattr(sv));
+    x.writeUInt32BE(1, 4); // type DM_USER
+    native.lsetxattrSync(join(b.dirs[sv]!, 'a'), 'trusted.glusterfs.dht', x, 0);
+  }
+  const byHand = B3.slice(0, 2).map((sv) => Buffer.from(xattr(sv)).toString('hex'));
+  const vol = join(b.root, 'three.vol');
+  writeFileSync(vol, volfile(b));
+  const fix = capture();
+  t.is(await main(['rebalance', vol, 'fix-layout', '--progress', 'none'], fix.io), 0, fix.err);
+  t.deepEqual(B3.slice(0, 2).map((sv) => Buffer.from(xattr(sv)).toString('hex')), byHand);
+  t.not(native.lgetxattrSync(join(b.dirs['fix-client-2']!, 'a', 'b'), 'trusted.glusterfs.dht').readUInt32BE(12), 0, 'its subdirectory is laid out over the new brick');
 });
 
 test('through a mount: files stay readable during a rebalance, and a killed rebalance finishes when run again', async (t) => {

@@ -19,11 +19,12 @@ import type { Graph } from '../../../runtime/graph/graph.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { chunksByName, refreshAllDu } from './diskusage.js';
 import { entryXattr, newDirectoryLayout, type Layout } from './layout.js';
+import { isUserLayout, maximizeOverlap, shouldMaximizeOverlap } from './layout-overlap.js';
 import { DHT_LAYOUT_HASH_INVALID } from './layout-xattr.js';
 import { unlinkLinkfile } from './linkfile.js';
 import { migrateFile } from './migrate.js';
 import { listSubvolDir } from './remove-ops.js';
-import { isLinkfile, linktoTarget, setInodeCtx, subvolForNameIn, type DhtSelf } from './state.js';
+import { inodeCtx, isLinkfile, linktoTarget, setInodeCtx, subvolForNameIn, type DhtSelf } from './state.js';
 
 export interface RebalanceStats {
   directories: number;
@@ -92,7 +93,12 @@ async function writeLayout(self: DhtSelf, dir: Dir, layout: Layout): Promise<voi
   setInodeCtx(self, dir.inode, dir.inode.gfid, { layout });
 }
 
-function layoutFor(self: DhtSelf, dir: Dir, commitHash: number): Layout {
+/**
+ * dht_fix_layout_of_directory: the ranges a new directory would get, then traded between
+ * subvolumes where that keeps more of each one's old hashes (layout-overlap.ts), so fewer files
+ * move.
+ */
+function layoutFor(self: DhtSelf, dir: Dir, old: Layout | undefined, commitHash: number): Layout {
   const weighted = self.options['weighted-rebalance'];
   const layout = newDirectoryLayout({
     path: dir.path,
@@ -105,6 +111,8 @@ function layoutFor(self: DhtSelf, dir: Dir, commitHash: number): Layout {
     commitHash,
     hash: self.priv.hash,
   });
+  const sizes = self.priv.subvols.map((xl) => self.priv.du.get(xl)?.chunks ?? 0);
+  if (old && shouldMaximizeOverlap(weighted, sizes)) maximizeOverlap(layout, old);
   for (const e of layout.entries) e.err = 0;
   return layout;
 }
@@ -129,8 +137,17 @@ export async function rebalance(graph: Graph, opts: RebalanceOptions): Promise<R
   // fix-layout: every directory spans all subvolumes; commit hash "invalid" until its files moved.
   await setVolCommitHash(self, newHash);
   const layouts = new Map<Dir, Layout>();
+  const byHand = new Set<Dir>();
   for (const dir of dirs) {
-    const layout = layoutFor(self, dir, DHT_LAYOUT_HASH_INVALID);
+    const old = inodeCtx(self, dir.inode)?.layout;
+    if (isUserLayout(old)) {
+      // Ranges a user set by hand: left alone, as GlusterFS's fix-layout does; files still
+      // move to where they hash under them.
+      byHand.add(dir);
+      layouts.set(dir, old!);
+      continue;
+    }
+    const layout = layoutFor(self, dir, old, DHT_LAYOUT_HASH_INVALID);
     await writeLayout(self, dir, layout);
     layouts.set(dir, layout);
     stats.directories++;
@@ -181,7 +198,7 @@ export async function rebalance(graph: Graph, opts: RebalanceOptions): Promise<R
   // Directories whose files all sit where they hash get the new commit hash: misses are final again.
   {
     for (const dir of dirs) {
-      if (unsettled.has(dir)) continue;
+      if (unsettled.has(dir) || byHand.has(dir)) continue;
       const layout = { ...layouts.get(dir)!, commitHash: newHash };
       layout.entries = layout.entries.map((e) => ({ ...e, commitHash: newHash }));
       await writeLayout(self, dir, layout);
