@@ -1,5 +1,6 @@
 import test from 'ava';
 import fs from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Dict } from '../../runtime/core/dict.js';
 import { E } from '../../runtime/core/fop-error.js';
@@ -25,6 +26,21 @@ test('set, get, list and remove xattrs by path and by fd', async (t) => {
   await t.throwsAsync(g.fops.getxattr(g.frame(), { loc, name: 'user.a' }), errno('ENODATA'));
   await t.throwsAsync(g.fops.fgetxattr(g.frame(), { fd, name: 'user.c' }), errno('ENODATA'));
   t.is((await g.fops.getxattr(g.frame(), { loc, name: 'glusterfs.gfid.string' })).dict.getStr('glusterfs.gfid.string'), loc.inode!.gfid);
+});
+
+test('pathinfo names the brick, the host and the real path, or the gfid handle when the loc has no path', async (t) => {
+  const g = await posixGraph(t);
+  await g.mkdir('/d');
+  await g.create('/d/f');
+  const loc = await locOf(g, '/d/f');
+  const get = async (l: typeof loc, name: string) => (await g.fops.getxattr(g.frame(), { loc: l, name })).dict.getStr(name);
+  const info = (real: string) => `<POSIX(${g.dir}):${hostname()}:${real}>`;
+  t.is(await get(loc, 'trusted.glusterfs.pathinfo'), info(`${g.dir}/d/f`));
+  t.is(await get(loc, 'glusterfs.pathinfo'), info(`${g.dir}/d/f`));
+  const gfid = diskGfid(path.join(g.dir, 'd/f'));
+  const nameless = { path: `<gfid:${gfid}>`, inode: loc.inode, gfid };
+  t.is(await get(nameless, 'trusted.glusterfs.pathinfo'), info(`${g.dir}/.glusterfs/${gfid.slice(0, 2)}/${gfid.slice(2, 4)}/${gfid}`));
+  await t.throwsAsync(g.fops.getxattr(g.frame(), { loc: await locOf(g, '/d'), name: 'trusted.glusterfs.pathinfox' }), errno('ENODATA'));
 });
 
 test('XATTR_CREATE and XATTR_REPLACE flags reach the filesystem', async (t) => {

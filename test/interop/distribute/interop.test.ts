@@ -10,7 +10,9 @@
  * directory recreated by the other client gets byte-identical layouts.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { HAVE_REAL_GLUSTER, startDistVolume, type BrickKind, type ClientKind, type DistVolume, type Mount } from './cluster.js';
 import { linked, placementProblems, scanVolume } from './disk.js';
@@ -123,3 +125,46 @@ serial('a real glusterfs mount of the volume with md-cache over distribute (the 
   t.is(readFileSync(join(cached.mnt, 'f'), 'utf8'), 'through the plain client');
   await t.throwsAsync(vol.mount('gfs', [], { mdCache: true }), { message: /only a glusterfs mount/ });
 });
+
+/** `getfattr --only-values`: the raw bytes a mount answers for one xattr, or the error's text. */
+function xattrOf(path: string, name: string): string {
+  const r = spawnSync('getfattr', ['--only-values', '-n', name, path]);
+  return r.status === 0 ? JSON.stringify(r.stdout.toString('latin1')) : r.stderr.toString().trim().replace(path, 'PATH');
+}
+
+for (const bricks of ['glusterfsd', 'gfs-brick'] as const) {
+  serial(`pathinfo through gfs-mount is byte for byte the real client's, and linkinfo names the link file's brick, over ${bricks} bricks`, async (t) => {
+    const vol = await startDistVolume({ bricks });
+    t.teardown(() => vol.stop());
+    const real = await vol.mount('glusterfs');
+    const ours = await vol.mount('gfs');
+    mkdirSync(join(real.mnt, 'd'));
+    for (let i = 0; i < 6; i++) writeFileSync(join(real.mnt, 'd', `f${i}`), 'x');
+    // Renamed names that now hash elsewhere keep their data where it was, behind a link file.
+    for (let i = 0; i < 6; i++) renameSync(join(real.mnt, 'd', `f${i}`), join(real.mnt, 'd', `moved${i}`));
+    let links = 0;
+    for (let i = 0; i < 6; i++) {
+      const p = `d/moved${i}`;
+      for (const key of ['trusted.glusterfs.pathinfo', 'glusterfs.pathinfo']) t.is(xattrOf(join(ours.mnt, p), key), xattrOf(join(real.mnt, p), key), `${key} of ${p}`);
+      // linkinfo: the link file's brick path, from the bricks themselves. (The real mount answers
+      // EINVAL for it whatever the file: its FUSE bridge resolves the file without a parent, so
+      // DHT cannot hash the name. Ours has the parent and answers.)
+      const link = vol.brickDirs.find((dir) => {
+        const st = lstatSync(join(dir, p), { throwIfNoEntry: false });
+        return st !== undefined && (st.mode & 0o7777) === 0o1000;
+      });
+      if (link) links++;
+      const want = link ? JSON.stringify(`<POSIX(${link}):${hostname()}:${link}/${p}>\0`) : 'PATH: trusted.distribute.linkinfo: No such attribute';
+      t.is(xattrOf(join(ours.mnt, p), 'trusted.distribute.linkinfo'), want, `linkinfo of ${p}`);
+      if (i === 0) t.log(`the real mount's linkinfo of ${p}: ${xattrOf(join(real.mnt, p), 'trusted.distribute.linkinfo')}`);
+    }
+    t.true(links > 0, 'some renamed file has a link file');
+    // A directory: every brick (the real client lists them in the order they answered), then the layout.
+    const dirInfo = (m: Mount) => {
+      const v = JSON.parse(xattrOf(join(m.mnt, 'd'), 'trusted.glusterfs.pathinfo')) as string;
+      const [, bricksPart, layout] = /^\(\(<DISTRIBUTE:[^>]+> (.*)\) (\(\S+-layout .*\))\)\0?$/.exec(v) ?? [];
+      return { bricks: bricksPart?.split(' ').sort(), layout };
+    };
+    t.deepEqual(dirInfo(ours), dirInfo(real));
+  });
+}

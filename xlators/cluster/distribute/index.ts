@@ -8,6 +8,7 @@ import { gfsError } from '../../../runtime/diagnostics/codes.js';
 import * as create from './create-ops.js';
 import * as fdops from './fd-ops.js';
 import * as inode from './inode-ops.js';
+import * as vxattr from './vxattr.js';
 import { lookup } from './lookup.js';
 import { dhtNotify } from './notify.js';
 import { DHT_OPTIONS } from './options.js';
@@ -84,7 +85,7 @@ export default defineXlator({
     truncate: inode.truncate,
     setattr: inode.setattr,
     open: inode.open,
-    getxattr: inode.getxattr,
+    getxattr: vxattr.getxattr,
     setxattr: inode.setxattr,
     removexattr: inode.removexattr,
     xattrop: inode.xattrop,

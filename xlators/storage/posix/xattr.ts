@@ -3,6 +3,8 @@ import { Dict } from '../../../runtime/core/dict.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
+import { isPathinfoKey } from '../../../runtime/core/virtual-xattrs.js';
+import { hostname } from 'node:os';
 import type { Ref } from './resolve.js';
 import { fdCtx, type PosixSelf } from './state.js';
 import { isGfid2Path, isInternalXattr, PROTECTED_XATTRS } from './xattr-policy.js';
@@ -102,7 +104,20 @@ export async function fsetxattr(self: PosixSelf, _f: Frame, a: FopArgs<'fsetxatt
 }
 
 export async function getxattr(self: PosixSelf, _f: Frame, a: FopArgs<'getxattr'>): Promise<FopResult<'getxattr'>> {
+  if (isPathinfoKey(a.name)) return { dict: await withLoc(self, a.loc, async (t) => new Dict().setStr(a.name!, pathinfo(self, a.loc, t.gfid))) };
   return { dict: await withLoc(self, a.loc, (t) => doGet(t, a.name)) };
+}
+
+/**
+ * posix_getxattr's pathinfo: `<POSIX(brick):host:real path>`, the real path being the brick
+ * directory joined with the loc's path when it is one ("/a/b"), else the object's gfid handle.
+ * (With node-uuid-pathinfo GlusterFS names glusterd's uuid instead of the host; a brick run
+ * without glusterd has none, so the host it is.)
+ */
+function pathinfo(self: PosixSelf, loc: FopArgs<'getxattr'>['loc'], gfid: string): string {
+  const base = self.options.directory;
+  const real = loc.path.startsWith('/') ? `${base}${loc.path}` : `${base}/.glusterfs/${gfid.slice(0, 2)}/${gfid.slice(2, 4)}/${gfid}`;
+  return `<POSIX(${base}):${hostname()}:${real}>`;
 }
 
 export async function fgetxattr(self: PosixSelf, _f: Frame, a: FopArgs<'fgetxattr'>): Promise<FopResult<'fgetxattr'>> {

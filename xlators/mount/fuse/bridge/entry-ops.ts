@@ -185,6 +185,11 @@ export async function setxattr(b: BridgeCore, ctx: RequestContext, name: string,
 export async function getxattr(b: BridgeCore, ctx: RequestContext, name: string): Promise<Buffer> {
   if (securityXattrRefused(b.opts, name)) throw FopError.of(E.ENODATA);
   const res = await b.fops.getxattr(b.frame(ctx), { loc: b.locOf(b.nodes.inode(ctx.nodeid)), name });
+  const d = res.dict.get(name);
+  if (d === undefined) throw FopError.of(E.ENODATA);
+  // A string value (a virtual xattr such as pathinfo) goes out with its NUL, as GlusterFS's
+  // fuse_xattr_cbk sends data->len of a string; file xattrs are bytes and go as they are.
+  if (d.type === 'str') return Buffer.from(`${d.value}\0`, 'utf8');
   const v = res.dict.getBin(name);
   if (v === undefined) throw FopError.of(E.ENODATA);
   return v;
