@@ -2,7 +2,7 @@ import test from 'ava';
 import { addressListMatches, authAddr, authenticate, authLogin, ipInNet, unmapAddress, type AuthConfig, type AuthRequest } from '../../xlators/protocol/server/auth.js';
 
 const cfg = (over: Partial<AuthConfig> = {}): AuthConfig => ({
-  addrAllow: {}, addrReject: {}, ipAllow: {}, loginAllow: {}, loginPassword: {}, allowInsecure: true, strictAuthAccept: false, ...over,
+  addrAllow: {}, addrReject: {}, ipAllow: {}, loginAllow: {}, loginPassword: {}, loginSslAllow: {}, allowInsecure: true, strictAuthAccept: false, ...over,
 });
 const from = (address: string, over: Partial<AuthRequest> = {}): AuthRequest => ({ subvolume: 'v', peer: { family: 'inet', address, port: 50000 }, ...over });
 const noDns = async (host: string) => (host === 'client.example' ? ['10.1.2.3'] : Promise.reject(new Error('no such host')));
@@ -62,6 +62,15 @@ test('auth.login: the right password accepts, a wrong one rejects, no credential
   t.is(authLogin(c, from('1.1.1.1')), 'dont-care');
   t.is(authLogin({ ...c, strictAuthAccept: true }, from('1.1.1.1')), 'reject', 'strict-auth-accept wants credentials');
   t.is(authLogin(cfg({ loginAllow: { v: 'svc-*' }, loginPassword: { 'svc-a': 'p' } }), from('1.1.1.1', { username: 'svc-a', password: 'p' })), 'accept', 'user patterns');
+});
+
+test('over TLS the certificate name is the user: an ssl-allow list must match it, no list does not care, a sent password is not looked at', (t) => {
+  const c = cfg({ loginSslAllow: { v: 'alice, bob-*' }, loginAllow: { v: 'mallory' }, loginPassword: { mallory: 'pw' } });
+  t.is(authLogin(c, from('10.0.0.1', { sslName: 'alice' })), 'accept');
+  t.is(authLogin(c, from('10.0.0.1', { sslName: 'bob-laptop' })), 'accept');
+  t.is(authLogin(c, from('10.0.0.1', { sslName: 'eve', username: 'mallory', password: 'pw' })), 'reject');
+  t.is(authLogin(c, from('10.0.0.1', { subvolume: 'other', sslName: 'eve' })), 'dont-care');
+  t.is(authLogin(c, from('10.0.0.1', { username: 'mallory', password: 'pw' })), 'accept', 'without TLS the password still counts');
 });
 
 test('gf_authenticate: one module rejecting wins over another accepting', async (t) => {

@@ -13,6 +13,7 @@ import { FdRegistry, notConnected, type FdCtx } from './fd-ctx.js';
 import { F, reopenFlags } from '../../../rpc/programs/flags.js';
 import { frameCredential, internalCredential } from './handshake.js';
 import { CLIENT_OPTIONS } from './options.js';
+import { secureContext, TLS_OPTION_TABLE, tlsSettings, type TlsConfig } from '../../../rpc/transport/tls.js';
 import { decodeResult } from './replies.js';
 import { buildRequest, WIRE_FOPS, type WireFop } from './requests.js';
 import { Session, type SessionConfig } from './session.js';
@@ -20,8 +21,13 @@ import { Session, type SessionConfig } from './session.js';
 interface ClientState {
   session: Session;
   fds: FdRegistry;
+  /** With transport.socket.ssl-enabled: the certificates, read at init (and at reconfigure). */
+  tls: TlsConfig | undefined;
 }
 type Self = Xlator<typeof CLIENT_OPTIONS, ClientState>;
+
+/** The TLS options' values, to tell whether a reconfigure changed them. */
+const tlsOptions = (o: Record<string, unknown>) => Object.keys(TLS_OPTION_TABLE).map((k) => o[k]);
 
 /** A release/releasedir request carries a zeroed xdata (C leaves the struct as it was), like the real client. */
 const ZEROED_XDATA = { xdr_size: 0, count: 0, pairs: [] };
@@ -42,6 +48,7 @@ function sessionConfig(self: Self): SessionConfig {
     frameTimeoutS: o['frame-timeout'],
     keepalive: o['transport.socket.keepalive'],
     keepaliveTimeS: o['transport.socket.keepalive-time'],
+    tls: self.priv.tls ? { context: self.priv.tls.context, depth: o['transport.socket.ssl-cert-depth'] } : undefined,
   };
 }
 
@@ -168,13 +175,13 @@ export default defineXlator({
   children: { max: 0 },
   init(self): ClientState {
     const o = self.options;
-    if (o['transport.socket.ssl-enabled']) throw new Error('TLS (transport.socket.ssl-enabled) is not supported');
     if (/rdma/.test(o['transport-type'])) throw new Error('transport-type rdma is not supported; use tcp');
     if (!o['remote-subvolume']) throw new Error('option remote-subvolume is required');
     if (o['transport.address-family'] === 'unix' ? !o['transport.socket.connect-path'] : !o['remote-host']) {
       throw new Error(o['transport.address-family'] === 'unix' ? 'address family unix needs transport.socket.connect-path' : 'option remote-host is required');
     }
     const fds = new FdRegistry(self);
+    const tls = o['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(o)) : undefined;
     const session = new Session({
       config: () => sessionConfig(self),
       notify: (type, message) => void self.notifyParents({ type, from: self as unknown as Xlator, ...(message ? { message } : {}) }),
@@ -182,7 +189,7 @@ export default defineXlator({
       reopen: (conn) => reopenAll(self, conn),
       log: self.log,
     });
-    return { session, fds };
+    return { session, fds, tls };
   },
   fini(self) {
     const { spliced, copied } = self.priv.session.piped;
@@ -194,11 +201,16 @@ export default defineXlator({
   },
   reconfigure(self, next) {
     const before = sessionConfig(self);
+    const tlsBefore = JSON.stringify(tlsOptions(self.options));
+    // New certificates are read before anything changes: unreadable ones fail the reconfigure.
+    const tlsChanged = JSON.stringify(tlsOptions(next)) !== tlsBefore;
+    const context = tlsChanged && next['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(next)) : self.priv.tls;
     self.options = next;
+    if (tlsChanged) self.priv.tls = next['transport.socket.ssl-enabled'] ? context : undefined;
     const after = sessionConfig(self);
-    // A new address or subvolume takes effect through a reconnect.
-    if (before.host !== after.host || before.port !== after.port || before.subvolume !== after.subvolume || before.connectPath !== after.connectPath) {
-      self.priv.session.drop('remote address changed');
+    // A new address, subvolume or TLS setting takes effect through a reconnect.
+    if (tlsChanged || before.host !== after.host || before.port !== after.port || before.subvolume !== after.subvolume || before.connectPath !== after.connectPath) {
+      self.priv.session.drop(tlsChanged ? 'TLS settings changed' : 'remote address changed');
     }
   },
   notify(self, event) {

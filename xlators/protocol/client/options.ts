@@ -1,4 +1,5 @@
 import type { OptionTable } from '../../../runtime/options/types.js';
+import { TLS_OPTION_TABLE } from '../../../rpc/transport/tls.js';
 
 /**
  * protocol/client options: GlusterFS 10's own (client.c) plus the socket transport's
@@ -38,10 +39,8 @@ export const CLIENT_OPTIONS = {
   'transport.socket.keepalive-count': { type: 'int', default: '9', description: 'Accepted, no effect.' },
   'transport.tcp-user-timeout': { type: 'int', default: '42', description: 'Accepted, no effect.' },
   'transport.socket.nodelay': { type: 'bool', default: 'on', description: 'TCP_NODELAY (always on).' },
-  'transport.socket.ssl-enabled': { type: 'bool', default: 'off', aliases: ['client.ssl'], description: 'TLS is not supported: only off is accepted at init.' },
-  'transport.socket.ssl-own-cert': { type: 'str', description: 'Accepted, no effect.' },
-  'transport.socket.ssl-private-key': { type: 'str', description: 'Accepted, no effect.' },
-  'transport.socket.ssl-ca-list': { type: 'str', description: 'Accepted, no effect.' },
+  ...TLS_OPTION_TABLE,
+  'transport.socket.ssl-enabled': { ...TLS_OPTION_TABLE['transport.socket.ssl-enabled'], aliases: ['client.ssl'] },
   'transport.socket.read-fail-log': { type: 'bool', description: 'Accepted, no effect.' },
   'transport.socket.own-thread': { type: 'bool', description: 'Accepted, no effect.' },
   'transport.socket.bind-address': { type: 'str', aliases: ['bind-address'], description: 'Accepted, no effect.' },

@@ -7,6 +7,8 @@ import {
 } from '../../../rpc/programs/index.js';
 import type { Credential } from '../../../rpc/sunrpc/auth.js';
 import { connectionReader, RpcConnection, RpcTimeoutError, type RpcCallOptions } from '../../../rpc/transport/index.js';
+import { tlsClient } from '../../../rpc/transport/tls.js';
+import type { SecureContext } from 'node:tls';
 import { DUMP_GFS_ID, dumpCredential, hasGfs4, internalCredential, isManagementDaemon, setvolumeDict } from './handshake.js';
 
 /** rpc-clnt's reconnect interval. */
@@ -32,6 +34,8 @@ export interface SessionConfig {
   frameTimeoutS: number;
   keepalive: boolean;
   keepaliveTimeS: number;
+  /** TLS over the connection (transport.socket.ssl-enabled): the shared context and verify depth. */
+  tls?: { context: SecureContext; depth: number };
 }
 
 export interface SessionHooks {
@@ -163,16 +167,18 @@ export class Session {
     return new Promise((resolve, reject) => {
       let socket: Socket;
       const reader = connectionReader();
+      // Under TLS the TCP socket's bytes are TLS records for the TLS layer, not for our reader.
+      const onread = cfg.tls ? undefined : reader.onread;
       if (cfg.family === 'unix') {
         if (!cfg.connectPath) return reject(new Error('transport.address-family unix needs transport.socket.connect-path'));
-        socket = net.connect({ path: cfg.connectPath, onread: reader.onread });
+        socket = net.connect({ path: cfg.connectPath, onread });
       } else {
         if (!cfg.host) return reject(new Error('remote-host is not set'));
         socket = net.connect({
           host: cfg.host,
           port: this.brickPort ?? cfg.port ?? DEFAULT_PORT,
           family: cfg.family === 'inet6' ? 6 : 4,
-          onread: reader.onread,
+          onread,
         });
       }
       // A connect that neither succeeds nor fails (filtered address) counts as a failure.
@@ -185,7 +191,9 @@ export class Session {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         if (cfg.family !== 'unix' && cfg.keepalive) socket.setKeepAlive(true, cfg.keepaliveTimeS * 1000);
-        resolve({ socket, attach: reader.attach });
+        if (!cfg.tls) return resolve({ socket, attach: reader.attach });
+        // TLS: the handshake first; records then arrive as the TLS socket's 'data'.
+        tlsClient(socket, cfg.tls.context, cfg.tls.depth).then((secure) => resolve({ socket: secure, attach: () => undefined }), reject);
       });
     });
   }

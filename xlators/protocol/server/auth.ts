@@ -16,6 +16,8 @@ export interface AuthConfig {
   ipAllow: Readonly<Record<string, readonly string[]>>;
   loginAllow: Readonly<Record<string, string>>;
   loginPassword: Readonly<Record<string, string>>;
+  /** auth.login.<subvolume>.ssl-allow: certificate common names, by subvolume. */
+  loginSslAllow: Readonly<Record<string, string>>;
   allowInsecure: boolean;
   strictAuthAccept: boolean;
 }
@@ -25,6 +27,8 @@ export interface AuthRequest {
   subvolume: string;
   username?: string;
   password?: string;
+  /** The common name of the client's TLS certificate (GlusterFS's ssl-name), on a TLS connection. */
+  sslName?: string;
   /** subdir-mount from the client (GlusterFS's `/dir(addr|addr)` entries apply to it). */
   subdir?: string;
   /** Peer address: an IP (IPv4-mapped IPv6 already unwrapped) and port, or a unix socket. */
@@ -130,11 +134,20 @@ export async function authAddr(cfg: AuthConfig, req: AuthRequest, resolve: HostR
 }
 
 /**
- * auth/login's gf_auth (without TLS names): no username is "don't care" (or reject with
- * strict-auth-accept); a listed user must give the password configured for it. A user not in
- * the list is "don't care", as GlusterFS lets such clients through on another module's accept.
+ * auth/login's gf_auth. Over TLS the certificate's common name is the user, already
+ * authenticated: with an ssl-allow list it must match an entry (or be refused), without one it
+ * is "don't care"; a username and password sent as well are not looked at. Otherwise no
+ * username is "don't care" (or reject with strict-auth-accept); a listed user must give the
+ * password configured for it, and a user not in the list is "don't care", as GlusterFS lets such
+ * clients through on another module's accept.
  */
 export function authLogin(cfg: AuthConfig, req: AuthRequest): AuthResult {
+  if (req.sslName !== undefined) {
+    const allowed = cfg.loginSslAllow[req.subvolume];
+    if (allowed === undefined) return 'dont-care';
+    const names = allowed.split(/[ ,]+/).filter(Boolean);
+    return names.some((pattern) => globRegExp(pattern).test(req.sslName!)) ? 'accept' : 'reject';
+  }
   if (req.username === undefined || req.password === undefined) return cfg.strictAuthAccept ? 'reject' : 'dont-care';
   const allowed = cfg.loginAllow[req.subvolume];
   if (allowed === undefined) return 'dont-care';
@@ -150,7 +163,7 @@ export function authLogin(cfg: AuthConfig, req: AuthRequest): AuthResult {
 /** Which modules are active: those with at least one option of their family. */
 export function activeModules(cfg: AuthConfig): { addr: boolean; login: boolean } {
   const any = (r: Readonly<Record<string, unknown>>) => Object.keys(r).length > 0;
-  return { addr: any(cfg.addrAllow) || any(cfg.addrReject) || any(cfg.ipAllow), login: any(cfg.loginAllow) || any(cfg.loginPassword) };
+  return { addr: any(cfg.addrAllow) || any(cfg.addrReject) || any(cfg.ipAllow), login: any(cfg.loginAllow) || any(cfg.loginPassword) || any(cfg.loginSslAllow) };
 }
 
 /**

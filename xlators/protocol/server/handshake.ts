@@ -80,6 +80,7 @@ async function setvolume(self: ServerSelf, client: ServerClient, params: Dict | 
     subvolume: name,
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(client.sslName !== undefined ? { sslName: client.sslName } : {}),
     peer: client.peerInfo,
   });
   if (auth.result !== 'accept') {

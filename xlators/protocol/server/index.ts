@@ -8,6 +8,7 @@ import { GFS4 } from '../../../rpc/programs/gfs4.js';
 import { HANDSHAKE } from '../../../rpc/programs/handshake.js';
 import { RpcConnection } from '../../../rpc/transport/connection.js';
 import { adoptAccepted } from '../../../rpc/transport/reader.js';
+import { secureContext, tlsAcceptor, tlsSettings } from '../../../rpc/transport/tls.js';
 import { unmapAddress, type AuthConfig, type AuthRequest } from './auth.js';
 import { ServerClient } from './client.js';
 import { fopService } from './handler.js';
@@ -31,6 +32,7 @@ function authConfig(self: ServerSelf): AuthConfig {
     ipAllow: bySubvolume(o['auth.ip.*.allow'], 'auth.ip.', '.allow'),
     loginAllow: bySubvolume(o['auth.login.*.allow'], 'auth.login.', '.allow'),
     loginPassword: bySubvolume(o['auth.login.*.password'], 'auth.login.', '.password'),
+    loginSslAllow: bySubvolume(o['auth.login.*.ssl-allow'], 'auth.login.', '.ssl-allow'),
     allowInsecure: o['rpc-auth-allow-insecure'],
     strictAuthAccept: o['strict-auth-accept'],
   };
@@ -42,11 +44,35 @@ function peerOf(socket: Socket, priv: ServerPriv): AuthRequest['peer'] {
   return { family: address.includes(':') ? 'inet6' : 'inet', address, port: socket.remotePort ?? 0 };
 }
 
+/**
+ * TLS connections: the handshake first (the client must present a certificate the CA list
+ * vouches for); a failed one closes that connection with a log line, nothing else.
+ */
+function tlsFor(self: ServerSelf): ServerPriv['tls'] {
+  const context = secureContext(tlsSettings(self.options));
+  return tlsAcceptor(
+    context,
+    self.options['transport.socket.ssl-cert-depth'],
+    (socket, name) => {
+      if (self.priv.closing) return void socket.destroy();
+      self.log.debug(`TLS connection from ${socket.remoteAddress ?? 'unix'}: certificate of ${name ?? '(no common name)'}`);
+      serve(self, socket, () => undefined, name);
+    },
+    (err, peer) => self.log.warn(`TLS connection from ${peer} refused: ${err.message}`, { code: 'SERVER_TLS_REFUSED' }),
+  );
+}
+
 /** A connection arrived: serve DUMP, handshake and GFS4 on it; clean up when it goes away. */
 function accept(self: ServerSelf, accepted: Socket): void {
   const priv = self.priv;
   if (priv.closing) return void accepted.destroy();
+  if (priv.tls) return priv.tls.accept(accepted);
   const { socket, attach } = adoptAccepted(accepted);
+  serve(self, socket, attach, undefined);
+}
+
+function serve(self: ServerSelf, socket: Socket, attach: (conn: RpcConnection) => void, sslName: string | undefined): void {
+  const priv = self.priv;
   const o = self.options;
   if (o['transport.socket.keepalive'] && priv.listen.kind === 'tcp') socket.setKeepAlive(true, o['transport.socket.keepalive-time'] * 1000);
   const peer = peerOf(socket, priv);
@@ -56,6 +82,7 @@ function accept(self: ServerSelf, accepted: Socket): void {
     name: peer.family === 'unix' ? `unix:${peer.address}` : `${peer.address}:${peer.port}`,
   });
   const client = new ServerClient(conn, peer, o['rpc.outstanding-rpc-limit']);
+  client.sslName = sslName;
   priv.clients.set(conn, client);
   self.log.debug(`connection from ${client.peer}`);
   const clientOf = (c: unknown) => priv.clients.get(c as RpcConnection);
@@ -107,6 +134,7 @@ async function shutdown(self: ServerSelf): Promise<void> {
   // and its cleanup, registered by its 'close', is waited for below.
   const closed = Promise.all(priv.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   for (const conn of priv.clients.keys()) conn.close(new Error('the server is shutting down'));
+  priv.tls?.close();
   await closed;
   while (priv.cleanups.size) await Promise.all([...priv.cleanups]);
   if (priv.listen.kind === 'unix') rmSync(priv.listen.path, { force: true });
@@ -148,6 +176,7 @@ export default defineXlator({
     const priv: ServerPriv = {
       listen, servers: [], clients: new Map(), cleanups: new Set(), auth: authConfig(self), processUuid: randomUUID(),
       parentUp: false, childUp: new Map(), closing: false,
+      tls: self.options['transport.socket.ssl-enabled'] ? tlsFor(self) : undefined,
     };
     const names = self.children.map((c) => c.name);
     const a = priv.auth;

@@ -1,4 +1,5 @@
 import type { OptionTable } from '../../../runtime/options/types.js';
+import { TLS_OPTION_TABLE } from '../../../rpc/transport/tls.js';
 
 /**
  * protocol/server's options: GlusterFS 10's server_options, the auth modules' options (addr.c,
@@ -28,6 +29,8 @@ export const SERVER_OPTIONS = {
   'transport.socket.keepalive-count': { type: 'int', min: 0, default: '9', description: 'Accepted for compatibility.' },
   'transport.tcp-user-timeout': { type: 'time', min: 0, max: 1013, default: '42', description: 'Accepted for compatibility.' },
   'transport.max-record-size': { type: 'size', min: '4KB', max: '64MB', default: '1088KB', description: 'Largest RPC record a client may send; a bigger one closes its connection.' },
+  ...TLS_OPTION_TABLE,
+  'transport.socket.ssl-enabled': { ...TLS_OPTION_TABLE['transport.socket.ssl-enabled'], aliases: ['server.ssl'] },
   'transport.*': { type: 'any', description: 'Other transport settings (accepted, not used).' },
   'volume-filename.*': { type: 'path', description: 'Volfiles served by GETSPEC, by key.' },
   'inode-lru-limit': { type: 'int', min: 0, max: 1048576, default: '16384', description: 'Unused inodes kept in the server inode table.' },
@@ -48,8 +51,11 @@ export const SERVER_OPTIONS = {
   'auth.ip.*.allow': { type: 'address-list', description: 'Old spelling of auth.addr.*.allow (used when that one is absent).' },
   'auth.login.*.allow': { type: 'any', description: 'User names (patterns) that may log in to subvolume *.' },
   'auth.login.*.password': { type: 'any', description: 'Password of user *.' },
-  'auth.login.*.ssl-allow': { type: 'any', description: 'Accepted for compatibility (no TLS yet).' },
-  'ssl-allow': { type: 'address-list', description: 'Accepted for compatibility (no TLS yet).' },
+  'auth.login.*.ssl-allow': {
+    type: 'any',
+    description: 'With TLS: the certificate common names (wildcards, comma or space separated) allowed to use this subvolume; unset allows every certificate the CA list vouches for.',
+  },
+  'ssl-allow': { type: 'address-list', description: 'glusterd\'s volume-level key (it writes auth.login.<brick>.ssl-allow); accepted here, not read.' },
   'auth-path': { type: 'str', description: 'Accepted for compatibility (glusterd writes the brick path).' },
   'rpc.outstanding-rpc-limit': { type: 'int', min: 0, max: 65536, default: '64', description: 'Calls in flight per client before reading from it pauses (0: no limit).' },
   'manage-gids': { type: 'bool', default: 'off', description: 'Accepted for compatibility (groups come from the credential).' },

@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import type { tlsAcceptor } from '../../../rpc/transport/tls.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import type { RpcConnection } from '../../../rpc/transport/connection.js';
 import type { AuthConfig } from './auth.js';
@@ -20,6 +21,8 @@ export interface ServerPriv {
   /** What each direct child last said (CHILD_UP true, CHILD_DOWN false). */
   childUp: Map<string, boolean>;
   closing: boolean;
+  /** With transport.socket.ssl-enabled: where accepted sockets go for their TLS handshake. */
+  tls: ReturnType<typeof tlsAcceptor> | undefined;
 }
 
 export type ServerSelf = Xlator<typeof SERVER_OPTIONS, ServerPriv>;

@@ -1,0 +1,168 @@
+/**
+ * TLS on the I/O path, as GlusterFS's socket transport sets it up (ssl_setup_connection_params,
+ * ssl_complete_connection in rpc/rpc-transport/socket/src/socket.c): both ends present a
+ * certificate and verify the other's against their CA list, no host name is checked (bricks and
+ * clients share one certificate setup), and the server takes the client's identity from its
+ * certificate's common name (auth.login.<subvolume>.ssl-allow then decides).
+ */
+import { readFileSync } from 'node:fs';
+import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
+
+/** The transport.socket.ssl-* options both protocol/client and protocol/server take. */
+export const TLS_OPTION_TABLE = {
+  'transport.socket.ssl-enabled': { type: 'bool', default: 'off', description: 'TLS on this connection (both ends must agree).' },
+  'transport.socket.ssl-own-cert': { type: 'path', default: '/etc/ssl/glusterfs.pem', aliases: ['ssl-own-cert'], description: 'Our certificate chain (PEM).' },
+  'transport.socket.ssl-private-key': { type: 'path', default: '/etc/ssl/glusterfs.key', aliases: ['ssl-private-key'], description: 'Our private key (PEM).' },
+  'transport.socket.ssl-ca-list': { type: 'path', default: '/etc/ssl/glusterfs.ca', aliases: ['ssl-ca-list'], description: 'Certificates the peer\'s must chain to (PEM).' },
+  'transport.socket.ssl-cert-depth': { type: 'int', min: 0, default: '1', description: 'Most CA certificates above the peer\'s (OpenSSL verify depth).' },
+  'transport.socket.ssl-cipher-list': { type: 'str', default: 'AES128:EECDH:EDH:HIGH:!3DES:!RC4:!DES:!MD5:!aNULL:!eNULL', description: 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites are OpenSSL\'s defaults).' },
+  'transport.socket.ssl-ec-curve': { type: 'str', default: 'prime256v1', description: 'ECDH curve.' },
+  'transport.socket.ssl-dh-param': { type: 'path', description: 'DH parameters file (PEM), enabling DHE ciphers.' },
+  'transport.socket.ssl-crl-path': { type: 'path', description: 'A certificate revocation list (PEM file) checked for the peer\'s chain.' },
+} as const;
+
+export interface TlsSettings {
+  ownCert: string;
+  privateKey: string;
+  caList: string;
+  certDepth: number;
+  cipherList: string;
+  ecCurve: string;
+  dhParam?: string;
+  crlPath?: string;
+}
+
+/** The settings from a translator's option values (keys as in TLS_OPTION_TABLE). */
+export function tlsSettings(o: Record<string, unknown>): TlsSettings {
+  const str = (k: keyof typeof TLS_OPTION_TABLE) => o[k] as string | undefined;
+  return {
+    ownCert: str('transport.socket.ssl-own-cert')!,
+    privateKey: str('transport.socket.ssl-private-key')!,
+    caList: str('transport.socket.ssl-ca-list')!,
+    certDepth: o['transport.socket.ssl-cert-depth'] as number,
+    cipherList: str('transport.socket.ssl-cipher-list')!,
+    ecCurve: str('transport.socket.ssl-ec-curve')!,
+    dhParam: str('transport.socket.ssl-dh-param'),
+    crlPath: str('transport.socket.ssl-crl-path'),
+  };
+}
+
+/** Read a PEM file named by an option, saying which option when it cannot be. */
+function pem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`cannot read the ${what} at ${path} (transport.socket.ssl-*): ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * What every connection of a translator shares: files are read once (at init, so a missing
+ * certificate fails the translator, not each connection), and a context made from them at once
+ * (so a bad one fails there too). TLS 1.2 or later, as OpenSSL 3 with GlusterFS's options (no
+ * SSLv2/3, no tickets, no compression) allows.
+ */
+export interface TlsConfig {
+  /** For tls.createServer, which makes its own context from these. */
+  options: tls.SecureContextOptions;
+  context: tls.SecureContext;
+}
+
+export function secureContext(s: TlsSettings): TlsConfig {
+  const options: tls.SecureContextOptions = {
+    cert: pem(s.ownCert, 'certificate'),
+    key: pem(s.privateKey, 'private key'),
+    ca: pem(s.caList, 'CA list'),
+    ciphers: s.cipherList,
+    ecdhCurve: s.ecCurve,
+    dhparam: s.dhParam ? pem(s.dhParam, 'DH parameters') : undefined,
+    crl: s.crlPath ? pem(s.crlPath, 'certificate revocation list') : undefined,
+    minVersion: 'TLSv1.2',
+    honorCipherOrder: true,
+  };
+  return { options, context: tls.createSecureContext(options) };
+}
+
+/**
+ * SSL_CTX_set_verify_depth: at most `depth` CA certificates above the peer's own. Node verifies
+ * the chain (any depth); this counts it afterwards and refuses a longer one.
+ */
+export function checkDepth(socket: TLSSocket, depth: number): void {
+  let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
+  let above = -1;
+  const seen = new Set<string>();
+  while (cert && cert.fingerprint256 && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    above++;
+    cert = (cert as { issuerCertificate?: PeerCertificate }).issuerCertificate;
+  }
+  if (above > depth) throw new Error(`the peer's certificate chain has ${above} CA certificate(s) above it; transport.socket.ssl-cert-depth allows ${depth}`);
+}
+
+/** The peer certificate's first common name, as X509_NAME_get_text_by_NID gives it (ssl-name). */
+export function peerCommonName(socket: TLSSocket): string | undefined {
+  const cn = socket.getPeerCertificate().subject?.CN as string | string[] | undefined;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+/**
+ * A TLS client on a connected TCP socket: resolves once the handshake is done and the server's
+ * certificate checked; rejects (and destroys the socket) when it is not. GlusterFS checks no
+ * host name: the server must only hold a certificate our CA list vouches for.
+ */
+export function tlsClient(socket: import('node:net').Socket, ctx: tls.SecureContext, depth: number, timeoutMs = 10_000): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const t = tls.connect({ socket, secureContext: ctx, rejectUnauthorized: true, checkServerIdentity: () => undefined });
+    const timer = setTimeout(() => t.destroy(new Error('TLS handshake timed out')), timeoutMs);
+    t.once('error', (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(`TLS handshake failed: ${err.message}`, { cause: err }));
+    });
+    t.once('secureConnect', () => {
+      clearTimeout(timer);
+      try {
+        checkDepth(t, depth);
+      } catch (err) {
+        t.destroy();
+        return reject(err);
+      }
+      resolve(t);
+    });
+  });
+}
+
+/**
+ * The server side: accepted TCP sockets handed to a tls.Server (its 'connection' event), which
+ * runs the handshake, demands a client certificate the CA list vouches for (as
+ * ssl_complete_connection drops a peer without one) and reports each outcome. `secure` gets the
+ * TLS socket and the certificate's common name; `refused` a failed handshake (that socket is
+ * gone, nothing else is touched).
+ */
+export function tlsAcceptor(
+  cfg: TlsConfig,
+  depth: number,
+  secure: (socket: TLSSocket, name: string | undefined) => void,
+  refused: (err: Error, peer: string) => void,
+  timeoutMs = 10_000,
+): { accept(socket: import('node:net').Socket): void; close(): void } {
+  const server = tls.createServer({ ...cfg.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout: timeoutMs });
+  const peerOf = (s: { remoteAddress?: string; remotePort?: number }) => (s.remoteAddress ? `${s.remoteAddress}:${s.remotePort ?? ''}` : 'a client that hung up');
+  server.on('secureConnection', (t: TLSSocket) => {
+    try {
+      checkDepth(t, depth);
+    } catch (err) {
+      t.destroy();
+      return refused(err as Error, peerOf(t));
+    }
+    secure(t, peerCommonName(t));
+  });
+  server.on('tlsClientError', (err, t) => refused(new Error(`TLS handshake failed: ${err.message}`, { cause: err }), peerOf(t)));
+  return {
+    accept: (socket) => {
+      server.emit('connection', socket);
+      socket.resume();
+    },
+    close: () => server.close(),
+  };
+}
