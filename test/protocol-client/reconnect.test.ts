@@ -15,6 +15,7 @@ import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
 import { EBADFD } from '../../xlators/protocol/client/fd-ctx.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
 import { needing } from '../helpers/needs.js';
+import { caList, makeParty, tlsOptions } from '../helpers/tls-certs.js';
 
 const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
@@ -199,3 +200,27 @@ serial('asked on a glusterd-like port, the client follows PORTBYBRICK to the bri
 });
 
 const createTestFrame = () => createFrame();
+
+serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and one it does not trust never comes up', async (t) => {
+  const dir = fs.mkdtempSync('/tmp/gfs-tls-pc-');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const brickParty = makeParty(dir, 'brick');
+  const alice = makeParty(dir, 'alice');
+  const eve = makeParty(dir, 'eve');
+  const serverTls = tlsOptions(brickParty, caList(dir, 'brick', [alice]));
+  const brick = await startRealBrick(Object.entries(serverTls).map(([k, v]) => `${k} ${v}`));
+  t.teardown(() => brick.stop());
+  const clientCa = caList(dir, 'client', [brickParty]);
+  const opts = (p: typeof alice) => Object.entries(tlsOptions(p, clientCa)).map(([k, v]) => `${k} ${v}`);
+  const g = await startGraph({ volfile: clientVolfile(brick, opts(alice)), brick: false });
+  t.teardown(() => g.stop());
+  await g.create('/tls', 'over tls');
+  t.is(fs.readFileSync(path.join(brick.dir, 'tls'), 'utf8'), 'over tls');
+  t.is((await g.read('/tls')).toString(), 'over tls');
+  const spec = parseVolfileText(clientVolfile(brick, opts(eve)), '<test>');
+  const stranger = await activateGraph(spec);
+  t.teardown(() => stranger.teardown());
+  const seen = events(stranger);
+  await new Promise((r) => setTimeout(r, 2000));
+  t.false(seen.includes('CHILD_UP'), 'a client the brick does not trust is not served');
+});

@@ -5,6 +5,7 @@ import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
 import { native } from '../../../native/index.js';
 import { HAVE_REAL_CLIENT, mounted, realClientOverBrick } from './real-client.js';
 import { needing } from '../../helpers/needs.js';
+import { caList, makeParty, tlsOptions } from '../../helpers/tls-certs.js';
 
 // Real FUSE mounts: one at a time.
 const serial = needing(HAVE_REAL_CLIENT, 'the real glusterfs client (glusterfs-client) or /dev/fuse');
@@ -99,4 +100,21 @@ serial('the real client is refused by a gfs-brick whose auth rejects it, and log
   t.false(mounted(bad.mnt), 'the refused client gives up its mount');
   t.deepEqual(fs.readdirSync(bad.brick.brick).filter((n) => n !== '.glusterfs'), [], 'nothing reached the brick');
   t.regex(fs.readFileSync(bad.brick.logFile, 'utf8'), /SETVOLUME from .* refused: Authentication failed/);
+});
+
+serial('the real client mounts gfs-brick over TLS with a certificate the brick trusts, and ssl-allow turns away another', async (t) => {
+  const dir = fs.mkdtempSync('/tmp/gfs-tls-real-');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const brickParty = makeParty(dir, 'brick');
+  const alice = makeParty(dir, 'alice');
+  const bob = makeParty(dir, 'bob');
+  const server = { ...tlsOptions(brickParty, caList(dir, 'brick', [alice, bob])), 'auth.login.b-locks.ssl-allow': 'alice' };
+  const clientCa = caList(dir, 'client', [brickParty]);
+  const ok = await realClientOverBrick(t, server, tlsOptions(alice, clientCa));
+  fs.writeFileSync(path.join(ok.mnt, 'secret'), 'over tls');
+  t.is(fs.readFileSync(path.join(ok.brick.brick, 'secret'), 'utf8'), 'over tls');
+  await ok.stop();
+  const refused = await realClientOverBrick(t, server, tlsOptions(bob, clientCa), { expectRefusal: true });
+  t.false(mounted(refused.mnt), 'a certificate not in ssl-allow gets no mount');
+  t.regex(fs.readFileSync(refused.brick.logFile, 'utf8'), /SETVOLUME from .* refused: Authentication failed/);
 });
