@@ -152,8 +152,9 @@ export function tlsAcceptor(
     try {
       checkDepth(t, depth);
     } catch (err) {
+      const peer = peerOf(t);
       t.destroy();
-      return refused(err as Error, peerOf(t));
+      return refused(err as Error, peer);
     }
     secure(t, peerCommonName(t));
   });

@@ -20,6 +20,16 @@ export function makeParty(dir: string, name: string): Party {
   return { cert, key };
 }
 
+/** A certificate for `name` signed by `ca` (one level below it). */
+export function makeSigned(dir: string, name: string, ca: Party): Party {
+  const cert = join(dir, `${name}.pem`);
+  const key = join(dir, `${name}.key`);
+  const csr = join(dir, `${name}.csr`);
+  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${name}`], { stdio: 'ignore' });
+  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', cert, '-days', '2'], { stdio: 'ignore' });
+  return { cert, key };
+}
+
 /** A CA list file trusting the given parties' certificates. */
 export function caList(dir: string, name: string, parties: Party[]): string {
   const file = join(dir, `${name}.ca`);

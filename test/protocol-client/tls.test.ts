@@ -6,7 +6,7 @@ import { parseVolfileText } from '../../runtime/graph/load.js';
 import type { GfEvent } from '../../runtime/xlator/events.js';
 import { serverClients } from '../../xlators/protocol/server/index.js';
 import { startBrick, tempDir } from '../protocol-server/helpers.js';
-import { caList, makeParty, tlsOptions, type Party } from '../helpers/tls-certs.js';
+import { caList, makeParty, makeSigned, tlsOptions, type Party } from '../helpers/tls-certs.js';
 import { waitFor } from './helpers/real-brick.js';
 
 /** The brick (server), two clients it trusts (alice, bob), and one it does not (eve). */
@@ -97,4 +97,20 @@ test('a certificate file that cannot be read fails the translator at init, namin
   const p = parties(t);
   const opts = { ...as(p.alice, p.clientCa), 'transport.socket.ssl-own-cert': path.join(p.dir, 'missing.pem') };
   await t.throwsAsync(activateGraph(parseVolfileText(clientVol(1, opts), '<client>')), { message: /missing\.pem/ });
+});
+
+test('a client certificate signed by a CA on the list is admitted at the default depth 1, and refused at ssl-cert-depth 0', async (t) => {
+  const p = parties(t);
+  const ca = makeParty(p.dir, 'ca');
+  const carol = makeSigned(p.dir, 'carol', ca);
+  const caOnly = caList(p.dir, 'ca-only', [ca]);
+  const deep = await startBrick(t, as(p.brick, caOnly));
+  const c1 = await client(t, (deep.addr as { port: number }).port, as(carol, p.clientCa));
+  await waitFor('carol up at depth 1', () => c1.seen.includes('CHILD_UP'));
+  t.deepEqual(serverClients(deep.graph.top).map((c) => c.sslName), ['carol']);
+  const shallow = await startBrick(t, { ...as(p.brick, caOnly), 'transport.socket.ssl-cert-depth': '0' });
+  const c0 = await client(t, (shallow.addr as { port: number }).port, as(carol, p.clientCa));
+  await new Promise((r) => setTimeout(r, 1500));
+  t.false(c0.seen.includes('CHILD_UP'));
+  t.deepEqual(serverClients(shallow.graph.top), []);
 });
