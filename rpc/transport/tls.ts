@@ -5,7 +5,9 @@
  * clients share one certificate setup), and the server takes the client's identity from its
  * certificate's common name (auth.login.<subvolume>.ssl-allow then decides).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 
 /** The transport.socket.ssl-* options both protocol/client and protocol/server take. */
@@ -18,7 +20,10 @@ export const TLS_OPTION_TABLE = {
   'transport.socket.ssl-cipher-list': { type: 'str', default: 'AES128:EECDH:EDH:HIGH:!3DES:!RC4:!DES:!MD5:!aNULL:!eNULL', description: 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites are OpenSSL\'s defaults).' },
   'transport.socket.ssl-ec-curve': { type: 'str', default: 'prime256v1', description: 'ECDH curve.' },
   'transport.socket.ssl-dh-param': { type: 'path', description: 'DH parameters file (PEM), enabling DHE ciphers.' },
-  'transport.socket.ssl-crl-path': { type: 'path', description: 'A certificate revocation list (PEM file) checked for the peer\'s chain.' },
+  'transport.socket.ssl-crl-path': {
+    type: 'path',
+    description: 'Certificate revocation lists (a directory of PEM files, as GlusterFS takes it, or one file) a server checks its clients\' chains against; clients check none, as in GlusterFS.',
+  },
 } as const;
 
 export interface TlsSettings {
@@ -56,6 +61,17 @@ function pem(path: string, what: string): Buffer {
   }
 }
 
+/** The revocation lists at `path`: every file of a directory (GlusterFS's CApath), or the file. */
+function crls(path: string): Buffer[] {
+  let files: string[];
+  try {
+    files = statSync(path).isDirectory() ? readdirSync(path).map((n) => join(path, n)).filter((f) => statSync(f).isFile()) : [path];
+  } catch (err) {
+    throw new Error(`cannot read the certificate revocation lists at ${path} (transport.socket.ssl-crl-path): ${(err as Error).message}`, { cause: err });
+  }
+  return files.map((f) => pem(f, 'certificate revocation list'));
+}
+
 /**
  * What every connection of a translator shares: files are read once (at init, so a missing
  * certificate fails the translator, not each connection), and a context made from them at once
@@ -68,7 +84,7 @@ export interface TlsConfig {
   context: tls.SecureContext;
 }
 
-export function secureContext(s: TlsSettings): TlsConfig {
+export function secureContext(s: TlsSettings, role: 'client' | 'server'): TlsConfig {
   const options: tls.SecureContextOptions = {
     cert: pem(s.ownCert, 'certificate'),
     key: pem(s.privateKey, 'private key'),
@@ -76,7 +92,8 @@ export function secureContext(s: TlsSettings): TlsConfig {
     ciphers: s.cipherList,
     ecdhCurve: s.ecCurve,
     dhparam: s.dhParam ? pem(s.dhParam, 'DH parameters') : undefined,
-    crl: s.crlPath ? pem(s.crlPath, 'certificate revocation list') : undefined,
+    // ssl_set_crl_verify_flags on servers only; ssl_clear_crl_verify_flags on clients.
+    crl: s.crlPath && role === 'server' ? crls(s.crlPath) : undefined,
     minVersion: 'TLSv1.2',
     honorCipherOrder: true,
   };
@@ -84,8 +101,9 @@ export function secureContext(s: TlsSettings): TlsConfig {
 }
 
 /**
- * SSL_CTX_set_verify_depth: at most `depth` CA certificates above the peer's own. Node verifies
- * the chain (any depth); this counts it afterwards and refuses a longer one.
+ * SSL_CTX_set_verify_depth as OpenSSL 1.1 and later count it: the peer's certificate, at most
+ * `depth` intermediate CA certificates, then the trust anchor. Node verifies the chain (any
+ * depth); this counts it afterwards and refuses a longer one.
  */
 export function checkDepth(socket: TLSSocket, depth: number): void {
   let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
@@ -96,7 +114,9 @@ export function checkDepth(socket: TLSSocket, depth: number): void {
     above++;
     cert = (cert as { issuerCertificate?: PeerCertificate }).issuerCertificate;
   }
-  if (above > depth) throw new Error(`the peer's certificate chain has ${above} CA certificate(s) above it; transport.socket.ssl-cert-depth allows ${depth}`);
+  // Above the peer: intermediates, then the anchor (none above a self-signed peer).
+  const intermediates = Math.max(0, above - 1);
+  if (intermediates > depth) throw new Error(`the peer's certificate chain has ${intermediates} intermediate CA certificate(s); transport.socket.ssl-cert-depth allows ${depth}`);
 }
 
 /** The peer certificate's first common name, as X509_NAME_get_text_by_NID gives it (ssl-name). */
@@ -110,14 +130,14 @@ export function peerCommonName(socket: TLSSocket): string | undefined {
  * certificate checked; rejects (and destroys the socket) when it is not. GlusterFS checks no
  * host name: the server must only hold a certificate our CA list vouches for.
  */
-export function tlsClient(socket: import('node:net').Socket, ctx: tls.SecureContext, depth: number, timeoutMs = 10_000): Promise<TLSSocket> {
+export function tlsClient(socket: Socket, ctx: tls.SecureContext, depth: number, timeoutMs = 10_000): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const t = tls.connect({ socket, secureContext: ctx, rejectUnauthorized: true, checkServerIdentity: () => undefined });
     const timer = setTimeout(() => t.destroy(new Error('TLS handshake timed out')), timeoutMs);
     t.once('error', (err) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new Error(`TLS handshake failed: ${err.message}`, { cause: err }));
+      reject(Object.assign(new Error(`TLS handshake failed: ${err.message}`, { cause: err }), { code: 'TLS_HANDSHAKE' }));
     });
     t.once('secureConnect', () => {
       clearTimeout(timer);
@@ -125,7 +145,7 @@ export function tlsClient(socket: import('node:net').Socket, ctx: tls.SecureCont
         checkDepth(t, depth);
       } catch (err) {
         t.destroy();
-        return reject(err);
+        return reject(Object.assign(err as Error, { code: 'TLS_HANDSHAKE' }));
       }
       resolve(t);
     });
@@ -145,9 +165,16 @@ export function tlsAcceptor(
   secure: (socket: TLSSocket, name: string | undefined) => void,
   refused: (err: Error, peer: string) => void,
   timeoutMs = 10_000,
-): { accept(socket: import('node:net').Socket): void; close(): void } {
+): { accept(socket: Socket): void; close(): void } {
   const server = tls.createServer({ ...cfg.options, requestCert: true, rejectUnauthorized: true, handshakeTimeout: timeoutMs });
-  const peerOf = (s: { remoteAddress?: string; remotePort?: number }) => (s.remoteAddress ? `${s.remoteAddress}:${s.remotePort ?? ''}` : 'a client that hung up');
+  // Accepted sockets, with their peer as it was on arrival: a refused handshake may report after
+  // the socket has lost its address, and close() ends the handshakes still running.
+  const open = new Set<Socket>();
+  const peers = new WeakMap<Socket, string>();
+  const peerOf = (t: TLSSocket) => {
+    const raw = (t as unknown as { _parent?: Socket })._parent;
+    return (raw && peers.get(raw)) ?? (t.remoteAddress ? `${t.remoteAddress}:${t.remotePort ?? ''}` : 'a client that hung up');
+  };
   server.on('secureConnection', (t: TLSSocket) => {
     try {
       checkDepth(t, depth);
@@ -158,12 +185,23 @@ export function tlsAcceptor(
     }
     secure(t, peerCommonName(t));
   });
-  server.on('tlsClientError', (err, t) => refused(new Error(`TLS handshake failed: ${err.message}`, { cause: err }), peerOf(t)));
+  server.on('tlsClientError', (err, t) => {
+    // A certificate the CA list does not vouch for ends the socket with a bare "socket hang up";
+    // the verification error says why.
+    const why = t.authorizationError ? `${String(t.authorizationError)} (${err.message})` : err.message;
+    refused(new Error(`TLS handshake failed: ${why}`, { cause: err }), peerOf(t));
+  });
   return {
     accept: (socket) => {
+      peers.set(socket, socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort ?? ''}` : 'unix');
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
       server.emit('connection', socket);
       socket.resume();
     },
-    close: () => server.close(),
+    close: () => {
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
   };
 }

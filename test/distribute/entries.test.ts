@@ -2,16 +2,8 @@ import test from 'ava';
 import { rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FopError } from '../../runtime/core/fop-error.js';
-import { subvolForName } from '../../xlators/cluster/distribute/layout.js';
-import { layoutFromReplies } from '../../xlators/cluster/distribute/layout.js';
 import { native } from '../../native/index.js';
-import { makeBricks, start, volfile, where, linkto, SUBVOLS, type Bricks } from './helpers.js';
-
-/** The brick a name in `dir` hashes to, from the layouts on disk. */
-function hashedBrick(b: Bricks, dir: string, name: string): string {
-  const layout = layoutFromReplies(SUBVOLS.map((sv) => ({ subvol: sv, xattr: native.lgetxattrSync(join(b.dirs[sv]!, dir), 'trusted.glusterfs.dht') })));
-  return subvolForName(layout, name)!;
-}
+import { hashedBrick, makeBricks, start, volfile, where, linkto, SUBVOLS, type Bricks } from './helpers.js';
 
 /** Names in `dir` hashing to the given bricks (first found for each). */
 function nameOn(b: Bricks, dir: string, brick: string, prefix: string, skip: string[] = []): string {

@@ -10,6 +10,7 @@ import { startGraph, type TestGraph } from '../../runtime/testkit/index.js';
 import { defineXlator, API_VERSION } from '../../runtime/xlator/define.js';
 import type { Xlator } from '../../runtime/xlator/xlator.js';
 import { decodeDiskLayout, type DiskLayout } from '../../xlators/cluster/distribute/layout-xattr.js';
+import { layoutFromReplies, subvolForName } from '../../xlators/cluster/distribute/layout.js';
 
 export const SUBVOLS = ['fix-client-0', 'fix-client-1', 'fix-client-2'];
 
@@ -107,4 +108,10 @@ export function diskLayout(b: Bricks, subvol: string, path: string): DiskLayout 
 
 export function linkto(b: Bricks, subvol: string, path: string): string {
   return native.lgetxattrSync(join(b.dirs[subvol]!, path), 'trusted.glusterfs.dht.linkto').toString('latin1');
+}
+
+/** The brick a name in `dir` hashes to, from the layouts on the bricks. */
+export function hashedBrick(b: Bricks, dir: string, name: string): string {
+  const layout = layoutFromReplies(SUBVOLS.map((sv) => ({ subvol: sv, xattr: native.lgetxattrSync(join(b.dirs[sv]!, dir), 'trusted.glusterfs.dht') })));
+  return subvolForName(layout, name)!;
 }

@@ -3,16 +3,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FopError } from '../../runtime/core/fop-error.js';
 import { native } from '../../native/index.js';
-import { layoutFromReplies, subvolForName } from '../../xlators/cluster/distribute/layout.js';
-import { makeBricks, start, volfile, where, SUBVOLS, type Bricks } from './helpers.js';
+import { hashedBrick, makeBricks, start, volfile, where, SUBVOLS, type Bricks } from './helpers.js';
 
 const host = hostname();
 const brickInfo = (b: Bricks, sv: string, path: string) => `<POSIX(${b.dirs[sv]}):${host}:${b.dirs[sv]}${path}>`;
-
-function hashedBrick(b: Bricks, dir: string, name: string): string {
-  const layout = layoutFromReplies(SUBVOLS.map((sv) => ({ subvol: sv, xattr: native.lgetxattrSync(join(b.dirs[sv]!, dir), 'trusted.glusterfs.dht') })));
-  return subvolForName(layout, name)!;
-}
 
 async function getx(g: Awaited<ReturnType<typeof start>>, path: string, name: string): Promise<string> {
   const { loc } = await g.lookup(path);

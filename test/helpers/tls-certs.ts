@@ -12,21 +12,29 @@ export interface Party {
   key: string;
 }
 
-/** A certificate and key for `name` (its common name) in `dir`. */
-export function makeParty(dir: string, name: string): Party {
+/** A self-signed certificate and key for `name` (its common name, unless `subject` says otherwise) in `dir`. */
+export function makeParty(dir: string, name: string, subject = `/CN=${name}`): Party {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', subject], { stdio: 'ignore' });
   return { cert, key };
 }
 
-/** A certificate for `name` signed by `ca` (one level below it). */
-export function makeSigned(dir: string, name: string, ca: Party): Party {
+/**
+ * A certificate for `name` signed by `ca`, itself a CA when `isCa`. The certificate file holds
+ * the chain up to (not including) a self-signed root: the certificate, then `ca`'s file unless
+ * `ca` is a root.
+ */
+export function makeSigned(dir: string, name: string, ca: Party & { root?: boolean }, isCa = false): Party {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
+  const own = join(dir, `${name}.own.pem`);
+  const ext = join(dir, `${name}.ext`);
+  writeFileSync(ext, isCa ? 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign,digitalSignature\n' : 'basicConstraints=CA:FALSE\n');
   execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${name}`], { stdio: 'ignore' });
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', cert, '-days', '2'], { stdio: 'ignore' });
+  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', own, '-days', '2', '-extfile', ext], { stdio: 'ignore' });
+  writeFileSync(cert, readFileSync(own, 'utf8') + (ca.root === false ? readFileSync(ca.cert, 'utf8') : ''));
   return { cert, key };
 }
 

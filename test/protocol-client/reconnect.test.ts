@@ -15,7 +15,7 @@ import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
 import { EBADFD } from '../../xlators/protocol/client/fd-ctx.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
 import { needing } from '../helpers/needs.js';
-import { caList, makeParty, tlsOptions } from '../helpers/tls-certs.js';
+import { caList, makeParty, makeSigned, tlsOptions } from '../helpers/tls-certs.js';
 
 const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
@@ -223,4 +223,27 @@ serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and
   const seen = events(stranger);
   await new Promise((r) => setTimeout(r, 2000));
   t.false(seen.includes('CHILD_UP'), 'a client the brick does not trust is not served');
+});
+
+serial('a real glusterfsd at ssl-cert-depth 0 admits our client with a certificate under its listed root, and not one under an intermediate', async (t) => {
+  const dir = fs.mkdtempSync('/tmp/gfs-tls-depth-');
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const brickParty = makeParty(dir, 'brick');
+  const root = makeParty(dir, 'root');
+  const inter = { ...makeSigned(dir, 'inter', root, true), root: false };
+  const carol = makeSigned(dir, 'carol', root);
+  const dave = makeSigned(dir, 'dave', inter);
+  const serverTls = { ...tlsOptions(brickParty, caList(dir, 'root', [root])), 'transport.socket.ssl-cert-depth': '0' };
+  const brick = await startRealBrick(Object.entries(serverTls).map(([k, v]) => `${k} ${v}`));
+  t.teardown(() => brick.stop());
+  const clientCa = caList(dir, 'client', [brickParty]);
+  const up = async (p: typeof carol) => {
+    const g = await activateGraph(parseVolfileText(clientVolfile(brick, Object.entries(tlsOptions(p, clientCa)).map(([k, v]) => `${k} ${v}`)), '<test>'));
+    t.teardown(() => g.teardown());
+    const seen = events(g);
+    await waitFor('CHILD_UP', () => seen.includes('CHILD_UP'), 3000).catch(() => undefined);
+    return seen.includes('CHILD_UP');
+  };
+  t.true(await up(carol), 'signed by the listed root');
+  t.false(await up(dave), 'one intermediate above it');
 });

@@ -71,6 +71,18 @@ test('over TLS the certificate name is the user: an ssl-allow list must match it
   t.is(authLogin(c, from('10.0.0.1', { sslName: 'eve', username: 'mallory', password: 'pw' })), 'reject');
   t.is(authLogin(c, from('10.0.0.1', { subvolume: 'other', sslName: 'eve' })), 'dont-care');
   t.is(authLogin(c, from('10.0.0.1', { username: 'mallory', password: 'pw' })), 'accept', 'without TLS the password still counts');
+  // A certificate without a common name has the name '' and must be listed as such.
+  t.is(authLogin(c, from('10.0.0.1', { sslName: '' })), 'reject');
+  t.is(authLogin(cfg({ loginSslAllow: { v: '*' } }), from('10.0.0.1', { sslName: '' })), 'accept');
+});
+
+test('a certificate admitted by ssl-allow is not a login: only a listed username with its password makes a trusted client, over TLS too', async (t) => {
+  const c = cfg({ addrAllow: { v: ['*'] }, loginSslAllow: { v: '*' }, loginAllow: { v: 'glusterd-internal' }, loginPassword: { 'glusterd-internal': 'pw' } });
+  const cert = await authenticate(c, from('10.0.0.1', { sslName: 'anyone' }), noDns);
+  t.is(cert.result, 'accept');
+  t.false(cert.login === true, 'root squash still applies to a certificate holder');
+  const both = await authenticate(c, from('10.0.0.1', { sslName: 'anyone', username: 'glusterd-internal', password: 'pw' }), noDns);
+  t.true(both.login, 'the right internal credentials over TLS are trusted, as auth_set_username_passwd decides');
 });
 
 test('gf_authenticate: one module rejecting wins over another accepting', async (t) => {

@@ -38,7 +38,8 @@ async function filePathinfo(self: DhtSelf, frame: Frame, a: FopArgs<'getxattr'>,
 
 /**
  * A directory: every subvolume's answer (one that is down is left out, any other failure fails
- * the call), then the layout: dht_vgetxattr_dir_cbk and dht_fill_pathinfo_xattr.
+ * the call; with none up it fails), then the layout: dht_vgetxattr_dir_cbk and
+ * dht_fill_pathinfo_xattr.
  */
 async function dirPathinfo(self: DhtSelf, frame: Frame, a: FopArgs<'getxattr'>, key: string): Promise<Res> {
   const layout = await dirLayout(self, frame, a.loc.inode, a.loc.path);
@@ -46,8 +47,9 @@ async function dirPathinfo(self: DhtSelf, frame: Frame, a: FopArgs<'getxattr'>, 
   const failed = res.find((r) => r.err && r.err.errno !== E.ENOTCONN);
   if (failed) throw failed.err;
   const values = res.filter((r) => r.ok).map((r) => valueOf(r.ok!, key));
+  if (!values.length) throw new FopError(E.ENOTCONN, 'no subvolume is up');
   const ranges = `(${self.name}-layout ${layoutInfo(layout)})`;
-  const text = values.length ? `((<DISTRIBUTE:${self.name}> ${values.join(' ')}) ${ranges})` : ranges;
+  const text = `((<DISTRIBUTE:${self.name}> ${values.join(' ')}) ${ranges})`;
   return { dict: new Dict().setStr(key, text) };
 }
 

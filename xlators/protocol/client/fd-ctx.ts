@@ -71,6 +71,7 @@ export class FdRegistry {
    * the owner, as GlusterFS's list merges them.
    */
   lockGranted(fd: Fd, flock: Flock): void {
+    // start is absolute: the FUSE bridge (and every caller of lk) sends whence SEEK_SET.
     const c = this.get(fd);
     if (!c) return;
     let r: Range;
@@ -116,7 +117,8 @@ export class FdRegistry {
     if (n !== -1n) return n;
     const locksInvolved = c ? c.locked.length > 0 : strictWrite;
     if (anonFallback && !locksInvolved) return ANON_FD;
-    throw new FopError(EBADFD, `fd ${fd.id} is not open on the brick${locksInvolved ? ' (its locks were lost with the connection)' : ''}`);
+    const why = !locksInvolved ? '' : c ? ' (its locks were lost with the connection)' : ' (strict-locks: a write on an fd never opened here gets no anonymous fd)';
+    throw new FopError(EBADFD, `fd ${fd.id} is not open on the brick${why}`);
   }
 
   gfid(fd: Fd): Gfid {

@@ -181,7 +181,7 @@ export default defineXlator({
       throw new Error(o['transport.address-family'] === 'unix' ? 'address family unix needs transport.socket.connect-path' : 'option remote-host is required');
     }
     const fds = new FdRegistry(self);
-    const tls = o['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(o)) : undefined;
+    const tls = o['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(o), 'client') : undefined;
     const session = new Session({
       config: () => sessionConfig(self),
       notify: (type, message) => void self.notifyParents({ type, from: self as unknown as Xlator, ...(message ? { message } : {}) }),
@@ -204,7 +204,7 @@ export default defineXlator({
     const tlsBefore = JSON.stringify(tlsOptions(self.options));
     // New certificates are read before anything changes: unreadable ones fail the reconfigure.
     const tlsChanged = JSON.stringify(tlsOptions(next)) !== tlsBefore;
-    const context = tlsChanged && next['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(next)) : self.priv.tls;
+    const context = tlsChanged && next['transport.socket.ssl-enabled'] ? secureContext(tlsSettings(next), 'client') : self.priv.tls;
     self.options = next;
     if (tlsChanged) self.priv.tls = next['transport.socket.ssl-enabled'] ? context : undefined;
     const after = sessionConfig(self);

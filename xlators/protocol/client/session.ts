@@ -60,6 +60,8 @@ export class Session {
   private ready: RpcConnection | undefined;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The last TLS handshake failure logged (see attempt). */
+  private lastTlsError: string | undefined;
   /** The brick port glusterd named; forgotten on a drop so glusterd is asked again. */
   private brickPort: number | undefined;
   private quickReconnect = false;
@@ -135,7 +137,13 @@ export class Session {
     try {
       ({ socket, attach } = await this.connectSocket(cfg));
     } catch (err) {
-      this.hooks.log.debug(`connection to ${this.target(cfg)} failed: ${(err as Error).message}`);
+      const msg = `connection to ${this.target(cfg)} failed: ${(err as Error).message}`;
+      // A TLS refusal is a setup problem (certificates, CA lists) that retrying will not mend:
+      // said once at warning level (again only if it changes), not buried among the retries.
+      const tls = (err as { code?: string }).code === 'TLS_HANDSHAKE';
+      if (tls && msg !== this.lastTlsError) this.hooks.log.warn(msg, { code: 'CLIENT_TLS_FAILED' });
+      else this.hooks.log.debug(msg);
+      if (tls) this.lastTlsError = msg;
       return this.disconnected(undefined);
     }
     if (!this.running) return void socket.destroy();

@@ -27,7 +27,10 @@ export interface AuthRequest {
   subvolume: string;
   username?: string;
   password?: string;
-  /** The common name of the client's TLS certificate (GlusterFS's ssl-name), on a TLS connection. */
+  /**
+   * On a TLS connection, the common name of the client's certificate (GlusterFS's ssl-name), ''
+   * when it has none: set for every TLS client, so ssl-allow always applies to it.
+   */
   sslName?: string;
   /** subdir-mount from the client (GlusterFS's `/dir(addr|addr)` entries apply to it). */
   subdir?: string;
@@ -167,9 +170,21 @@ export function activeModules(cfg: AuthConfig): { addr: boolean; login: boolean 
 }
 
 /**
- * gf_authenticate: one reject wins, otherwise one accept is needed. `login` says that auth.login
- * itself accepted the client for this subvolume (its username and password): such a client is
- * trusted (not squashed), as GlusterFS trusts clients that logged in.
+ * auth_set_username_passwd: the client sent a username the subvolume's auth.login allow list
+ * names and that user's password. Such a client is trusted (never squashed), on TLS connections
+ * too; a certificate name admitted by ssl-allow is not a login and trusts nobody.
+ */
+export function passwordLogin(cfg: AuthConfig, req: AuthRequest): boolean {
+  const allowed = cfg.loginAllow[req.subvolume];
+  if (req.username === undefined || req.password === undefined || allowed === undefined) return false;
+  const pattern = allowed.split(/[ ,]+/).filter(Boolean).find((p) => globRegExp(p).test(req.username!));
+  return pattern !== undefined && cfg.loginPassword[req.username] === req.password;
+}
+
+/**
+ * gf_authenticate: one reject wins, otherwise one accept is needed. `login` says that the client
+ * logged in with a username and password auth.login lists for this subvolume (passwordLogin):
+ * such a client is trusted (not squashed), as GlusterFS trusts clients that logged in.
  */
 export async function authenticate(
   cfg: AuthConfig,
@@ -178,7 +193,6 @@ export async function authenticate(
 ): Promise<{ result: 'accept' | 'reject'; by?: string; login?: boolean }> {
   const mods = activeModules(cfg);
   let result: AuthResult = 'dont-care';
-  let login = false;
   if (mods.addr) {
     const r = await authAddr(cfg, req, resolve);
     if (r === 'reject') return { result: 'reject', by: 'auth.addr' };
@@ -187,7 +201,7 @@ export async function authenticate(
   if (mods.login) {
     const r = authLogin(cfg, req);
     if (r === 'reject') return { result: 'reject', by: 'auth.login' };
-    if (r === 'accept') (result = 'accept'), (login = true);
+    if (r === 'accept') result = 'accept';
   }
-  return result === 'accept' ? { result, login } : { result: 'reject', by: 'no auth module accepted the client' };
+  return result === 'accept' ? { result, login: passwordLogin(cfg, req) } : { result: 'reject', by: 'no auth module accepted the client' };
 }

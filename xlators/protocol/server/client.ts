@@ -116,10 +116,10 @@ export class ServerClient {
 
   private backlogged = false;
 
-  /** `limit`: rpc.outstanding-rpc-limit, calls in flight before reading from the client pauses (0: none). */
-  /** The common name of the client's certificate, on a TLS connection (auth.login's ssl-name). */
+  /** On a TLS connection, the common name of the client's certificate ('' without one): auth.login's ssl-name. */
   sslName: string | undefined;
 
+  /** `limit`: rpc.outstanding-rpc-limit, calls in flight before reading from the client pauses (0: none). */
   constructor(readonly connection: RpcConnection, readonly peerInfo: AuthRequest['peer'], private readonly limit = 0) {
     this.peer = peerInfo.family === 'unix' ? peerInfo.address : `${peerInfo.address}:${peerInfo.port}`;
     this.id = `${this.peer}#${this.serial}`;

@@ -90,7 +90,8 @@ async function setvolume(self: ServerSelf, client: ServerClient, params: Dict | 
   client.bound = xl;
   client.processUuid = uuid;
   client.processName = params.getStr('process-name');
-  // Trusted only when auth.login accepted these credentials for this very subvolume.
+  // Trusted only when the client logged in with a username and password auth.login lists for
+  // this very subvolume (a certificate admitted by ssl-allow is no login).
   client.trusted = auth.login === true;
   reply.setStr('ERROR', 'Success');
   reply.setStr('process-uuid', priv.processUuid);

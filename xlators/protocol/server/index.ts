@@ -49,14 +49,15 @@ function peerOf(socket: Socket, priv: ServerPriv): AuthRequest['peer'] {
  * vouches for); a failed one closes that connection with a log line, nothing else.
  */
 function tlsFor(self: ServerSelf): ServerPriv['tls'] {
-  const context = secureContext(tlsSettings(self.options));
+  const context = secureContext(tlsSettings(self.options), 'server');
   return tlsAcceptor(
     context,
     self.options['transport.socket.ssl-cert-depth'],
     (socket, name) => {
       if (self.priv.closing) return void socket.destroy();
       self.log.debug(`TLS connection from ${socket.remoteAddress ?? 'unix'}: certificate of ${name ?? '(no common name)'}`);
-      serve(self, socket, () => undefined, name);
+      // No common name is the name '' (GlusterFS's ssl-name is then empty): still a TLS client.
+      serve(self, socket, () => undefined, name ?? '');
     },
     (err, peer) => self.log.warn(`TLS connection from ${peer} refused: ${err.message}`, { code: 'SERVER_TLS_REFUSED' }),
   );
@@ -180,7 +181,7 @@ export default defineXlator({
     };
     const names = self.children.map((c) => c.name);
     const a = priv.auth;
-    if (![a.addrAllow, a.addrReject, a.ipAllow, a.loginAllow].some((r) => Object.keys(r).length)) {
+    if (![a.addrAllow, a.addrReject, a.ipAllow, a.loginAllow, a.loginSslAllow].some((r) => Object.keys(r).length)) {
       self.log.warn(`no auth.addr or auth.login option is set: every client will be refused (add option auth.addr.${names[0]}.allow *)`);
     }
     // The server is usable as self.priv from the first connection on.
