@@ -4,7 +4,7 @@
  * list file holding the certificates a party trusts.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Party {
@@ -48,4 +48,18 @@ export function caList(dir: string, name: string, parties: Party[]): string {
 /** The transport.socket.ssl-* options for a party trusting `ca`. */
 export function tlsOptions(p: Party, ca: string): Record<string, string> {
   return { 'transport.socket.ssl-enabled': 'on', 'transport.socket.ssl-own-cert': p.cert, 'transport.socket.ssl-private-key': p.key, 'transport.socket.ssl-ca-list': ca };
+}
+
+/** A revocation list from `ca` (a root made by makeParty) revoking `revoked`, written into the folder `out`. */
+export function makeCrl(dir: string, ca: Party, revoked: Party[], out: string): void {
+  const db = join(dir, `crl-${Date.now()}`);
+  mkdirSync(db);
+  writeFileSync(join(db, 'index.txt'), '');
+  writeFileSync(join(db, 'crlnumber'), '1000\n');
+  const cnf = join(db, 'ca.cnf');
+  writeFileSync(cnf, `[ca]\ndefault_ca = d\n[d]\ndatabase = ${join(db, 'index.txt')}\ncrlnumber = ${join(db, 'crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 2\n`);
+  const ca_ = ['-config', cnf, '-keyfile', ca.key, '-cert', ca.cert];
+  for (const r of revoked) execFileSync('openssl', ['ca', ...ca_, '-revoke', r.cert], { stdio: 'ignore' });
+  mkdirSync(out, { recursive: true });
+  execFileSync('openssl', ['ca', ...ca_, '-gencrl', '-out', join(out, 'root.crl.pem')], { stdio: 'ignore' });
 }

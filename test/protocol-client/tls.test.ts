@@ -6,7 +6,7 @@ import { parseVolfileText } from '../../runtime/graph/load.js';
 import type { GfEvent } from '../../runtime/xlator/events.js';
 import { serverClients } from '../../xlators/protocol/server/index.js';
 import { startBrick, tempDir } from '../protocol-server/helpers.js';
-import { caList, makeParty, makeSigned, tlsOptions, type Party } from '../helpers/tls-certs.js';
+import { caList, makeCrl, makeParty, makeSigned, tlsOptions, type Party } from '../helpers/tls-certs.js';
 import { waitFor } from './helpers/real-brick.js';
 
 /** The brick (server), two clients it trusts (alice, bob), and one it does not (eve). */
@@ -126,4 +126,21 @@ test('under ssl-allow a certificate without a common name is the name "" and is 
   const c = await client(t, (b.addr as { port: number }).port, as(nameless, p.clientCa));
   await waitFor('refused', () => c.seen.includes('AUTH_FAILED'));
   t.false(c.seen.includes('CHILD_UP'));
+});
+
+test('a brick with ssl-crl-path (a folder of revocation lists) turns away a revoked client certificate and admits the others', async (t) => {
+  const p = parties(t);
+  const root = makeParty(p.dir, 'root');
+  const carol = makeSigned(p.dir, 'carol', root);
+  const dave = makeSigned(p.dir, 'dave', root);
+  const crls = path.join(p.dir, 'crls');
+  makeCrl(p.dir, root, [carol], crls);
+  const b = await startBrick(t, { ...as(p.brick, caList(p.dir, 'root-only', [root])), 'transport.socket.ssl-crl-path': crls });
+  const port = (b.addr as { port: number }).port;
+  const d = await client(t, port, as(dave, p.clientCa));
+  const c = await client(t, port, as(carol, p.clientCa));
+  await waitFor('dave up', () => d.seen.includes('CHILD_UP'));
+  await new Promise((r) => setTimeout(r, 1000));
+  t.false(c.seen.includes('CHILD_UP'), 'carol is revoked');
+  t.deepEqual(serverClients(b.graph.top).map((x) => x.sslName), ['dave']);
 });
