@@ -43,7 +43,14 @@ export class RecordWriter {
     private readonly socket: Socket,
     private readonly closed: () => boolean,
     private readonly broken: (err: Error) => void,
-  ) {}
+  ) {
+    this.tls = (socket as Socket & { encrypted?: boolean }).encrypted === true;
+  }
+
+  /** A TLS socket: records go one write at a time (sendTls). */
+  private readonly tls: boolean;
+  private readonly tlsQueue: Buffer[] = [];
+  private tlsWriting = false;
 
   /** Queue a record: its head (mark included), then its payload, if any. */
   send(head: Buffer, payload?: Buffer): void {
@@ -51,6 +58,7 @@ export class RecordWriter {
       if (payload) pipeBytesOf(payload)?.sent();
       return;
     }
+    if (this.tls) return this.sendTls(head, payload);
     // A slice of a placeholder is filled (it has bytes of its own only then). Worked out before
     // the head is queued: should filling throw, no record mark counting a payload is left without it.
     const body = payload && (pipeBytesOf(payload) ?? realBytes(payload));
@@ -61,6 +69,43 @@ export class RecordWriter {
       process.nextTick(this.flush);
     }
   }
+
+  /**
+   * Over TLS, one RPC record per write, the next only once the last is written. GlusterFS's SSL
+   * reader takes one message per readiness of the socket: a TLS record holding the end of one RPC
+   * record and the start of the next leaves the second in OpenSSL's buffer, where nothing wakes
+   * the reader for it (seen: the real client over TLS hung under 50 concurrent writes). Node joins
+   * writes queued together into one SSL_write, so records must not queue together.
+   */
+  private sendTls(head: Buffer, payload?: Buffer): void {
+    const body = payload && (pipeBytesOf(payload) ?? realBytes(payload));
+    let record = head;
+    if (body instanceof PipeBytes) {
+      try {
+        record = Buffer.concat([head, body.bytes()]);
+        this.piped.copied += body.length;
+      } catch (err) {
+        return this.broken(new Error(`write data could not be read from its pipe: ${(err as Error).message}`));
+      } finally {
+        body.sent();
+      }
+    } else if (body) {
+      record = Buffer.concat([head, body]);
+    }
+    this.tlsQueue.push(record);
+    this.pumpTls();
+  }
+
+  private readonly pumpTls = (): void => {
+    if (this.tlsWriting || this.closed()) return;
+    const next = this.tlsQueue.shift();
+    if (next === undefined) return;
+    this.tlsWriting = true;
+    this.socket.write(next, (err) => {
+      this.tlsWriting = false;
+      if (!err) this.pumpTls();
+    });
+  };
 
   /** Write what this tick queued now (a graceful close, a refusal sent before closing). */
   flushNow(): void {

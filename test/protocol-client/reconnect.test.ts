@@ -217,6 +217,9 @@ serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and
   await g.create('/tls', 'over tls');
   t.is(fs.readFileSync(path.join(brick.dir, 'tls'), 'utf8'), 'over tls');
   t.is((await g.read('/tls')).toString(), 'over tls');
+  // Many calls at once: each RPC record must reach glusterfsd's SSL reader in TLS records of its own.
+  await Promise.all(Array.from({ length: 64 }, (_, i) => g.create(`/c${i}`, `concurrent ${i}`)));
+  for (let i = 0; i < 64; i++) t.is(fs.readFileSync(path.join(brick.dir, `c${i}`), 'utf8'), `concurrent ${i}`);
   const spec = parseVolfileText(clientVolfile(brick, opts(eve)), '<test>');
   const stranger = await activateGraph(spec);
   t.teardown(() => stranger.teardown());

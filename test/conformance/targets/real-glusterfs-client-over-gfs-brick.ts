@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, freePort, runGfsBrick } from '../../protocol-server/brick-process.js';
 import type { Target } from '../fs.js';
+import { caList, makeParty, tlsOptions } from '../../helpers/tls-certs.js';
 import { closeUsers, openMountFs } from './shared.js';
 import type { UserProcess } from './user-proxy.js';
 
 const mounted = (mnt: string) => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mnt);
 
 /** A brick as glusterd writes one (posix, access-control, locks, server), served by our gfs-brick. */
-function brickVolfile(brick: string, port: number): string {
+function brickVolfile(brick: string, port: number, extra: Record<string, string>): string {
   return `
 volume conf-posix
     type storage/posix
@@ -34,7 +35,7 @@ volume conf-server
     option transport.socket.bind-address 127.0.0.1
     option transport.socket.listen-port ${port}
     option auth.addr.conf-locks.allow 127.0.0.1
-    subvolumes conf-locks
+${Object.entries(extra).map(([k, v]) => `    option ${k} ${v}\n`).join('')}    subvolumes conf-locks
 end-volume
 `;
 }
@@ -42,14 +43,15 @@ end-volume
 /**
  * The real GlusterFS 10 client (`glusterfs -f client.vol MNT`) mounting our `gfs-brick`: the
  * conformance cases exercise our server and brick translators behind the real client. Other
- * users act through helper processes.
+ * users act through helper processes. With `tls`, both ends speak TLS (certificates made for
+ * the run, the brick admitting only the client's name through ssl-allow).
  */
-export function realGlusterfsClientOverGfsBrickTarget(): Target {
+export function realGlusterfsClientOverGfsBrickTarget(opts: { tls?: boolean } = {}): Target {
   let dir: string | undefined;
   let brickPid: number | undefined;
   const users = new Map<string, UserProcess>();
   return {
-    name: 'real-glusterfs-client-over-gfs-brick',
+    name: opts.tls ? 'real-glusterfs-client-over-gfs-brick-tls' : 'real-glusterfs-client-over-gfs-brick',
     async setup() {
       dir = mkdtempSync(join(tmpdir(), 'gfs-conf-rc-'));
       chmodSync(dir, 0o755);
@@ -58,13 +60,22 @@ export function realGlusterfsClientOverGfsBrickTarget(): Target {
       mkdirSync(brick);
       mkdirSync(mnt);
       const port = await freePort();
-      writeFileSync(join(dir, 'brick.vol'), brickVolfile(brick, port));
+      let serverTls: Record<string, string> = {};
+      let clientTls: Record<string, string> = {};
+      if (opts.tls) {
+        const server = makeParty(dir, 'conf-brick');
+        const client = makeParty(dir, 'conf-client');
+        serverTls = { ...tlsOptions(server, caList(dir, 'brick', [client])), 'auth.login.conf-locks.ssl-allow': 'conf-client' };
+        clientTls = tlsOptions(client, caList(dir, 'client', [server]));
+      }
+      writeFileSync(join(dir, 'brick.vol'), brickVolfile(brick, port, serverTls));
       const r = await runGfsBrick(['-f', join(dir, 'brick.vol'), '-p', join(dir, 'brick.pid'), '-l', join(dir, 'brick.log')]);
       if (r.code !== 0) throw new Error(`gfs-brick failed (${r.code}): ${r.stderr}`);
       brickPid = Number(readFileSync(join(dir, 'brick.pid'), 'utf8').trim());
       writeFileSync(join(dir, 'client.vol'), [
         'volume conf-client', '    type protocol/client', '    option transport-type tcp', '    option remote-host 127.0.0.1',
-        `    option remote-port ${port}`, '    option remote-subvolume conf-locks', 'end-volume', '',
+        `    option remote-port ${port}`, '    option remote-subvolume conf-locks',
+        ...Object.entries(clientTls).map(([k, v]) => `    option ${k} ${v}`), 'end-volume', '',
       ].join('\n'));
       execFileSync('glusterfs', ['-f', join(dir, 'client.vol'), '-l', join(dir, 'client.log'), mnt]);
       for (let i = 0; i < 150 && !mounted(mnt); i++) await sleep(100);
