@@ -22,7 +22,8 @@ type Item = Buffer | PipeBytes;
  *
  * A payload still in a pipe (runtime/core/pipe-bytes.ts: a large FUSE WRITE's data, a brick's
  * READ data) is tee'd into a scratch pipe and spliced from there to the socket; what a full
- * socket does not take, or a socket that cannot be written directly (TLS), gets as a copy.
+ * socket does not take, or a socket that cannot be written directly (a stream pair), gets as a
+ * copy. A TLS socket never comes here: its records go one write at a time (sendTls).
  */
 export class RecordWriter {
   /** Records of this tick not yet written, and whether a flush is scheduled. */
@@ -218,13 +219,9 @@ export class RecordWriter {
     return this.scratch || undefined;
   }
 
-  /** The fd direct writes may use: a connected plain socket's (not TLS, not a stream pair). */
+  /** The fd direct writes may use: a connected plain socket's (not a stream pair; TLS goes by sendTls). */
   private directFd(): number | undefined {
-    if (this.fd === undefined) {
-      const s = this.socket as Socket & { encrypted?: boolean };
-      if (s.encrypted) this.fd = null;
-      else if (!s.connecting) this.fd = handleFd(s) ?? null;
-    }
+    if (this.fd === undefined && !this.socket.connecting) this.fd = handleFd(this.socket) ?? null;
     return this.fd ?? undefined;
   }
 }

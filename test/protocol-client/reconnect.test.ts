@@ -15,7 +15,7 @@ import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
 import { EBADFD } from '../../xlators/protocol/client/fd-ctx.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
 import { needing } from '../helpers/needs.js';
-import { caList, makeParty, makeSigned, tlsOptions } from '../helpers/tls-certs.js';
+import { caList, certFolder, makeParty, makeSigned, tlsOptions } from '../helpers/tls-certs.js';
 
 const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
@@ -202,8 +202,7 @@ serial('asked on a glusterd-like port, the client follows PORTBYBRICK to the bri
 const createTestFrame = () => createFrame();
 
 serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and one it does not trust never comes up', async (t) => {
-  const dir = fs.mkdtempSync('/tmp/gfs-tls-pc-');
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = certFolder(t, 'gfs-tls-pc-');
   const brickParty = makeParty(dir, 'brick');
   const alice = makeParty(dir, 'alice');
   const eve = makeParty(dir, 'eve');
@@ -217,7 +216,8 @@ serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and
   await g.create('/tls', 'over tls');
   t.is(fs.readFileSync(path.join(brick.dir, 'tls'), 'utf8'), 'over tls');
   t.is((await g.read('/tls')).toString(), 'over tls');
-  // Many calls at once: each RPC record must reach glusterfsd's SSL reader in TLS records of its own.
+  // Many calls at once over TLS, each landing whole. (glusterfsd reads calls batched into one TLS
+  // record too; the real client needed the one-record-per-write rule, see conformance-tls.)
   await Promise.all(Array.from({ length: 64 }, (_, i) => g.create(`/c${i}`, `concurrent ${i}`)));
   for (let i = 0; i < 64; i++) t.is(fs.readFileSync(path.join(brick.dir, `c${i}`), 'utf8'), `concurrent ${i}`);
   const spec = parseVolfileText(clientVolfile(brick, opts(eve)), '<test>');
@@ -229,8 +229,7 @@ serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and
 });
 
 serial('a real glusterfsd at ssl-cert-depth 0 admits our client with a certificate under its listed root, and not one under an intermediate', async (t) => {
-  const dir = fs.mkdtempSync('/tmp/gfs-tls-depth-');
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = certFolder(t, 'gfs-tls-depth-');
   const brickParty = makeParty(dir, 'brick');
   const root = makeParty(dir, 'root');
   const inter = { ...makeSigned(dir, 'inter', root, true), root: false };

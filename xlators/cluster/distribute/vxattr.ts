@@ -73,7 +73,6 @@ async function linkinfo(self: DhtSelf, frame: Frame, a: FopArgs<'getxattr'>): Pr
   const cached = await cachedSubvol(self, frame, loc);
   if (hashed === cached) throw new FopError(E.ENODATA, `${loc.path} has no link file`);
   const r = await hashed.fops.getxattr(frame, { ...a, name: PATHINFO_KEY });
-  const dict = new Dict();
-  for (const [k, v] of r.dict) dict.set(k, v);
-  return { dict: dict.setStr(LINKINFO_KEY, valueOf(r, PATHINFO_KEY)), xdata: r.xdata };
+  // The reply dict is this call's own: the key is added to it, as dht_linkinfo_getxattr_cbk does.
+  return { dict: r.dict.setStr(LINKINFO_KEY, valueOf(r, PATHINFO_KEY)), xdata: r.xdata };
 }

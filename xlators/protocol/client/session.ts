@@ -174,9 +174,9 @@ export class Session {
   private connectSocket(cfg: SessionConfig): Promise<{ socket: Socket; attach(conn: RpcConnection): void }> {
     return new Promise((resolve, reject) => {
       let socket: Socket;
-      const reader = connectionReader();
-      // Under TLS the TCP socket's bytes are TLS records for the TLS layer, not for our reader.
-      const onread = cfg.tls ? undefined : reader.onread;
+      // Under TLS the TCP socket's bytes are TLS records for the TLS layer: no reader of ours.
+      const reader = cfg.tls ? undefined : connectionReader();
+      const onread = reader?.onread;
       if (cfg.family === 'unix') {
         if (!cfg.connectPath) return reject(new Error('transport.address-family unix needs transport.socket.connect-path'));
         socket = net.connect({ path: cfg.connectPath, onread });
@@ -199,7 +199,7 @@ export class Session {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         if (cfg.family !== 'unix' && cfg.keepalive) socket.setKeepAlive(true, cfg.keepaliveTimeS * 1000);
-        if (!cfg.tls) return resolve({ socket, attach: reader.attach });
+        if (!cfg.tls) return resolve({ socket, attach: reader!.attach });
         // TLS: the handshake first; records then arrive as the TLS socket's 'data'.
         tlsClient(socket, cfg.tls.context, cfg.tls.depth).then((secure) => resolve({ socket: secure, attach: () => undefined }), reject);
       });
