@@ -12,6 +12,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { IaType } from '../../../runtime/core/iatt.js';
 import { newGfid, isGfid, type Gfid } from '../../../runtime/core/gfid.js';
 import type { Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { chunksByName, duForPlacement, freestSubvol, isFilled, refreshAllDu } from './diskusage.js';
@@ -76,7 +77,7 @@ export async function create(self: DhtSelf, frame: Frame, a: FopArgs<'create'>):
   const target = await placeFile(self, hashed);
   const { gfid, xdata } = gfidReq(a.xdata);
   return withLinkfile(self, frame, a.loc, hashed, target, gfid, async () => {
-    const r = await target.fops.create(frame, { ...a, xdata });
+    const r = await target.fops.create(frame, withFields(a, { xdata }));
     a.fd.ctxSet(self, { subvol: target });
     return r;
   });
@@ -86,13 +87,13 @@ export async function mknod(self: DhtSelf, frame: Frame, a: FopArgs<'mknod'>): P
   const hashed = await hashedFor(self, frame, a.loc);
   const target = await placeFile(self, hashed);
   const { gfid, xdata } = gfidReq(a.xdata);
-  return withLinkfile(self, frame, a.loc, hashed, target, gfid, () => target.fops.mknod(frame, { ...a, xdata }));
+  return withLinkfile(self, frame, a.loc, hashed, target, gfid, () => target.fops.mknod(frame, withFields(a, { xdata })));
 }
 
 export async function symlink(self: DhtSelf, frame: Frame, a: FopArgs<'symlink'>): Promise<FopResult<'symlink'>> {
   const hashed = await hashedFor(self, frame, a.loc);
   const { gfid, xdata } = gfidReq(a.xdata);
-  return withLinkfile(self, frame, a.loc, hashed, hashed, gfid, () => hashed.fops.symlink(frame, { ...a, xdata }));
+  return withLinkfile(self, frame, a.loc, hashed, hashed, gfid, () => hashed.fops.symlink(frame, withFields(a, { xdata })));
 }
 
 /** A hard link lives beside its data; the new name's hashed subvolume gets a link file (dht_link). */

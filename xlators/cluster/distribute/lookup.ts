@@ -10,6 +10,7 @@ import type { Dict } from '../../../runtime/core/dict.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { IaType, S_ISGID, S_ISVTX } from '../../../runtime/core/iatt.js';
 import type { Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { dirLayout, lookupDir, type Reply } from './dir-layout.js';
@@ -204,7 +205,10 @@ export async function cachedSubvol(self: DhtSelf, frame: Frame, loc: Loc): Promi
 /** What goes up: distribute's xattrs removed, a migrating file's setgid+sticky marks hidden. */
 function present(self: DhtSelf, r: LookupRes): LookupRes {
   const migrating = r.xdata?.has(self.priv.linkXattr) && isMigrating(r.buf);
-  return { ...r, buf: migrating ? { ...r.buf, mode: r.buf.mode & ~(S_ISGID | S_ISVTX) } : r.buf, xdata: cleanXdata(self, r.xdata) };
+  const xdata = cleanXdata(self, r.xdata);
+  // Nearly every lookup has nothing to hide: the reply goes up as it came (no copy per request).
+  if (!migrating && xdata === r.xdata) return r;
+  return withFields(r, { buf: migrating ? { ...r.buf, mode: r.buf.mode & ~(S_ISGID | S_ISVTX) } : r.buf, xdata });
 }
 
 export { isRootLoc };

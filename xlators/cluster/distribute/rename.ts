@@ -10,6 +10,7 @@
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../runtime/core/frame.js';
 import { IaType } from '../../../runtime/core/iatt.js';
+import type { Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
@@ -20,13 +21,14 @@ import { clearLinkfilesIfEmpty } from './remove-ops.js';
 import { anyDown, inodeCtx, isLinkfile, isUp, lookupXdata, notConnected, setInodeCtx, type DhtSelf } from './state.js';
 
 type RenameRes = FopResult<'rename'>;
-const entryOnly = (l: Loc): Loc => ({ path: l.path, name: l.name, parent: l.parent, pargfid: l.pargfid });
+/** A loc of the name alone, with the inode and gfid given (every key written out: see runtime/core/objects.ts). */
+const entryOnly = (l: Loc, inode?: Inode, gfid?: string): Loc => ({ path: l.path, name: l.name, parent: l.parent, pargfid: l.pargfid, inode, gfid });
 /**
  * The source of a rename keeps its inode, as dht_rename passes oldloc on: translators below
  * (access-control's sticky-directory rule) need to know whose entry moves. Only link files,
  * whose gfid is not the data's, travel as bare names.
  */
-const source = (l: Loc): Loc => ({ ...entryOnly(l), inode: l.inode, gfid: l.gfid });
+const source = (l: Loc): Loc => entryOnly(l, l.inode, l.gfid);
 const gone = (err: unknown): boolean => err instanceof FopError && (err.errno === E.ENOENT || err.errno === E.ESTALE);
 
 export async function rename(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Promise<RenameRes> {
@@ -44,7 +46,7 @@ async function destination(self: DhtSelf, frame: Frame, newloc: Loc): Promise<{ 
   const known = newloc.inode?.linked ? newloc.inode : undefined;
   const cached = known && inodeCtx(self, known)?.cached;
   if (known && cached && known.type !== IaType.DIR && isUp(self, cached)) return { cached, isDir: false, gfid: known.gfid };
-  const probe: Loc = { ...entryOnly(newloc), inode: newloc.parent?.table.create() };
+  const probe = entryOnly(newloc, newloc.parent?.table.create());
   try {
     const r = await lookup(self, frame, { loc: probe });
     return { cached: inodeCtx(self, probe.inode)?.cached, isDir: r.buf.type === IaType.DIR, gfid: r.buf.gfid };
@@ -145,7 +147,7 @@ async function linkBeside(self: DhtSelf, frame: Frame, on: Xlator, oldloc: Loc, 
 /** A link file left under a name on a subvolume that must hold something else there goes. */
 async function clearStaleLinkfile(self: DhtSelf, on: Xlator, loc: Loc): Promise<void> {
   try {
-    const r = await on.fops.lookup(createFrame(), { loc: { ...entryOnly(loc), inode: loc.parent?.table.create() }, xdata: lookupXdata(self, undefined) });
+    const r = await on.fops.lookup(createFrame(), { loc: entryOnly(loc, loc.parent?.table.create()), xdata: lookupXdata(self, undefined) });
     if (isLinkfile(self, r.buf, r.xdata)) await unlinkLinkfile(on, loc);
   } catch (err) {
     if (!gone(err)) throw err;
@@ -159,7 +161,7 @@ async function renameDir(self: DhtSelf, frame: Frame, a: FopArgs<'rename'>): Pro
   if (dst.gfid !== undefined && !dst.isDir) throw new FopError(E.ENOTDIR);
   if (dst.isDir) {
     // Over an empty directory: its link files would make the subvolumes' rename fail.
-    const dloc: Loc = { ...entryOnly(a.newloc), inode: a.newloc.inode?.linked ? a.newloc.inode : undefined, gfid: dst.gfid };
+    const dloc = entryOnly(a.newloc, a.newloc.inode?.linked ? a.newloc.inode : undefined, dst.gfid);
     if (!dloc.inode) {
       dloc.inode = a.newloc.parent!.table.create();
       await lookup(self, frame, { loc: dloc });

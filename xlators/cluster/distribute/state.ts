@@ -8,6 +8,7 @@ import type { Fd } from '../../../runtime/core/fd.js';
 import { IaType, S_ISGID, S_ISVTX, type Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import type { Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
 import { dhtHashName, type HashRegexOptions } from './hash.js';
 import { subvolForHash, type Layout } from './layout.js';
@@ -78,7 +79,7 @@ export function setInodeCtx(self: DhtSelf, inode: Inode | undefined, gfid: strin
   if (!inode) return;
   // A layout made here (mkdir, rebalance) is as new as the generation now.
   if (ctx.layout) ctx.layoutGen ??= self.priv.gen;
-  const merge = (i: Inode) => i.ctxSet(self, { ...(i.ctxGet<DhtInodeCtx>(self) ?? {}), ...ctx });
+  const merge = (i: Inode) => i.ctxSet(self, withFields(i.ctxGet<DhtInodeCtx>(self) ?? {}, ctx));
   merge(inode);
   const known = inode.table.find(gfid);
   if (known && known !== inode) merge(known);

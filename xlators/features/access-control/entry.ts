@@ -4,6 +4,7 @@ import type { Frame } from '../../../runtime/core/frame.js';
 import { IaType, S_ISVTX } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import { openWant } from './io.js';
 import { ctxOf, demand, internalFrame, privileged, remember, stickyPermits, W, X, type AclSelf, type PermCtx } from './perm.js';
@@ -19,7 +20,7 @@ const parentCtx = (self: AclSelf, frame: Frame, loc: Loc, want: number) => deman
 async function existing(self: AclSelf, frame: Frame, loc: Loc): Promise<{ inode: Inode; ctx: PermCtx } | undefined> {
   if (loc.inode?.linked) return { inode: loc.inode, ctx: await ctxOf(self, frame, loc.inode) };
   try {
-    const res = await self.firstChild!.fops.lookup(internalFrame(frame), { loc: { ...loc, inode: undefined, gfid: undefined } });
+    const res = await self.firstChild!.fops.lookup(internalFrame(frame), { loc: withFields(loc, { inode: undefined, gfid: undefined }) });
     remember(self, res.inode, res.buf);
     return { inode: res.inode, ctx: { uid: res.buf.uid, gid: res.buf.gid, mode: res.buf.mode, type: res.buf.type } };
   } catch (err) {

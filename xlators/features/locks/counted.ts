@@ -11,6 +11,7 @@ import type { Dict } from '../../../runtime/core/dict.js';
 import { NULL_GFID } from '../../../runtime/core/gfid.js';
 import type { Frame } from '../../../runtime/core/frame.js';
 import { locGfid, locParentGfid, type Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { Fd } from '../../../runtime/core/fd.js';
 import type { FopName } from '../../../runtime/fops/table.js';
 import type { DirEntry } from '../../../runtime/fops/types.js';
@@ -49,7 +50,7 @@ function counted(name: FopName) {
     const res = await child(frame, { ...args, xdata: req.xdata });
     const out = res.xdata?.clone() ?? new DictClass();
     TARGETS[name]!(args, res).forEach((t, i) => fillCounts(self.priv.table, req, t, out, i > 0));
-    return { ...res, xdata: out };
+    return withFields(res, { xdata: out });
   };
 }
 
@@ -62,7 +63,7 @@ async function readdirp(self: Self, frame: Frame, args: { fd: Fd; size: number; 
   const entries = res.entries.map((e) => {
     const dict = e.dict?.clone() ?? new DictClass();
     fillCounts(self.priv.table, req, { gfid: linked(e.stat?.gfid ?? e.inode?.gfid), parent: dir, name: e.name }, dict);
-    return { ...e, dict };
+    return withFields(e, { dict });
   });
   return { ...res, entries };
 }

@@ -5,6 +5,7 @@
  * says what conflicts, what an unlock must match, and how a lock shows in a dump.
  */
 import { E, FopError } from '../../../runtime/core/fop-error.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { Owner } from './owner.js';
 import { WaitQueue } from './waiters.js';
 
@@ -45,7 +46,7 @@ export abstract class LockDomain<L extends DomainLock> {
     if (this.granted.some((l) => l.owner !== req.owner && this.conflicts(l, req))) return false;
     const ownerHas = this.granted.some((l) => l.owner === req.owner) || blocked.some((l) => l.owner === req.owner);
     if (!ownerHas && blocked.some((l) => this.conflicts(l, req))) return false;
-    this.granted.push({ ...req, granted: Date.now() });
+    this.granted.push(withFields(req, { granted: Date.now() }) as L);
     return true;
   }
 

@@ -77,7 +77,8 @@ async function lk(self: Self, frame: Frame, args: { fd: Fd; cmd: number; flock: 
   const isFlock = (xdata?.getInt(FLOCK_KEY) ?? 0n) !== 0n;
   const { table } = self.priv;
   const gfid = gfidOfFd(fd);
-  const req: PosixLock = { ...range, type: flock.type, ...ownerOf(frame), fd: fd.id };
+  // Object.assign onto a literal, not spreads: see runtime/core/objects.ts.
+  const req: PosixLock = Object.assign({ start: range.start, end: range.end, type: flock.type, fd: fd.id }, ownerOf(frame));
   trace(self, `lk ${kind} ${isFlock ? 'flock' : 'fcntl'} gfid=${gfid} type=${flock.type} ${range.start}-${range.end} owner=${showOwner(req)}`);
   if (kind === 'get') {
     const il = table.find(gfid);
@@ -110,7 +111,8 @@ async function inodelk(self: Self, frame: Frame, volume: string, gfid: Gfid, cmd
   const { table } = self.priv;
   const il = table.get(gfid);
   const dom = il.inodelkDomain(domain);
-  const req: InodeLock = { ...flockRange(flock.start, flock.len), type: flock.type, ...ownerOf(frame), connectionId: xdata?.getStr('connection-id') };
+  const { start, end } = flockRange(flock.start, flock.len);
+  const req: InodeLock = Object.assign({ start, end, type: flock.type, connectionId: xdata?.getStr('connection-id') }, ownerOf(frame));
   trace(self, `inodelk ${kind} domain=${domain} gfid=${gfid} type=${flock.type} ${req.start}-${req.end} owner=${showOwner(req)}`);
   try {
     if (flock.type !== F_UNLCK && self.options['revocation-secs'] > 0) {
@@ -129,7 +131,7 @@ async function entrylk(self: Self, frame: Frame, volume: string, gfid: Gfid, bas
   const { table } = self.priv;
   const il = table.get(gfid);
   const dom = il.entrylkDomain(volume);
-  const req: EntryLock = { basename: basename || undefined, type, ...ownerOf(frame), connectionId: xdata?.getStr('connection-id') };
+  const req: EntryLock = Object.assign({ basename: basename || undefined, type, connectionId: xdata?.getStr('connection-id') }, ownerOf(frame));
   trace(self, `entrylk cmd=${cmd} domain=${volume} gfid=${gfid} name=${req.basename ?? '(all)'} owner=${showOwner(req)}`);
   try {
     if (cmd === ENTRYLK_UNLOCK) {

@@ -36,7 +36,10 @@ function target(loc: Loc): Buffer {
   return gfidToBuffer(g);
 }
 
-/** The parent and name an entry fop acts on. */
+/**
+ * The parent and name an entry fop acts on. Builders add their fields with Object.assign, not
+ * `{ ...entry(loc), ... }`: see runtime/core/objects.ts (a new hidden class per request).
+ */
 function entry(loc: Loc): { pargfid: Buffer; bname: string } {
   const p = locParentGfid(loc);
   if (!p || p === NULL_GFID || loc.name === undefined) throw new FopError(E.EINVAL, `no parent or name for ${loc.path}`);
@@ -79,11 +82,11 @@ type Builders = { [N in WireFop]: (c: BuildContext, a: FopArgs<N>) => Req };
 const BUILD: Builders = {
   stat: (_c, a) => ({ gfid: target(a.loc), xdata: xd(a.xdata) }),
   readlink: (_c, a) => ({ gfid: target(a.loc), size: u32(a.size), xdata: xd(a.xdata) }),
-  mknod: (_c, a) => ({ ...entry(a.loc), dev: u64(a.rdev), mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
-  mkdir: (_c, a) => ({ ...entry(a.loc), mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
-  unlink: (_c, a) => ({ ...entry(a.loc), xflags: u32(a.xflag), xdata: xd(a.xdata) }),
-  rmdir: (_c, a) => ({ ...entry(a.loc), xflags: i32(a.flags), xdata: xd(a.xdata) }),
-  symlink: (_c, a) => ({ ...entry(a.loc), umask: u32(a.umask), linkname: a.linkname, xdata: xd(withGfidReq(a.xdata)) }),
+  mknod: (_c, a) => Object.assign(entry(a.loc), { dev: u64(a.rdev), mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
+  mkdir: (_c, a) => Object.assign(entry(a.loc), { mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
+  unlink: (_c, a) => Object.assign(entry(a.loc), { xflags: u32(a.xflag), xdata: xd(a.xdata) }),
+  rmdir: (_c, a) => Object.assign(entry(a.loc), { xflags: i32(a.flags), xdata: xd(a.xdata) }),
+  symlink: (_c, a) => Object.assign(entry(a.loc), { umask: u32(a.umask), linkname: a.linkname, xdata: xd(withGfidReq(a.xdata)) }),
   rename: (_c, a) => {
     const o = entry(a.oldloc);
     const n = entry(a.newloc);
@@ -95,23 +98,23 @@ const BUILD: Builders = {
   },
   truncate: (_c, a) => ({ gfid: target(a.loc), offset: u64(a.offset), xdata: xd(a.xdata) }),
   open: (c, a) => ({ gfid: target(a.loc), flags: openFlags(c, a.flags), xdata: xd(a.xdata) }),
-  readv: (c, a) => ({ ...withFd(c, a.fd, true), offset: u64(a.offset), size: u32(a.size), flag: u32(a.flags), xdata: xd(a.xdata) }),
-  writev: (c, a) => ({ ...withFd(c, a.fd, true, true), offset: u64(a.offset), size: a.data.length, flag: u32(a.flags), xdata: xd(a.xdata) }),
+  readv: (c, a) => Object.assign(withFd(c, a.fd, true), { offset: u64(a.offset), size: u32(a.size), flag: u32(a.flags), xdata: xd(a.xdata) }),
+  writev: (c, a) => Object.assign(withFd(c, a.fd, true, true), { offset: u64(a.offset), size: a.data.length, flag: u32(a.flags), xdata: xd(a.xdata) }),
   // client_pre_statfs: without an inode the root is asked.
   statfs: (_c, a) => ({ gfid: locGfid(a.loc) ? target(a.loc) : gfidToBuffer(ROOT_GFID), xdata: xd(a.xdata) }),
-  flush: (c, a) => ({ ...withFd(c, a.fd), xdata: xd(a.xdata) }),
-  fsync: (c, a) => ({ ...withFd(c, a.fd, true), data: u32(a.datasync), xdata: xd(a.xdata) }),
+  flush: (c, a) => Object.assign(withFd(c, a.fd), { xdata: xd(a.xdata) }),
+  fsync: (c, a) => Object.assign(withFd(c, a.fd, true), { data: u32(a.datasync), xdata: xd(a.xdata) }),
   setxattr: (_c, a) => ({ gfid: target(a.loc), flags: u32(a.flags), dict: xd(a.dict), xdata: xd(a.xdata) }),
   // namelen is a flag: 1 when a name is asked for, 0 to list them all.
   getxattr: (_c, a) => ({ gfid: target(a.loc), namelen: a.name ? 1 : 0, name: a.name ?? '', xdata: xd(a.xdata) }),
   removexattr: (_c, a) => ({ gfid: target(a.loc), name: a.name, xdata: xd(a.xdata) }),
   opendir: (_c, a) => ({ gfid: target(a.loc), xdata: xd(a.xdata) }),
-  fsyncdir: (c, a) => ({ ...withFd(c, a.fd), data: i32(a.datasync), xdata: xd(a.xdata) }),
+  fsyncdir: (c, a) => Object.assign(withFd(c, a.fd), { data: i32(a.datasync), xdata: xd(a.xdata) }),
   access: (_c, a) => ({ gfid: target(a.loc), mask: u32(a.mask), xdata: xd(a.xdata) }),
-  create: (c, a) => ({ ...entry(a.loc), flags: openFlags(c, a.flags), mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
-  ftruncate: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), xdata: xd(a.xdata) }),
-  fstat: (c, a) => ({ ...withFd(c, a.fd), xdata: xd(a.xdata) }),
-  lk: (c, a) => ({ ...withFd(c, a.fd), cmd: lkCmdToWire(a.cmd), type: u32(a.flock.type), flock: flockToWire(a.flock), xdata: xd(a.xdata) }),
+  create: (c, a) => Object.assign(entry(a.loc), { flags: openFlags(c, a.flags), mode: u32(a.mode), umask: u32(a.umask), xdata: xd(withGfidReq(a.xdata)) }),
+  ftruncate: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), xdata: xd(a.xdata) }),
+  fstat: (c, a) => Object.assign(withFd(c, a.fd), { xdata: xd(a.xdata) }),
+  lk: (c, a) => Object.assign(withFd(c, a.fd), { cmd: lkCmdToWire(a.cmd), type: u32(a.flock.type), flock: flockToWire(a.flock), xdata: xd(a.xdata) }),
   lookup: (_c, a) => {
     const g = locGfid(a.loc);
     const p = locParentGfid(a.loc);
@@ -122,7 +125,7 @@ const BUILD: Builders = {
     const xdata = named && !g ? withGfidReq(a.xdata) : a.xdata;
     return { gfid: buf(gfid), pargfid: buf(named ? p : undefined), flags: 0, bname: named ? a.loc.name : '', xdata: xdZeroed(xdata) };
   },
-  readdir: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), size: u32(a.size), xdata: xd(a.xdata) }),
+  readdir: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), size: u32(a.size), xdata: xd(a.xdata) }),
   inodelk: (_c, a) => ({ gfid: target(a.loc), cmd: lkCmdToWire(a.cmd), type: u32(a.flock.type), flock: flockToWire(a.flock), volume: a.volume, xdata: xd(a.xdata) }),
   finodelk: (c, a) => ({
     ...withFd(c, a.fd, true), cmd: lkCmdToWire(a.cmd), type: u32(a.flock.type), flock: flockToWire(a.flock), volume: a.volume, xdata: xd(a.xdata),
@@ -134,26 +137,26 @@ const BUILD: Builders = {
     ...withFd(c, a.fd), cmd: u32(a.cmd), type: u32(a.type), namelen: a.basename ? 1n : 0n, name: a.basename ?? '', volume: a.volume, xdata: xd(a.xdata),
   }),
   xattrop: (_c, a) => ({ gfid: target(a.loc), flags: u32(a.optype), dict: xd(a.dict), xdata: xd(a.xdata) }),
-  fxattrop: (c, a) => ({ ...withFd(c, a.fd, true), flags: u32(a.optype), dict: xd(a.dict), xdata: xd(a.xdata) }),
-  fgetxattr: (c, a) => ({ ...withFd(c, a.fd), namelen: a.name ? 1 : 0, name: a.name ?? '', xdata: xd(a.xdata) }),
-  fsetxattr: (c, a) => ({ ...withFd(c, a.fd), flags: u32(a.flags), dict: xd(a.dict), xdata: xd(a.xdata) }),
-  rchecksum: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), len: u32(a.len), flags: 0, xdata: xd(a.xdata) }),
+  fxattrop: (c, a) => Object.assign(withFd(c, a.fd, true), { flags: u32(a.optype), dict: xd(a.dict), xdata: xd(a.xdata) }),
+  fgetxattr: (c, a) => Object.assign(withFd(c, a.fd), { namelen: a.name ? 1 : 0, name: a.name ?? '', xdata: xd(a.xdata) }),
+  fsetxattr: (c, a) => Object.assign(withFd(c, a.fd), { flags: u32(a.flags), dict: xd(a.dict), xdata: xd(a.xdata) }),
+  rchecksum: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), len: u32(a.len), flags: 0, xdata: xd(a.xdata) }),
   setattr: (_c, a) => ({ gfid: target(a.loc), stbuf: iattToWire(a.stbuf), valid: i32(a.valid), xdata: xd(a.xdata) }),
-  fsetattr: (c, a) => ({ ...withFd(c, a.fd), stbuf: iattToWire(a.stbuf), valid: i32(a.valid), xdata: xd(a.xdata) }),
-  readdirp: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), size: u32(a.size), xdata: xd(a.xdata) }),
-  fremovexattr: (c, a) => ({ ...withFd(c, a.fd), name: a.name, xdata: xd(a.xdata) }),
-  fallocate: (c, a) => ({ ...withFd(c, a.fd), flags: u32(a.keepSize), offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
-  discard: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
-  zerofill: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
+  fsetattr: (c, a) => Object.assign(withFd(c, a.fd), { stbuf: iattToWire(a.stbuf), valid: i32(a.valid), xdata: xd(a.xdata) }),
+  readdirp: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), size: u32(a.size), xdata: xd(a.xdata) }),
+  fremovexattr: (c, a) => Object.assign(withFd(c, a.fd), { name: a.name, xdata: xd(a.xdata) }),
+  fallocate: (c, a) => Object.assign(withFd(c, a.fd), { flags: u32(a.keepSize), offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
+  discard: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
+  zerofill: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), size: u64(a.len), xdata: xd(a.xdata) }),
   ipc: (_c, a) => ({ op: i32(a.op), xdata: xd(a.xdata) }),
-  seek: (c, a) => ({ ...withFd(c, a.fd), offset: u64(a.offset), what: i32(a.what), xdata: xd(a.xdata) }),
+  seek: (c, a) => Object.assign(withFd(c, a.fd), { offset: u64(a.offset), what: i32(a.what), xdata: xd(a.xdata) }),
   lease: (_c, a) => ({
     gfid: target(a.loc), lease: { cmd: u32(a.lease.cmd), lease_type: u32(a.lease.type), lease_id: a.lease.id, lease_flags: u32(a.lease.flags) }, xdata: xd(a.xdata),
   }),
   getactivelk: (_c, a) => ({ gfid: target(a.loc), xdata: xd(a.xdata) }),
   setactivelk: (_c, a) => ({ gfid: target(a.loc), request: lockList(a.locks), xdata: xd(a.xdata) }),
   icreate: (_c, a) => ({ gfid: target(a.loc), mode: u32(a.mode), xdata: xd(a.xdata) }),
-  namelink: (_c, a) => ({ ...entry(a.loc), xdata: xd(a.xdata) }),
+  namelink: (_c, a) => Object.assign(entry(a.loc), { xdata: xd(a.xdata) }),
   put: (c, a) => ({
     ...entry(a.loc), mode: u32(a.mode), umask: u32(a.umask), flag: openFlags(c, a.flags), offset: u64(a.offset), size: a.data.length,
     xattr: xd(a.xattr), xdata: xd(withGfidReq(a.xdata)),

@@ -92,16 +92,17 @@ export async function resolveEntry(call: Call, pargfid: Buffer, name: string, mo
   if (parent.type !== IaType.DIR) throw new FopError(E.EPERM, `parent ${parent.gfid} is not a directory`);
   const itable = call.itable;
   let inode = mode === 'not' ? undefined : itable.findDentry(parent, name);
-  const base = { path: itable.path(parent, name), name, parent, pargfid: parent.gfid };
+  // Locs are written out whole, not spread from a base: see runtime/core/objects.ts.
+  const path = itable.path(parent, name);
   if (!inode && mode !== 'not') {
     const fresh = itable.create();
     try {
-      const res = await call.fops.lookup(call.frame, { loc: { ...base, inode: fresh } });
+      const res = await call.fops.lookup(call.frame, { loc: { path, name, parent, pargfid: parent.gfid, inode: fresh } });
       inode = linkInode(call, res.inode ?? fresh, res.buf, parent, name);
     } catch (err) {
       if (!(err instanceof FopError) || err.errno !== E.ENOENT || mode === 'must') throw err;
     }
   }
   call.hold(inode);
-  return { ...base, inode: inode ?? itable.create(), ...(inode ? { gfid: inode.gfid } : {}) };
+  return { path, name, parent, pargfid: parent.gfid, inode: inode ?? itable.create(), gfid: inode?.gfid };
 }
