@@ -1,4 +1,5 @@
-let nextUnique = 1n;
+// A number, not a bigint: a bigint increment allocates on every frame, and 2^53 frames are never reached.
+let nextUnique = 1;
 
 /**
  * The call stack root of GlusterFS: who asks (uid, gid, groups, pid), the POSIX lock owner, a
@@ -12,7 +13,7 @@ export interface Frame {
   readonly groups: readonly number[];
   /** Opaque lock owner, up to 1024 bytes on the wire (8 from the kernel). */
   readonly lkOwner: Buffer;
-  readonly unique: bigint;
+  readonly unique: number;
   readonly signal: AbortSignal;
   /** Identifies the client (a mount, a remote connection); locks and fds are released by it. */
   readonly client: string;
@@ -49,7 +50,7 @@ class CallFrame implements Frame {
     readonly pid: number,
     readonly groups: readonly number[],
     readonly lkOwner: Buffer,
-    readonly unique: bigint,
+    readonly unique: number,
     readonly client: string,
     private readonly source: AbortSignal | SignalSource,
   ) {}

@@ -65,6 +65,18 @@ function template(fop: Gfs4FopName): Readonly<WireReply> {
   return t;
 }
 
+/** Each fop's [result field, reply slot] iatt pairs, listed once (Object.entries made arrays per reply). */
+const IATT_SLOTS = new Map<Gfs4FopName, readonly (readonly [string, string])[]>();
+
+function iattSlots(fop: Gfs4FopName): readonly (readonly [string, string])[] {
+  let slots = IATT_SLOTS.get(fop);
+  if (!slots) {
+    slots = Object.entries(GFS4_FOPS[fop].iatts) as [string, string][];
+    IATT_SLOTS.set(fop, slots);
+  }
+  return slots;
+}
+
 /** Zero values are shared by every reply: frozen, so no reply can change another's. */
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !Object.isFrozen(v)) {
@@ -97,7 +109,7 @@ export function failureReply(fop: Gfs4FopName, errno: number): WireReply {
 export function resultReply(fop: Gfs4FopName, result: Readonly<Record<string, unknown>>, opRet = 0): WireReply {
   const info = GFS4_FOPS[fop];
   const out = blankReply(fop, opRet, 0);
-  for (const [field, slot] of Object.entries(info.iatts)) {
+  for (const [field, slot] of iattSlots(fop)) {
     const v = result[field] as Iatt | undefined;
     if (v) out[slot] = iattx(v);
   }
