@@ -11,6 +11,7 @@ import { Fd } from '../../../runtime/core/fd.js';
 import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../runtime/core/frame.js';
 import type { Loc } from '../../../runtime/core/loc.js';
+import { withFields } from '../../../runtime/core/objects.js';
 import type { DirEntry } from '../../../runtime/fops/types.js';
 import type { FopArgs, FopResult } from '../../../runtime/fops/signatures.js';
 import type { Xlator } from '../../../runtime/xlator/xlator.js';
@@ -31,7 +32,7 @@ export async function unlink(self: DhtSelf, frame: Frame, a: FopArgs<'unlink'>):
     if (!(err instanceof FopError) || (err.errno !== E.ENOENT && err.errno !== E.ESTALE) || !a.loc.parent) throw err;
     setInodeCtx(self, a.loc.inode, a.loc.inode?.gfid ?? '', { cached: undefined });
     const inode = a.loc.inode ?? a.loc.parent.table.create();
-    await lookupNamed(self, frame, { ...a.loc, inode }, undefined);
+    await lookupNamed(self, frame, withFields(a.loc, { inode }), undefined);
     // Found nowhere this time: the name is gone, and the first error says so.
     const again = inodeCtx(self, inode)?.cached;
     if (!again) throw err;
