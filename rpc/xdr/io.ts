@@ -113,6 +113,25 @@ export class XdrWriter {
     this.pos += p;
   }
 
+  /**
+   * string<max>: a counted UTF-8 text, encoded straight into the buffer (Buffer.from(text) made
+   * a buffer per name, then copied it here). A UTF-16 unit takes at most 3 bytes of UTF-8, and
+   * unpaired surrogates become U+FFFD as Buffer.from makes them.
+   */
+  string(v: string, max: number): void {
+    // Every UTF-16 unit is at least one byte: a text this long is refused before room is made for it.
+    if (v.length > max) throw new RpcEncodeError(`string of ${Buffer.byteLength(v, 'utf8')} bytes exceeds its maximum ${max}`);
+    const most = v.length * 3;
+    this.room(4 + most + 3);
+    const n = most === 0 ? 0 : this.buf.write(v, this.pos + 4, most, 'utf8');
+    if (n > max) throw new RpcEncodeError(`string of ${n} bytes exceeds its maximum ${max}`);
+    this.dv.setUint32(this.base + this.pos, n);
+    this.pos += 4 + n;
+    const p = pad(n);
+    ZEROS.copy(this.buf, this.pos, 0, p);
+    this.pos += p;
+  }
+
   /** Raw bytes, no padding: data that travels after an XDR body (read replies, write requests). */
   raw(b: Uint8Array): void {
     this.room(b.length);

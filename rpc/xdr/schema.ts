@@ -89,10 +89,8 @@ export function string(max = DEFAULT_MAX): Codec<string> {
   return {
     schema: { kind: 'string', max },
     encode(w, v) {
-      const b = Buffer.from(v, 'utf8');
-      if (b.length > max) throw new RpcEncodeError(`string of ${b.length} bytes exceeds its maximum ${max}`);
-      w.uint(b.length);
-      w.bytes(b);
+      if (typeof v !== 'string') throw new RpcEncodeError(`string expected, got ${typeof v}`);
+      w.string(v, max);
     },
     decode: (r) => r.text(r.length(max, 'string'), 'string'),
   };

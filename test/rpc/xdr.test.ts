@@ -7,6 +7,25 @@ test('opaque data is padded to four bytes and its length comes first', (t) => {
   t.deepEqual(encode(string(), ''), Buffer.alloc(4));
 });
 
+test('strings are counted UTF-8, padded to four bytes, byte for byte as Buffer.from encodes them', (t) => {
+  // The writer encodes text in place; this is what the wire must carry, built the plain way.
+  const expected = (s: string) => {
+    const b = Buffer.from(s, 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b, Buffer.alloc((4 - (b.length & 3)) & 3)]);
+  };
+  const names = ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'é', 'ü.txt', '日本語のファイル', '😀x', 'x\ud800y', '\udc00', 'z'.repeat(255), 'ä'.repeat(1000)];
+  for (const s of names) t.deepEqual(encode(string(), s), expected(s), JSON.stringify(s));
+  // Several in one writer: each starts where the last one's padding ends.
+  const w = new XdrWriter(8);
+  for (const s of names) w.string(s, 4096);
+  t.deepEqual(w.finish(), Buffer.concat(names.map(expected)));
+  // The maximum counts bytes, not characters.
+  t.notThrows(() => encode(string(4), 'éé'));
+  t.throws(() => encode(string(4), 'ééé'), { instanceOf: RpcEncodeError, message: /6 bytes exceeds its maximum 4/ });
+});
+
 test('hypers are 64-bit bigints, signed and unsigned', (t) => {
   t.deepEqual(encode(hyper, -1n), Buffer.alloc(8, 0xff));
   t.is(decode(uhyper, Buffer.alloc(8, 0xff)), 0xffffffffffffffffn);
