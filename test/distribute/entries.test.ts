@@ -1,5 +1,5 @@
 import test from 'ava';
-import { rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FopError } from '../../runtime/core/fop-error.js';
 import { native } from '../../native/index.js';
@@ -173,4 +173,29 @@ test('rmdir removes every copy, ignores link files, refuses real entries', async
   const { loc: again } = await g.lookup('/x');
   await g.fops.rmdir(g.frame(), { loc: again, flags: 0 });
   for (const sv of SUBVOLS) t.false(readdirSync(b.dirs[sv]!).includes('x'));
+});
+
+test('a file being migrated looks as it did: the setgid and sticky marks and the link key stay on the brick', async (t) => {
+  const b = makeBricks(t);
+  const g = await start(volfile(b));
+  t.teardown(() => g.stop());
+  await g.mkdir('/m');
+  await g.create('/m/f', 'moving', 0o640);
+  const [brick] = where(b, 'm/f').data;
+  const to = SUBVOLS.find((s) => s !== brick)!;
+  // Rebalance's first phase (DHT_MIGRATION_IN_PROGRESS): setgid + sticky on the source, whose
+  // linkto names the destination.
+  const p = join(b.dirs[brick!]!, 'm/f');
+  chmodSync(p, 0o640 | 0o2000 | 0o1000);
+  native.lsetxattr(p, 'trusted.glusterfs.dht.linkto', Buffer.from(`${to}\0`, 'latin1'));
+  const { loc, buf } = await g.lookup('/m/f');
+  t.is(buf.mode & 0o7777, 0o640);
+  const again = await g.fops.lookup(g.frame(), { loc });
+  t.is(again.buf.mode & 0o7777, 0o640);
+  t.false(again.xdata?.has('trusted.glusterfs.dht.linkto') ?? false);
+  // An ordinary file's reply goes up as it is.
+  await g.create('/m/plain', 'still', 0o600);
+  const plain = await g.lookup('/m/plain');
+  t.is(plain.buf.mode & 0o7777, 0o600);
+  t.is((await g.read('/m/f')).toString(), 'moving');
 });
