@@ -4,7 +4,7 @@ import type { Frame } from '../core/frame.js';
 import { gfidToBuffer, newGfid, ROOT_GFID } from '../core/gfid.js';
 import { IaType, type Iatt } from '../core/iatt.js';
 import type { Inode } from '../core/inode.js';
-import type { Loc } from '../core/loc.js';
+import { childLoc, type Loc } from '../core/loc.js';
 import type { Graph } from '../graph/graph.js';
 import { MAX_SYMLINKS } from './types.js';
 
@@ -62,8 +62,7 @@ export class Resolver {
     const t = this.graph.itable;
     const hint = t.findDentry(dir.inode, name);
     const path = child(dir, name);
-    // Locs written out whole (a key added to a spread copy costs a hidden class per call: runtime/core/objects.ts).
-    const at = (inode: Inode, gfid: string | undefined): Loc => ({ path, name, parent: dir.inode, pargfid: dir.inode.gfid, inode, gfid });
+    const at = (inode: Inode, gfid: string | undefined): Loc => childLoc(path, dir.inode, name, inode, gfid);
     let res;
     try {
       res = await this.graph.fops.lookup(frame, { loc: at(hint ?? t.create(), hint?.gfid) });

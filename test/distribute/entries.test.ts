@@ -193,7 +193,7 @@ test('a file being migrated looks as it did: the setgid and sticky marks and the
   const again = await g.fops.lookup(g.frame(), { loc });
   t.is(again.buf.mode & 0o7777, 0o640);
   t.false(again.xdata?.has('trusted.glusterfs.dht.linkto') ?? false);
-  // An ordinary file's reply goes up as it is.
+  // An ordinary file beside it keeps its own mode.
   await g.create('/m/plain', 'still', 0o600);
   const plain = await g.lookup('/m/plain');
   t.is(plain.buf.mode & 0o7777, 0o600);

@@ -66,16 +66,7 @@ function template(fop: Gfs4FopName): Readonly<WireReply> {
 }
 
 /** Each fop's [result field, reply slot] iatt pairs, listed once (Object.entries made arrays per reply). */
-const IATT_SLOTS = new Map<Gfs4FopName, readonly (readonly [string, string])[]>();
-
-function iattSlots(fop: Gfs4FopName): readonly (readonly [string, string])[] {
-  let slots = IATT_SLOTS.get(fop);
-  if (!slots) {
-    slots = Object.entries(GFS4_FOPS[fop].iatts) as [string, string][];
-    IATT_SLOTS.set(fop, slots);
-  }
-  return slots;
-}
+const IATT_SLOTS = new Map(Object.values(GFS4_FOPS).map((f) => [f.fop, Object.entries(f.iatts) as [string, string][]]));
 
 /** Zero values are shared by every reply: frozen, so no reply can change another's. */
 function deepFreeze<T>(v: T): T {
@@ -109,7 +100,7 @@ export function failureReply(fop: Gfs4FopName, errno: number): WireReply {
 export function resultReply(fop: Gfs4FopName, result: Readonly<Record<string, unknown>>, opRet = 0): WireReply {
   const info = GFS4_FOPS[fop];
   const out = blankReply(fop, opRet, 0);
-  for (const [field, slot] of iattSlots(fop)) {
+  for (const [field, slot] of IATT_SLOTS.get(fop)!) {
     const v = result[field] as Iatt | undefined;
     if (v) out[slot] = iattx(v);
   }

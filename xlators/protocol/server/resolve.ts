@@ -2,7 +2,7 @@ import { E, FopError } from '../../../runtime/core/fop-error.js';
 import { gfidFromBuffer, NULL_GFID, ROOT_GFID, type Gfid } from '../../../runtime/core/gfid.js';
 import { IaType, type Iatt } from '../../../runtime/core/iatt.js';
 import type { Inode } from '../../../runtime/core/inode.js';
-import type { Loc } from '../../../runtime/core/loc.js';
+import { childLoc, type Loc } from '../../../runtime/core/loc.js';
 import type { Call } from './call.js';
 
 /**
@@ -92,17 +92,16 @@ export async function resolveEntry(call: Call, pargfid: Buffer, name: string, mo
   if (parent.type !== IaType.DIR) throw new FopError(E.EPERM, `parent ${parent.gfid} is not a directory`);
   const itable = call.itable;
   let inode = mode === 'not' ? undefined : itable.findDentry(parent, name);
-  // Locs are written out whole, not spread from a base: see runtime/core/objects.ts.
   const path = itable.path(parent, name);
   if (!inode && mode !== 'not') {
     const fresh = itable.create();
     try {
-      const res = await call.fops.lookup(call.frame, { loc: { path, name, parent, pargfid: parent.gfid, inode: fresh } });
+      const res = await call.fops.lookup(call.frame, { loc: childLoc(path, parent, name, fresh, undefined) });
       inode = linkInode(call, res.inode ?? fresh, res.buf, parent, name);
     } catch (err) {
       if (!(err instanceof FopError) || err.errno !== E.ENOENT || mode === 'must') throw err;
     }
   }
   call.hold(inode);
-  return { path, name, parent, pargfid: parent.gfid, inode: inode ?? itable.create(), gfid: inode?.gfid };
+  return childLoc(path, parent, name, inode ?? itable.create(), inode?.gfid);
 }

@@ -4,7 +4,7 @@ import { E, FopError } from '../../../../runtime/core/fop-error.js';
 import { createFrame, type Frame } from '../../../../runtime/core/frame.js';
 import { IaType, S_ISGID, S_ISUID, type Iatt } from '../../../../runtime/core/iatt.js';
 import type { Inode } from '../../../../runtime/core/inode.js';
-import type { Loc } from '../../../../runtime/core/loc.js';
+import { childLoc, type Loc } from '../../../../runtime/core/loc.js';
 import type { BoundFops } from '../../../../runtime/fops/signatures.js';
 import type { Graph } from '../../../../runtime/graph/graph.js';
 import type { Logger } from '../../../../runtime/log/logger.js';
@@ -415,14 +415,7 @@ export class BridgeCore {
   /** loc of `name` in `parent`, with the inode it is known to have or a fresh one. */
   entryLoc(parent: Inode, name: string, known = false): Loc {
     const inode = known ? this.itable.findDentry(parent, name) : undefined;
-    return {
-      path: this.itable.path(parent, name),
-      name,
-      parent,
-      pargfid: parent.gfid,
-      inode: inode ?? this.itable.create(),
-      gfid: inode?.gfid,
-    };
+    return childLoc(this.itable.path(parent, name), parent, name, inode ?? this.itable.create(), inode?.gfid);
   }
 
   /** Link what a lookup/create returned into the table; returns the table's inode. */
