@@ -108,8 +108,17 @@ export class RecordWriter {
     });
   };
 
-  /** Write what this tick queued now (a graceful close, a refusal sent before closing). */
+  /**
+   * Write what is queued now (a graceful close, a refusal sent before closing). Over TLS that is
+   * every record still waiting its turn, handed to the socket in order behind a write in
+   * progress: the close that follows ends the stream after them, where the one-at-a-time pump
+   * would stop at the close and drop them.
+   */
   flushNow(): void {
+    if (this.tls) {
+      if (!this.socket.destroyed) for (const record of this.tlsQueue.splice(0)) this.socket.write(record);
+      return;
+    }
     if (this.out.length) this.flush();
   }
 

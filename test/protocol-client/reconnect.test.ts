@@ -15,7 +15,8 @@ import { DUMP, PORTMAP } from '../../rpc/programs/index.js';
 import { EBADFD } from '../../xlators/protocol/client/fd-ctx.js';
 import { HAVE_GLUSTERFSD, clientVolfile, freePort, startRealBrick, waitFor } from './helpers/real-brick.js';
 import { needing } from '../helpers/needs.js';
-import { caList, certFolder, makeParty, makeSigned, tlsOptions } from '../helpers/tls-certs.js';
+import { caList, makeParty, makeSigned, tlsOptions } from '../helpers/tls-certs.js';
+import { tempDir } from '../protocol-server/helpers.js';
 
 const serial = needing(HAVE_GLUSTERFSD, 'glusterfsd (glusterfs-server)');
 
@@ -202,7 +203,7 @@ serial('asked on a glusterd-like port, the client follows PORTBYBRICK to the bri
 const createTestFrame = () => createFrame();
 
 serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and one it does not trust never comes up', async (t) => {
-  const dir = certFolder(t, 'gfs-tls-pc-');
+  const dir = tempDir(t, 'gfs-tls-pc-');
   const brickParty = makeParty(dir, 'brick');
   const alice = makeParty(dir, 'alice');
   const eve = makeParty(dir, 'eve');
@@ -229,7 +230,7 @@ serial('over TLS our client talks to a real glusterfsd that has ssl-enabled, and
 });
 
 serial('a real glusterfsd at ssl-cert-depth 0 admits our client with a certificate under its listed root, and not one under an intermediate', async (t) => {
-  const dir = certFolder(t, 'gfs-tls-depth-');
+  const dir = tempDir(t, 'gfs-tls-depth-');
   const brickParty = makeParty(dir, 'brick');
   const root = makeParty(dir, 'root');
   const inter = { ...makeSigned(dir, 'inter', root, true), root: false };

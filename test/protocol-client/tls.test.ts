@@ -8,6 +8,13 @@ import { serverClients } from '../../xlators/protocol/server/index.js';
 import { startBrick, tempDir } from '../protocol-server/helpers.js';
 import { caList, makeCrl, makeParty, makeSigned, tlsOptions, type Party } from '../helpers/tls-certs.js';
 import { waitFor } from './helpers/real-brick.js';
+import { setLogSink } from '../../runtime/log/logger.js';
+
+// Log lines, kept so that a client that never came up is known to have failed its handshake
+// (and not, say, never to have dialled). Tests of this file share them: each looks for its own brick's port.
+const logged: string[] = [];
+setLogSink((line) => logged.push(line));
+const handshakeFailed = (port: number) => logged.some((l) => l.includes(`connection to 127.0.0.1:${port} failed: TLS handshake failed`) && l.includes('CLIENT_TLS_FAILED'));
 
 /** The brick (server), two clients it trusts (alice, bob), and one it does not (eve). */
 function parties(t: { teardown(fn: () => unknown): void }) {
@@ -57,7 +64,9 @@ test('over TLS a client with a trusted certificate reads and writes, and the bri
   t.deepEqual(serverClients(b.graph.top).map((c) => c.sslName), ['alice']);
 });
 
-test('a client whose certificate the brick does not trust, or without TLS, never comes up, and the brick serves the others', async (t) => {
+// Serial: the brick's refusals are found among the log lines written while it runs alone.
+test.serial('a client whose certificate the brick does not trust, or without TLS, never comes up, and the brick serves the others', async (t) => {
+  const from = logged.length;
   const p = parties(t);
   const b = await startBrick(t, as(p.brick, p.brickCa));
   const port = (b.addr as { port: number }).port;
@@ -68,6 +77,11 @@ test('a client whose certificate the brick does not trust, or without TLS, never
   await new Promise((r) => setTimeout(r, 1000));
   t.false(stranger.seen.includes('CHILD_UP'));
   t.false(plain.seen.includes('CHILD_UP'));
+  // The brick turned both away at the handshake: eve's self-signed certificate is not in its
+  // CA list, and the plain client's first bytes are no TLS record.
+  const refused = logged.slice(from).filter((l) => l.includes('SERVER_TLS_REFUSED'));
+  t.true(refused.some((l) => l.includes('DEPTH_ZERO_SELF_SIGNED_CERT')), refused.join('\n'));
+  t.true(refused.some((l) => l.includes('wrong version number')), refused.join('\n'));
   t.deepEqual(serverClients(b.graph.top).map((c) => c.sslName), ['bob']);
 });
 
@@ -77,7 +91,7 @@ test('a client that does not trust the brick\'s certificate does not connect', a
   const port = (b.addr as { port: number }).port;
   const wrongCa = caList(p.dir, 'wrong', [p.eve]);
   const c = await client(t, port, as(p.alice, wrongCa));
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitFor('the handshake failure', () => handshakeFailed(port));
   t.false(c.seen.includes('CHILD_UP'));
   t.deepEqual(serverClients(b.graph.top), []);
 });

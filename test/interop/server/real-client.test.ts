@@ -5,7 +5,8 @@ import { gfidFromBuffer } from '../../../runtime/core/gfid.js';
 import { native } from '../../../native/index.js';
 import { HAVE_REAL_CLIENT, mounted, realClientOverBrick } from './real-client.js';
 import { needing } from '../../helpers/needs.js';
-import { caList, certFolder, makeParty, tlsOptions } from '../../helpers/tls-certs.js';
+import { caList, makeParty, tlsOptions } from '../../helpers/tls-certs.js';
+import { tempDir } from '../../protocol-server/helpers.js';
 
 // Real FUSE mounts: one at a time.
 const serial = needing(HAVE_REAL_CLIENT, 'the real glusterfs client (glusterfs-client) or /dev/fuse');
@@ -103,7 +104,7 @@ serial('the real client is refused by a gfs-brick whose auth rejects it, and log
 });
 
 serial('the real client mounts gfs-brick over TLS with a certificate the brick trusts, and ssl-allow turns away another', async (t) => {
-  const dir = certFolder(t, 'gfs-tls-real-');
+  const dir = tempDir(t, 'gfs-tls-real-');
   const brickParty = makeParty(dir, 'brick');
   const alice = makeParty(dir, 'alice');
   const bob = makeParty(dir, 'bob');

@@ -147,6 +147,8 @@ export class Session {
       return this.disconnected(undefined);
     }
     if (!this.running) return void socket.destroy();
+    // Connected: a handshake failure after this is news again, said at warning level.
+    this.lastTlsError = undefined;
     this.stats.connects++;
     const conn = new RpcConnection(socket, {
       frameTimeoutMs: cfg.frameTimeoutS > 0 ? cfg.frameTimeoutS * 1000 : FOREVER_MS,

@@ -148,19 +148,21 @@ export function authLogin(cfg: AuthConfig, req: AuthRequest): AuthResult {
   if (req.sslName !== undefined) {
     const allowed = cfg.loginSslAllow[req.subvolume];
     if (allowed === undefined) return 'dont-care';
-    const names = allowed.split(/[ ,]+/).filter(Boolean);
-    return names.some((pattern) => globRegExp(pattern).test(req.sslName!)) ? 'accept' : 'reject';
+    return listed(allowed, req.sslName) ? 'accept' : 'reject';
   }
   if (req.username === undefined || req.password === undefined) return cfg.strictAuthAccept ? 'reject' : 'dont-care';
   const allowed = cfg.loginAllow[req.subvolume];
   if (allowed === undefined) return 'dont-care';
-  for (const pattern of allowed.split(/[ ,]+/).filter(Boolean)) {
-    if (!globRegExp(pattern).test(req.username)) continue;
+  if (listed(allowed, req.username)) {
     const password = cfg.loginPassword[req.username];
-    if (password === undefined) return 'reject';
-    return password === req.password ? 'accept' : 'reject';
+    return password !== undefined && password === req.password ? 'accept' : 'reject';
   }
   return cfg.strictAuthAccept ? 'reject' : 'dont-care';
+}
+
+/** A name matches an auth.login list (names or wildcards, split on spaces and commas). */
+function listed(list: string, name: string): boolean {
+  return list.split(/[ ,]+/).some((pattern) => pattern !== '' && globRegExp(pattern).test(name));
 }
 
 /** Which modules are active: those with at least one option of their family. */
@@ -177,8 +179,7 @@ export function activeModules(cfg: AuthConfig): { addr: boolean; login: boolean 
 export function passwordLogin(cfg: AuthConfig, req: AuthRequest): boolean {
   const allowed = cfg.loginAllow[req.subvolume];
   if (req.username === undefined || req.password === undefined || allowed === undefined) return false;
-  const pattern = allowed.split(/[ ,]+/).filter(Boolean).find((p) => globRegExp(p).test(req.username!));
-  return pattern !== undefined && cfg.loginPassword[req.username] === req.password;
+  return listed(allowed, req.username) && cfg.loginPassword[req.username] === req.password;
 }
 
 /**
