@@ -115,13 +115,22 @@ export interface NativeConstants {
   UMOUNT_NOFOLLOW: number;
 }
 
-/** Inline helpers that are not syscall ops (native/src/poll.c). */
+/** A registration of waitReadable. */
+export interface Waiter {
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+/** Inline helpers that are not syscall ops (native/src/poll.c, waitloop.c). */
 interface Inline {
   /**
-   * Call `callback(status)` on the event loop whenever `fd` is readable (status 0) or polling
-   * failed (a negative errno). The loop waits on the fd in epoll beside its sockets: no thread.
+   * `callback(0)` on the main thread whenever `fd` is readable, waited for in a loop of our own
+   * that serves these fds without a libuv iteration per wake-up (native/src/waitloop.c). With
+   * `own` the waiter closes `fd` when it is closed (give it a dup). Never close a registered fd:
+   * close() the waiter first. pause() stops waiting until resume().
    */
-  pollReadable(fd: number, callback: (status: number) => void): { close(): void };
+  waitReadable(fd: number, callback: (status: number) => void, own: boolean): Waiter;
   /**
    * statx (not following a trailing symlink) into `out` (STAT_FIELDS numbers, see StatField):
    * 0, or -errno. Plain numbers instead of Node's bigint Stats.

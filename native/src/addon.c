@@ -151,6 +151,7 @@ static napi_value init(napi_env env, napi_value exports) {
   export_ops(env, exports, file_ops);
   export_ops(env, exports, sys_ops);
   export_poll(env, exports);
+  export_waitloop(env, exports);
   export_splice(env, exports);
   export_stat(env, exports);
   napi_value c;

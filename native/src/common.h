@@ -91,8 +91,9 @@ extern const op xattr_ops[];
 extern const op file_ops[];
 extern const op sys_ops[];
 
-/* poll.c: pollReadable, readNb, preadNowait, writevNb and tuneMalloc (not ops: they run inline and never throw errno errors) */
+/* poll.c: readNb, preadNowait, writevNb and tuneMalloc (not ops: they run inline and never throw errno errors) */
 void export_poll(napi_env env, napi_value exports);
+void export_waitloop(napi_env env, napi_value exports);
 void export_splice(napi_env env, napi_value exports);
 /* stat.c: lstatInto and fstatInto (plain-number stats into a Float64Array) */
 void export_stat(napi_env env, napi_value exports);

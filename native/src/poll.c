@@ -1,13 +1,12 @@
 /*
- * Readiness of an fd on the event loop itself (uv_poll), and a read that reports EAGAIN as a
- * value instead of an exception.
+ * Non-blocking reads and writes made inline on the main thread, with failures as values.
  *
  * Why: the FUSE bridge used to keep blocking reads of /dev/fuse outstanding on the libuv thread
  * pool. Every request then cost two extra thread wake-ups (the kernel wakes a pool thread, the pool
  * thread wakes the loop through its async handle) and a thread-pool slot per reader. /dev/fuse
- * supports poll and O_NONBLOCK, so the loop can wait on it in epoll with its sockets and read each
- * request inline, as GlusterFS's fuse thread does. readNb returns -EAGAIN when nothing is queued
- * (a thrown error per empty read would cost more than the read).
+ * and sockets support poll and O_NONBLOCK, so the main thread waits for them (waitloop.c) and
+ * reads each request inline, as GlusterFS's fuse thread does. readNb returns -EAGAIN when nothing
+ * is queued (a thrown error per empty read would cost more than the read).
  */
 #include "common.h"
 
@@ -21,108 +20,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <uv.h>
-
-typedef struct poller {
-  uv_poll_t handle;
-  napi_env env;
-  napi_ref callback;
-  napi_ref self;
-  napi_async_context ctx;
-  int closed;
-} poller;
-
-static void on_closed(uv_handle_t *h) {
-  free(h->data);
-}
-
-static void stop_poller(napi_env env, poller *p) {
-  if (p->closed) return;
-  p->closed = 1;
-  uv_poll_stop(&p->handle);
-  napi_delete_reference(env, p->callback);
-  napi_async_destroy(env, p->ctx);
-  napi_delete_reference(env, p->self);
-  uv_close((uv_handle_t *)&p->handle, on_closed);
-}
-
-/* Calls callback(status): 0 when readable, a negative errno when polling failed. */
-static void on_poll(uv_poll_t *h, int status, int events) {
-  poller *p = h->data;
-  if (p->closed) return;
-  napi_env env = p->env;
-  napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
-  napi_value cb, recv, arg, result;
-  napi_get_reference_value(env, p->callback, &cb);
-  napi_get_global(env, &recv); /* make_callback needs an object receiver */
-  napi_create_int32(env, status, &arg);
-  /* make_callback, not call_function: promise jobs and nextTicks queued by the callback run
-   * before the loop goes back to epoll, as after any other I/O callback. */
-  if (napi_make_callback(env, p->ctx, recv, cb, 1, &arg, &result) != napi_ok) {
-    /* A throw from the callback: report it as any other uncaught exception would be. */
-    bool pending = false;
-    napi_is_exception_pending(env, &pending);
-    if (pending) {
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
-    }
-  }
-  napi_close_handle_scope(env, scope);
-}
-
-static napi_value poller_close(napi_env env, napi_callback_info info) {
-  napi_value thisv;
-  napi_get_cb_info(env, info, NULL, NULL, &thisv, NULL);
-  poller *p = NULL;
-  /* remove_wrap, not unwrap: the poller is freed once its handle closes, so a second close()
-   * must find nothing rather than a dangling pointer. */
-  if (napi_remove_wrap(env, thisv, (void **)&p) == napi_ok && p) stop_poller(env, p);
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
-}
-
-/* pollReadable(fd, callback) -> { close() }: callback(status) whenever fd is readable. */
-static napi_value poll_readable(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (inline_args(env, info, argv, 2, "pollReadable")) return NULL;
-  int64_t fd;
-  if (arg_int64(env, argv[0], &fd, "fd")) return NULL;
-  napi_valuetype t;
-  napi_typeof(env, argv[1], &t);
-  if (t != napi_function) {
-    napi_throw_type_error(env, NULL, "pollReadable: callback must be a function");
-    return NULL;
-  }
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  poller *p = calloc(1, sizeof *p);
-  p->env = env;
-  int rc = uv_poll_init(loop, &p->handle, (int)fd);
-  if (rc != 0) {
-    free(p);
-    napi_throw(env, make_errno_error(env, -rc, "uv_poll_init", NULL));
-    return NULL;
-  }
-  p->handle.data = p;
-  napi_value obj, closefn, name;
-  napi_create_object(env, &obj);
-  napi_create_function(env, "close", NAPI_AUTO_LENGTH, poller_close, NULL, &closefn);
-  napi_set_named_property(env, obj, "close", closefn);
-  napi_wrap(env, obj, p, NULL, NULL, NULL);
-  napi_create_reference(env, argv[1], 1, &p->callback);
-  napi_create_reference(env, obj, 1, &p->self);
-  napi_create_string_utf8(env, "gfs:poll", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, NULL, name, &p->ctx);
-  rc = uv_poll_start(&p->handle, UV_READABLE, on_poll);
-  if (rc != 0) {
-    stop_poller(env, p);
-    napi_throw(env, make_errno_error(env, -rc, "uv_poll_start", NULL));
-    return NULL;
-  }
-  return obj;
-}
 
 /* readNb(fd, buffer) -> bytes read (>= 0) or -errno (EAGAIN, EINTR, ENOENT, ENODEV, ...). */
 static napi_value read_nb(napi_env env, napi_callback_info info) {
@@ -218,7 +115,7 @@ static napi_value tune_malloc(napi_env env, napi_callback_info info) {
 
 void export_poll(napi_env env, napi_value exports) {
   static const inline_fn fns[] = {
-    {"pollReadable", poll_readable}, {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {"preadNowait", pread_nowait}, {"writevNb", writev_nb}, {NULL, NULL},
+    {"tuneMalloc", tune_malloc}, {"readNb", read_nb}, {"preadNowait", pread_nowait}, {"writevNb", writev_nb}, {NULL, NULL},
   };
   export_inline(env, exports, fns);
 }

@@ -116,6 +116,8 @@ export class RpcConnection extends EventEmitter {
   /** The credential this peer sent last, with its flavor and bytes (see credentialOf). */
   private lastCred: { flavor: number; body: Buffer; cred: Credential } | undefined;
   private replaying = false;
+  /** Who reads the socket: Node's stream, unless readWith gave another reader. */
+  private reading: { pause(): void; resume(): void } = { pause: () => this.socket.pause(), resume: () => this.socket.resume() };
   private closedWith: Error | null | undefined;
   private emittedClose = false;
   readonly log: Logger;
@@ -302,8 +304,8 @@ export class RpcConnection extends EventEmitter {
     if (held === this.held) return;
     this.held = held;
     // Held, the socket is not read either: what waits here is bounded by the reads before.
-    if (held) this.socket.pause();
-    else this.socket.resume();
+    if (held) this.reading.pause();
+    else this.reading.resume();
     // Replayed by index (a read can have brought hundreds: shift() per record is quadratic); a
     // record that holds the connection again leaves the rest queued. A release from inside a
     // replayed record leaves the replay to the loop already running.
@@ -329,6 +331,18 @@ export class RpcConnection extends EventEmitter {
   /** See RecordDecoder.directTarget: where a socket read may land directly, or undefined. */
   directTarget(min: number): Buffer | undefined {
     return this.closed ? undefined : this.decoder.directTarget(min);
+  }
+
+  /** The socket is read by someone else from now on (reader.ts): hold() pauses and resumes them. */
+  readWith(reading: { pause(): void; resume(): void }): void {
+    this.reading = reading;
+    if (this.held) reading.pause();
+  }
+
+  /** The peer ended the stream (our own reader saw it): as Node does, then our end too. */
+  peerEnded(): void {
+    if (this.decoder.pending) this.log.warn('peer closed the connection in the middle of a record', { peer: this.name, bytes: this.decoder.pending });
+    this.close();
   }
 
   /** `n` bytes were read into the buffer directTarget gave. */

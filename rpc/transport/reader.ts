@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs';
 import { Socket as NetSocket, type OnReadOpts, type Socket, type SocketConstructorOpts } from 'node:net';
-import { native } from '../../native/index.js';
+import { constants } from 'node:os';
+import { errnoError, native, type Waiter } from '../../native/index.js';
 import { copyOf } from '../../runtime/core/bytes.js';
 import type { RpcConnection } from './connection.js';
 
@@ -12,6 +13,10 @@ import type { RpcConnection } from './connection.js';
 const READ_BUFFER = 64 * 1024;
 /** A fragment with at least this much still missing is read straight into its own buffer. */
 const DIRECT_MIN = 64 * 1024;
+/** Reads per wake-up before other fds get a turn (the fd stays readable: the loop comes back). */
+const READS_PER_WAKE = 16;
+
+const { EAGAIN, EINTR } = constants.errno;
 
 /**
  * Reads for a socket opened with Node's `onread` option, fed to the RpcConnection made once the
@@ -42,8 +47,56 @@ export function connectionReader(): { onread: OnReadOpts; attach(conn: RpcConnec
       conn = c;
       for (const chunk of early) c.receive(chunk, false);
       early = [];
+      readWaited(c, shared);
     },
   };
+}
+
+/**
+ * From now on read `conn`'s socket ourselves, woken by native waitReadable, instead of through
+ * Node's stream: a wake-up then costs no libuv iteration, no stream callback and no
+ * onStreamRead (see native/src/waitloop.c). Node's reading is paused for good; its socket still
+ * connects, writes what the kernel did not take at once, and closes. The waiter reads a dup of
+ * the socket's fd, which it closes itself, so Node closing the socket can never leave a
+ * registration under a number a new fd takes. The end of the stream and read errors are
+ * handled here as Node would: the end closes the connection gracefully, an error destroys the
+ * socket with it. Where the fd cannot be had, Node goes on reading.
+ */
+function readWaited(conn: RpcConnection, shared: Buffer): void {
+  const socket = conn.socket;
+  const fd = socket.destroyed ? undefined : handleFd(socket);
+  const dup = fd === undefined ? -1 : native.dupNb(fd);
+  if (dup < 0) return;
+  let waiter: Waiter | undefined;
+  const onReadable = (): void => {
+    for (let i = 0; i < READS_PER_WAKE && waiter; i++) {
+      const direct = conn.directTarget(DIRECT_MIN);
+      const n = native.readNb(dup, direct ?? shared);
+      if (n > 0) {
+        if (direct) conn.receiveDirect(n);
+        else conn.receive(shared, true, n);
+        continue;
+      }
+      if (n === -EINTR) continue;
+      if (n === -EAGAIN) return;
+      stop();
+      if (n === 0) conn.peerEnded();
+      else socket.destroy(errnoError(n, 'read'));
+    }
+  };
+  const stop = (): void => {
+    waiter?.close();
+    waiter = undefined;
+  };
+  try {
+    waiter = native.waitReadable(dup, onReadable, true);
+  } catch {
+    closeSync(dup);
+    return;
+  }
+  socket.pause();
+  conn.readWith({ pause: () => waiter?.pause(), resume: () => waiter?.resume() });
+  socket.once('close', stop);
 }
 
 /** The fd under a socket's libuv handle (TCP or pipe), when Node exposes it. */

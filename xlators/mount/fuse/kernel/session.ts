@@ -66,11 +66,12 @@ const WRITE_HEAD = Size.IN_HEADER + Size.WRITE_IN;
 const MAX_PIPES = 8;
 
 /**
- * One FUSE connection: /dev/fuse opened non-blocking, mounted, and read on the event loop itself:
- * the loop waits for it in epoll beside the sockets (native pollReadable), and when it is readable
- * reads the queued requests (up to READ_BATCH while others are in flight) and dispatches each without waiting for the
- * previous ones, so requests run concurrently. No thread-pool thread sits in a blocking read: a
- * request costs one wake-up of the loop, as a GlusterFS request costs one of its fuse thread.
+ * One FUSE connection: /dev/fuse opened non-blocking, mounted, and read on the main thread
+ * itself: it is waited for in epoll beside the bricks' sockets (native waitReadable, which
+ * serves it without a libuv iteration per wake-up), and when it is readable the queued requests
+ * are read (up to READ_BATCH while others are in flight) and each dispatched without waiting for
+ * the previous ones, so requests run concurrently. No thread-pool thread sits in a blocking
+ * read: a request costs one wake-up, as a GlusterFS request costs one of its fuse thread.
  * Replies are written synchronously: a write to /dev/fuse never blocks, and one writev keeps each
  * reply whole.
  */
@@ -137,7 +138,7 @@ export class FuseSession {
       s.end();
       throw err;
     }
-    s.poller = native.pollReadable(fd, s.onReadable);
+    s.poller = native.waitReadable(fd, s.onReadable, false);
     await Promise.race([s.ready, s.done.then(() => Promise.reject(new Error('the kernel ended the connection before INIT')))]);
     return s;
   }
