@@ -70,6 +70,8 @@ function readWaited(conn: RpcConnection, shared: Buffer): void {
   let waiter: Waiter | undefined;
   const onReadable = (): void => {
     for (let i = 0; i < READS_PER_WAKE && waiter; i++) {
+      // A connection closed by what it read stops reading at once: the dup would hold it open.
+      if (conn.closed) return stop();
       const direct = conn.directTarget(DIRECT_MIN);
       const n = native.readNb(dup, direct ?? shared);
       if (n > 0) {
