@@ -125,12 +125,12 @@ export interface Waiter {
 /** Inline helpers that are not syscall ops (native/src/poll.c, waitloop.c). */
 interface Inline {
   /**
-   * `callback(0)` on the main thread whenever `fd` is readable, waited for in a loop of our own
+   * `callback()` on the main thread whenever `fd` is readable, waited for in a loop of our own
    * that serves these fds without a libuv iteration per wake-up (native/src/waitloop.c). With
    * `own` the waiter closes `fd` when it is closed (give it a dup). Never close a registered fd:
    * close() the waiter first. pause() stops waiting until resume().
    */
-  waitReadable(fd: number, callback: (status: number) => void, own: boolean): Waiter;
+  waitReadable(fd: number, callback: () => void, own: boolean): Waiter;
   /**
    * statx (not following a trailing symlink) into `out` (STAT_FIELDS numbers, see StatField):
    * 0, or -errno. Plain numbers instead of Node's bigint Stats.

@@ -1,5 +1,5 @@
 /*
- * waitReadable(fd, callback, own): callback(0) on the main thread while fd is readable, the
+ * waitReadable(fd, callback, own): callback() on the main thread while fd is readable, the
  * waiting done in a loop of our own instead of in libuv's poll phase (a uv_poll handle).
  *
  * Why: every wake-up through libuv pays for a whole loop iteration around its one callback (the
@@ -70,11 +70,11 @@ static void call_waiter(wait_loop *l, waiter *w) {
   napi_env env = l->env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
-  napi_value cb, recv, arg, result;
+  napi_value cb, recv, result;
   napi_get_reference_value(env, w->callback, &cb);
   napi_get_global(env, &recv);
-  napi_create_int32(env, 0, &arg);
-  if (napi_make_callback(env, w->ctx, recv, cb, 1, &arg, &result) != napi_ok) {
+  /* No argument: readiness is all there is to say (a failure shows in the read that follows). */
+  if (napi_make_callback(env, w->ctx, recv, cb, 0, NULL, &result) != napi_ok) {
     /* A throw from the callback: reported as any other uncaught exception would be. */
     bool pending = false;
     napi_is_exception_pending(env, &pending);

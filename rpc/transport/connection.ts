@@ -136,9 +136,7 @@ export class RpcConnection extends EventEmitter {
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.log.warn('connection error', { peer: this.name, error: err.message }));
-    socket.on('end', () => {
-      if (this.decoder.pending) this.log.warn('peer closed the connection in the middle of a record', { peer: this.name, bytes: this.decoder.pending });
-    });
+    socket.on('end', () => this.warnCutShort());
     socket.on('close', () => this.finish(this.closedWith ?? null));
   }
 
@@ -341,8 +339,12 @@ export class RpcConnection extends EventEmitter {
 
   /** The peer ended the stream (our own reader saw it): as Node does, then our end too. */
   peerEnded(): void {
-    if (this.decoder.pending) this.log.warn('peer closed the connection in the middle of a record', { peer: this.name, bytes: this.decoder.pending });
+    this.warnCutShort();
     this.close();
+  }
+
+  private warnCutShort(): void {
+    if (this.decoder.pending) this.log.warn('peer closed the connection in the middle of a record', { peer: this.name, bytes: this.decoder.pending });
   }
 
   /** `n` bytes were read into the buffer directTarget gave. */

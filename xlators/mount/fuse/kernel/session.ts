@@ -168,8 +168,8 @@ export class FuseSession {
     await this.done;
   }
 
-  /** Read what the kernel has queued; status < 0 means polling itself failed. */
-  private readonly onReadable = (status: number): void => {
+  /** Read what the kernel has queued (a failed read ends the session: the wait reports none). */
+  private readonly onReadable = (): void => {
     for (let i = 0; i < READ_BATCH && !this.ended; i++) {
       const buf = this.buf;
       const pipe = this.spliceNext ? this.takePipe() : undefined;
@@ -224,9 +224,7 @@ export class FuseSession {
       // nobody waits for (see handle), keep draining.
       if (idle && awaited) break;
     }
-    // libuv stops a poll that failed: without this the session would wait forever.
-    if (status < 0 && !this.ended) this.end(Object.assign(new Error(`polling /dev/fuse failed: errno ${-status}`), { errno: -status }));
-    // Otherwise more may be queued: epoll is level-triggered, so the loop calls back after other I/O.
+    // More may be queued: epoll is level-triggered, so the loop calls back after other I/O.
   };
 
   private end(err?: unknown): void {
