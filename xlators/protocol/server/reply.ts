@@ -60,7 +60,10 @@ function template(fop: Gfs4FopName): Readonly<WireReply> {
       out[k] = deepFreeze(isDictCodec(c) ? NO_DICT : isIattCodec(c) ? emptyIattx() : zeroValue(c));
     }
   }
-  t = Object.freeze(out);
+  // The template itself is not frozen (its values are): V8 copies a frozen object's fields one
+  // CreateDataProperty at a time, where a plain one is cloned by its map (blankReply's spread, on
+  // every reply: 2.4 % of a brick's user time for lookups). It never leaves this module.
+  t = out;
   TEMPLATES.set(fop, t);
   return t;
 }
