@@ -1,7 +1,10 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
+import { connect, createServer, Socket, type AddressInfo, type Server } from 'node:net';
+import { native } from '../../native/index.js';
+import { decodeRecord, encodeCall, frameRecord, RecordDecoder } from '../../rpc/sunrpc/index.js';
+import { encode } from '../../rpc/xdr/schema.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GFS4, NO_DICT, emptyIattx } from '../../rpc/programs/index.js';
@@ -48,7 +51,7 @@ async function adoptedServer(t: import('ava').ExecutionContext, unix: boolean) {
     accepts.forEach((s) => s.destroy()); // accepted but never adopted (a test that failed early)
     await new Promise<void>((r) => server.close(() => r()));
   });
-  return { client, stored, adopted, release };
+  return { client, stored, adopted, release, where };
 }
 
 for (const unix of [false, true]) {
@@ -70,6 +73,41 @@ for (const unix of [false, true]) {
     if (!unix) t.is(adopted[0]!.socket.remoteAddress, '127.0.0.1');
   });
 }
+
+test.serial('a read that comes back short is the last of its wake-up, and a record dribbled in pieces is still read whole', async (t) => {
+  const { client, stored, release, where } = await adoptedServer(t, false);
+  release();
+  const write = (data: Buffer) =>
+    client.call(GFS4, GFS4.procs.writev, { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: data.length, flag: 0, xdata: NO_DICT }, { payload: data });
+  await write(Buffer.from('first')); // the server now reads its socket through the wait loop
+  const real = native.readNb;
+  let reads = 0;
+  native.readNb = (fd, buf) => (reads++, real(fd, buf));
+  t.teardown(() => (native.readNb = real));
+  for (let i = 0; i < 20; i++) await write(Buffer.from(`call ${i}`));
+  // Each call fits one read with room to spare, so a read after it would only find EAGAIN: 20
+  // reads, against 40 when every wake-up read on until EAGAIN (slack for a call the kernel
+  // happened to deliver in two parts).
+  t.true(reads >= 20 && reads <= 22, `${reads} reads for 20 calls`);
+  native.readNb = real;
+  // Epoll is level-triggered: the rest of a record, arriving after a short read, wakes the reader.
+  const s = connect((where as { port: number }).port, '127.0.0.1');
+  t.teardown(() => s.destroy());
+  const replies: Buffer[] = [];
+  const dec = new RecordDecoder();
+  s.on('data', (d) => replies.push(...dec.push(d)));
+  const args = { gfid: Buffer.alloc(16), fd: 1n, offset: 0n, size: 9, flag: 0, xdata: NO_DICT };
+  const call = frameRecord(encodeCall({ xid: 77, prog: GFS4.prog, vers: GFS4.vers, proc: GFS4.procs.writev.proc }, [encode(GFS4.procs.writev.args, args), Buffer.from('dribbled!')]));
+  for (let at = 0; at < call.length; at += 7) {
+    s.write(call.subarray(at, at + 7));
+    await new Promise((res) => setTimeout(res, 2));
+  }
+  while (!replies.length) await new Promise((res) => setTimeout(res, 10));
+  const rec = decodeRecord(replies[0]!);
+  t.is(rec.xid, 77);
+  t.is(rec.payload.readInt32BE(0), 9, 'op_ret of the handler\'s reply');
+  t.deepEqual(stored.at(-1), Buffer.from('dribbled!'));
+});
 
 test('a socket without a file descriptor is used as it is', (t) => {
   const bare = new Socket();
