@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <uv.h>
 
 /* readNb(fd, buffer) -> bytes read (>= 0) or -errno (EAGAIN, EINTR, ENOENT, ENODEV, ...). */
 static napi_value read_nb(napi_env env, napi_callback_info info) {

@@ -167,12 +167,15 @@ static wait_loop *loop_of(napi_env env) {
   return l;
 }
 
-static waiter *this_waiter(napi_env env, napi_callback_info info) {
+/* The waiter a method was called on; `forget` (close) also removes it from its object: it is
+ * freed soon after, so a later close(), pause() or resume() must find nothing rather than a
+ * dangling pointer. */
+static waiter *this_waiter(napi_env env, napi_callback_info info, bool forget) {
   napi_value thisv;
   napi_get_cb_info(env, info, NULL, NULL, &thisv, NULL);
   waiter *w = NULL;
-  if (napi_unwrap(env, thisv, (void **)&w) != napi_ok) return NULL;
-  return w;
+  napi_status st = forget ? napi_remove_wrap(env, thisv, (void **)&w) : napi_unwrap(env, thisv, (void **)&w);
+  return st == napi_ok ? w : NULL;
 }
 
 static napi_value undefined_value(napi_env env) {
@@ -183,13 +186,13 @@ static napi_value undefined_value(napi_env env) {
 
 /* pause(): stop waiting (the fd stays open and registered with nothing); resume() waits again. */
 static napi_value waiter_pause(napi_env env, napi_callback_info info) {
-  waiter *w = this_waiter(env, info);
+  waiter *w = this_waiter(env, info, false);
   if (w && !w->closed) set_active(loop_of(env), w, 0);
   return undefined_value(env);
 }
 
 static napi_value waiter_resume(napi_env env, napi_callback_info info) {
-  waiter *w = this_waiter(env, info);
+  waiter *w = this_waiter(env, info, false);
   if (w && !w->closed) {
     int rc = set_active(loop_of(env), w, 1);
     if (rc != 0) napi_throw(env, make_errno_error(env, -rc, "epoll_ctl", NULL));
@@ -198,12 +201,8 @@ static napi_value waiter_resume(napi_env env, napi_callback_info info) {
 }
 
 static napi_value waiter_close(napi_env env, napi_callback_info info) {
-  napi_value thisv;
-  napi_get_cb_info(env, info, NULL, NULL, &thisv, NULL);
-  waiter *w = NULL;
-  /* remove_wrap, not unwrap: the waiter is freed soon after, so a second close() (or a pause)
-   * must find nothing rather than a dangling pointer. */
-  if (napi_remove_wrap(env, thisv, (void **)&w) == napi_ok && w) close_waiter(env, loop_of(env), w);
+  waiter *w = this_waiter(env, info, true);
+  if (w) close_waiter(env, loop_of(env), w);
   return undefined_value(env);
 }
 
@@ -286,7 +285,7 @@ static napi_value wait_readable(napi_env env, napi_callback_info info) {
   wait_loop *l;
   int rc = make_loop(env, &l);
   if (rc != 0) {
-    napi_throw(env, make_errno_error(env, -rc, "epoll_create1", NULL));
+    napi_throw(env, make_errno_error(env, -rc, "waitReadable", NULL));
     return NULL;
   }
   waiter *w = calloc(1, sizeof *w);

@@ -57,6 +57,31 @@ test('waitReadable calls back while an fd has data, promise jobs run after each 
   t.is(native.readNb(r, buf), 4, 'the data is still there for whoever reads next');
 });
 
+test('two fds ready at once are served in one wake-up, the promise jobs of the first call before the second call', async (t) => {
+  const [r1, w1] = pipe(t);
+  const [r2, w2] = pipe(t);
+  const buf = Buffer.alloc(16);
+  const order: string[] = [];
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const serve = (name: string, fd: number) => () => {
+    native.readNb(fd, buf);
+    order.push(`call ${name}`);
+    void Promise.resolve().then(() => order.push(`job ${name}`));
+    if (order.filter((o) => o.startsWith('call')).length === 2) setImmediate(finish);
+  };
+  const a = native.waitReadable(r1, serve('a', r1), false);
+  const b = native.waitReadable(r2, serve('b', r2), false);
+  t.teardown(() => (a.close(), b.close()));
+  // Both written before the loop waits: one epoll_wait returns both, and no libuv callback (which
+  // would run promise jobs too) comes between the two calls.
+  fs.writeSync(w1, 'x');
+  fs.writeSync(w2, 'y');
+  await within(done, 5000, 'both calls');
+  t.is(order.length, 4);
+  for (let i = 0; i < 4; i += 2) t.is(order[i + 1], order[i]!.replace('call', 'job'), `the job of ${order[i]} ran right after it`);
+});
+
 test('while a waiter waits on an idle fd, timers, immediates and sockets still run', async (t) => {
   const [r] = pipe(t);
   const waiter = native.waitReadable(r, () => t.fail('nothing was written'), false);

@@ -185,8 +185,8 @@ export class FuseSession {
       }
       if (n < 0) {
         // EAGAIN: nothing more queued. ENOENT: the request was interrupted before we read it.
-        // EINTR: retry. ENODEV: unmounted (the connection is over; libuv reports the EPOLLERR
-        // that comes with it as a failed poll, so that is no error either).
+        // EINTR: retry. ENODEV: unmounted (the connection is over, which is no error: the
+        // EPOLLERR that comes with it is what woke this read).
         if (n === -EAGAIN) break;
         if (n === -ENOENT || n === -EINTR) continue;
         return this.end(n === -ENODEV ? undefined : Object.assign(new Error(`reading /dev/fuse failed: errno ${-n}`), { errno: -n }));
